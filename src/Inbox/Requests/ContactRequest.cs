@@ -1,0 +1,66 @@
+namespace PatientContact.Inbox.Requests;
+
+/// <summary>A submitted patient request as the staff inbox sees it; the patient was given its reference ID.</summary>
+public sealed record ContactRequest
+{
+    public required string ReferenceId { get; init; }
+    public required string ServiceId { get; init; }
+    public RequestStatus Status { get; init; } = RequestStatus.New;
+    public required string RequestTypeId { get; init; }
+    public required string RequestType { get; init; }
+    public required string Details { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    public required PatientDetails Patient { get; init; }
+    public required Submitter SubmittedBy { get; init; }
+    public required ContactDetails Contact { get; init; }
+    public MatchResult Match { get; init; } = MatchResult.Pending;
+    public IReadOnlyList<RedFlagHit> RedFlags { get; init; } = [];
+    public required Channel Channel { get; init; }
+    /// <summary>The conversation that submitted it: lets a retried submission recognise its own request.</summary>
+    public required string ConversationKey { get; init; }
+    public string? AssignedTo { get; init; }
+    public IReadOnlyList<StaffNote> Notes { get; init; } = [];
+    /// <summary>Optimistic concurrency: bumped by every staff change.</summary>
+    public long Version { get; init; } = 1;
+}
+
+public enum RequestStatus { New, InProgress, Done }
+
+public enum Channel { WebChat, Sms, Terminal }
+
+public enum SubmitterKind { Self, Proxy }
+
+public enum Gender { Female, Male, Other, PreferNotToSay }
+
+public enum ContactPreference { Text, Phone }
+
+public enum MatchStatus { Matched, Unmatched }
+
+public sealed record PatientDetails(string FirstName, string LastName, DateOnly DateOfBirth, Gender Gender, string Postcode);
+
+public sealed record Submitter(SubmitterKind Kind, string? Name, string? Relationship);
+
+/// <summary>Phone is E.164; Verified means the patient showed they hold that mobile (code or SMS channel).</summary>
+public sealed record ContactDetails(string Phone, bool Verified, ContactPreference Preference);
+
+public sealed record MatchResult(MatchStatus Status, string? Reason, string? NhsNumber)
+{
+    /// <summary>Stored before the first matching attempt has finished.</summary>
+    public static MatchResult Pending { get; } = new(MatchStatus.Unmatched, MatchReasons.NotYetChecked, null);
+}
+
+/// <summary>The reasons a request is unmatched, as staff read them.</summary>
+public static class MatchReasons
+{
+    public const string NotYetChecked = "not yet checked";
+    public const string NoMatch = "none";
+    public const string SeveralMatches = "several";
+    public const string PhoneNotVerified = "phone not verified";
+    public const string PhoneNotOnRecord = "phone not on the record";
+    public const string PdsUnavailable = "PDS unavailable";
+}
+
+public sealed record RedFlagHit(string Id, string Severity, string Advice);
+
+public sealed record StaffNote(DateTimeOffset At, string Author, string Text);

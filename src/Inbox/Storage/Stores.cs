@@ -1,0 +1,164 @@
+using PatientContact.Inbox.Requests;
+
+namespace PatientContact.Inbox.Storage;
+
+/// <summary>
+/// One persisted conversation. <see cref="Data"/> is the conversation engine's own JSON; the store
+/// only keeps it. <see cref="Version"/> is the version this record would have once written.
+/// </summary>
+public sealed record ConversationRecord(
+    string Key,
+    string ServiceId,
+    string State,
+    string Data,
+    long Version,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>Conversations in progress, with optimistic concurrency on <see cref="ConversationRecord.Version"/>.</summary>
+public interface IConversationStore
+{
+    Task<ConversationRecord?> GetAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes the record when it is the next version: version 1 only if no record has the key,
+    /// version n only if the stored one is n-1. Returns false when another writer got there first.
+    /// </summary>
+    Task<bool> TrySaveAsync(ConversationRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>Conversations last written before <paramref name="cutoff"/>, oldest first.</summary>
+    Task<IReadOnlyList<ConversationRecord>> ListIdleAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the record if it is still at <paramref name="version"/>.</summary>
+    Task<bool> TryDeleteAsync(string key, long version, CancellationToken cancellationToken = default);
+}
+
+public enum AddResult { Added, AlreadyExists }
+
+/// <summary>Filters of the staff inbox list; null means "any".</summary>
+public sealed record RequestQuery
+{
+    /// <summary>The services the reader may see; an empty list sees nothing.</summary>
+    public required IReadOnlyCollection<string> ServiceIds { get; init; }
+    public RequestStatus? Status { get; init; }
+    public bool? Matched { get; init; }
+    public string? RequestTypeId { get; init; }
+    public bool? RedFlagged { get; init; }
+    /// <summary>A reference ID (exact, any case) or part of the patient's first or last name.</summary>
+    public string? Search { get; init; }
+    public int Page { get; init; } = 1;
+    public int PageSize { get; init; } = 25;
+}
+
+public sealed record RequestPage(IReadOnlyList<ContactRequest> Items, long Total, int Page, int PageSize);
+
+/// <summary>Submitted requests. Nothing added here is ever deleted by the application.</summary>
+public interface IRequestStore
+{
+    /// <summary>Adds the request; a request with the same reference ID already there gives <see cref="AddResult.AlreadyExists"/> and changes nothing.</summary>
+    Task<AddResult> AddAsync(ContactRequest request, CancellationToken cancellationToken = default);
+
+    Task<ContactRequest?> GetAsync(string referenceId, CancellationToken cancellationToken = default);
+
+    /// <summary>Newest first.</summary>
+    Task<RequestPage> ListAsync(RequestQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the request when the stored version is <c>request.Version - 1</c>; false when someone else changed it first.</summary>
+    Task<bool> TryUpdateAsync(ContactRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>How many requests a service received since a moment (daily capacity).</summary>
+    Task<long> CountSinceAsync(string serviceId, DateTimeOffset since, CancellationToken cancellationToken = default);
+
+    /// <summary>Requests still unmatched for <paramref name="reason"/>, oldest first (background re-matching).</summary>
+    Task<IReadOnlyList<ContactRequest>> ListUnmatchedAsync(string reason, int limit, CancellationToken cancellationToken = default);
+}
+
+public enum OutboxStatus { Pending, Sending, Sent, Failed, Held }
+
+/// <summary>A text waiting to go, or gone, through the one outbound sender.</summary>
+public sealed record OutboxMessage
+{
+    public required Guid Id { get; init; }
+    /// <summary>E.164.</summary>
+    public required string To { get; init; }
+    public required string Body { get; init; }
+    /// <summary>What it is for, without personal data: "otp", "confirmation", "staff-reply", ...</summary>
+    public required string Purpose { get; init; }
+    /// <summary>Repeating a send with the same key does nothing (a retried turn, a double click).</summary>
+    public string? IdempotencyKey { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public OutboxStatus Status { get; init; } = OutboxStatus.Pending;
+    public int Attempts { get; init; }
+    public DateTimeOffset NextAttemptAt { get; init; }
+    public string? ProviderMessageId { get; init; }
+    public string? Error { get; init; }
+    /// <summary>Seconds the text is worth delivering (one-time codes); null for no limit.</summary>
+    public int? ValiditySeconds { get; init; }
+}
+
+public interface IOutboxStore
+{
+    /// <summary>False when a message with the same idempotency key is already there.</summary>
+    Task<bool> EnqueueAsync(OutboxMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>Newest first.</summary>
+    Task<IReadOnlyList<OutboxMessage>> ListForRecipientAsync(string to, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes the oldest pending message due at <paramref name="now"/> (or a sending one whose lease ran out),
+    /// marks it Sending until <c>now + lease</c>, and returns it; null when nothing is due.
+    /// </summary>
+    Task<OutboxMessage?> ClaimNextDueAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default);
+
+    /// <summary>Records the outcome of a send attempt (status, attempts, next attempt, provider id, error).</summary>
+    Task UpdateAsync(OutboxMessage message, CancellationToken cancellationToken = default);
+}
+
+/// <summary>One line of the append-only audit trail. Detail never holds patient data beyond what the action needs.</summary>
+public sealed record AuditEntry(
+    DateTimeOffset At,
+    string Actor,
+    string Action,
+    string? ServiceId,
+    string? ReferenceId,
+    string? Detail);
+
+public sealed record AuditQuery
+{
+    public string? ServiceId { get; init; }
+    public string? ReferenceId { get; init; }
+    public string? Actor { get; init; }
+    public DateTimeOffset? From { get; init; }
+    public DateTimeOffset? To { get; init; }
+    public int Limit { get; init; } = 200;
+}
+
+/// <summary>Append-only: there is no update or delete.</summary>
+public interface IAuditStore
+{
+    Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default);
+
+    /// <summary>Oldest first.</summary>
+    Task<IReadOnlyList<AuditEntry>> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Counts kept for reporting, never with personal data (emergencies signposted, advice shown, ...).</summary>
+public interface IUsageCounterStore
+{
+    Task IncrementAsync(string serviceId, string counter, DateOnly day, CancellationToken cancellationToken = default);
+
+    Task<long> GetAsync(string serviceId, string counter, DateOnly day, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Numbers that sent STOP; no text goes to them until they send START.</summary>
+public interface IOptOutStore
+{
+    Task SetAsync(string phone, bool optedOut, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    Task<bool> IsOptedOutAsync(string phone, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Answers whether the store can be reached, for /health/ready.</summary>
+public interface IStoreHealth
+{
+    Task<(bool Healthy, string? Reason)> CheckAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,44 @@
+namespace PatientContact.Rules;
+
+/// <summary>A GP practice or trust that takes requests, as described in <c>rules/services.json</c>.</summary>
+public sealed record ServiceDefinition
+{
+    /// <summary>Slug used in the patient link: <c>/c/{Id}</c>.</summary>
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    /// <summary><c>gp-practice</c>, <c>community-trust</c> or <c>mental-health-trust</c>.</summary>
+    public required string Type { get; init; }
+    public required string OdsCode { get; init; }
+    /// <summary>E.164 numbers patients text.</summary>
+    public IReadOnlyList<string> SmsNumbers { get; init; } = [];
+    /// <summary>The number patients can ring, as it should be shown to them.</summary>
+    public required string PhoneNumber { get; init; }
+    /// <summary>Local (Europe/London) opening windows; empty means never open.</summary>
+    public IReadOnlyList<OpeningWindow> OpeningHours { get; init; } = [];
+    public int? DailyCapacity { get; init; }
+}
+
+/// <summary>One opening window on a day of the week, local time; Closes of 24:00 is written "24:00".</summary>
+public sealed record OpeningWindow(DayOfWeek Day, TimeOnly Opens, TimeOnly Closes, bool UntilMidnight = false);
+
+public enum RequestKind { Request, Advice }
+
+/// <summary>A kind of request offered to the patient at the <c>request-type</c> step.</summary>
+public sealed record RequestTypeOption(string Id, string Label, RequestKind Kind, string? AdviceUrl);
+
+/// <summary>A red-flag rule that matched the patient's details.</summary>
+public sealed record RedFlagMatch(string Id, string Severity, string Advice);
+
+/// <summary>Whether a service takes requests now; when closed, what to tell the patient.</summary>
+public sealed record Availability(bool IsOpen, string? ClosedReason, string? Message, DateTimeOffset? ReopensAt)
+{
+    public static Availability Open { get; } = new(true, null, null, null);
+}
+
+/// <summary>Channels as rule expressions see them.</summary>
+public static class Channels
+{
+    public const string WebChat = "webchat";
+    public const string Sms = "sms";
+    public const string Terminal = "terminal";
+}
