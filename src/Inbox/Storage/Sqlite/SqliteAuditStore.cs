@@ -1,0 +1,86 @@
+using Microsoft.Data.Sqlite;
+
+namespace PatientContact.Inbox.Storage.Sqlite;
+
+/// <summary>
+/// The audit trail in SQLite. Only INSERT and SELECT are written here, and triggers in the schema
+/// refuse UPDATE and DELETE on the table from anywhere else too.
+/// </summary>
+public sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
+{
+    public async Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO audit (at, actor, action, service_id, reference_id, detail)
+            VALUES (@at, @actor, @action, @service_id, @reference_id, @detail);
+            """;
+        command
+            .With("@at", SqliteValues.Time(entry.At))
+            .With("@actor", entry.Actor)
+            .With("@action", entry.Action)
+            .With("@service_id", entry.ServiceId)
+            .With("@reference_id", entry.ReferenceId)
+            .With("@detail", entry.Detail);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <remarks><see cref="AuditQuery.From"/> is inclusive, <see cref="AuditQuery.To"/> exclusive.</remarks>
+    public async Task<IReadOnlyList<AuditEntry>> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+
+        var clauses = new List<string> { "1 = 1" };
+        if (query.ServiceId is { } serviceId)
+        {
+            clauses.Add("service_id = @service_id");
+            command.With("@service_id", serviceId);
+        }
+        if (query.ReferenceId is { } referenceId)
+        {
+            clauses.Add("reference_id = @reference_id");
+            command.With("@reference_id", referenceId);
+        }
+        if (query.Actor is { } actor)
+        {
+            clauses.Add("actor = @actor");
+            command.With("@actor", actor);
+        }
+        if (query.From is { } from)
+        {
+            clauses.Add("at >= @from");
+            command.With("@from", SqliteValues.Time(from));
+        }
+        if (query.To is { } to)
+        {
+            clauses.Add("at < @to");
+            command.With("@to", SqliteValues.Time(to));
+        }
+
+        command.CommandText = $"""
+            SELECT at, actor, action, service_id, reference_id, detail FROM audit
+            WHERE {string.Join(" AND ", clauses)}
+            ORDER BY at ASC, id ASC
+            LIMIT @limit;
+            """;
+        command.With("@limit", SqliteValues.Limit(query.Limit));
+
+        var entries = new List<AuditEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(new AuditEntry(
+                At: SqliteValues.ReadTime(reader.GetString(0)),
+                Actor: reader.GetString(1),
+                Action: reader.GetString(2),
+                ServiceId: reader.GetNullableString(3),
+                ReferenceId: reader.GetNullableString(4),
+                Detail: reader.GetNullableString(5)));
+        }
+        return entries;
+    }
+}

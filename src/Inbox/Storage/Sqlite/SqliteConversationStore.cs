@@ -1,0 +1,82 @@
+namespace PatientContact.Inbox.Storage.Sqlite;
+
+/// <summary>Conversations in progress in SQLite, with optimistic concurrency on the version column.</summary>
+public sealed class SqliteConversationStore(SqliteDatabase database) : IConversationStore
+{
+    public async Task<ConversationRecord?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT key, service_id, state, data, version, updated_at FROM conversations WHERE key = @key;";
+        command.With("@key", key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
+    }
+
+    public async Task<bool> TrySaveAsync(ConversationRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentOutOfRangeException.ThrowIfLessThan(record.Version, 1);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        // Each a single statement: SQLite holds the write lock from the check to the write.
+        command.CommandText = record.Version == 1
+            ? """
+              INSERT INTO conversations (key, service_id, state, data, version, updated_at)
+              VALUES (@key, @service_id, @state, @data, @version, @updated_at)
+              ON CONFLICT (key) DO NOTHING;
+              """
+            : """
+              UPDATE conversations
+              SET service_id = @service_id, state = @state, data = @data, version = @version, updated_at = @updated_at
+              WHERE key = @key AND version = @version - 1;
+              """;
+        command
+            .With("@key", record.Key)
+            .With("@service_id", record.ServiceId)
+            .With("@state", record.State)
+            .With("@data", record.Data)
+            .With("@version", record.Version)
+            .With("@updated_at", SqliteValues.Time(record.UpdatedAt));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    public async Task<IReadOnlyList<ConversationRecord>> ListIdleAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT key, service_id, state, data, version, updated_at FROM conversations
+            WHERE updated_at < @cutoff
+            ORDER BY updated_at ASC, key ASC
+            LIMIT @limit;
+            """;
+        command.With("@cutoff", SqliteValues.Time(cutoff)).With("@limit", SqliteValues.Limit(limit));
+        var records = new List<ConversationRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            records.Add(Read(reader));
+        }
+        return records;
+    }
+
+    public async Task<bool> TryDeleteAsync(string key, long version, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM conversations WHERE key = @key AND version = @version;";
+        command.With("@key", key).With("@version", version);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    private static ConversationRecord Read(Microsoft.Data.Sqlite.SqliteDataReader reader) => new(
+        Key: reader.GetString(0),
+        ServiceId: reader.GetString(1),
+        State: reader.GetString(2),
+        Data: reader.GetString(3),
+        Version: reader.GetInt64(4),
+        UpdatedAt: SqliteValues.ReadTime(reader.GetString(5)));
+}

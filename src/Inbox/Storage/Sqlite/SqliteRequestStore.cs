@@ -1,0 +1,234 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using PatientContact.Inbox.Requests;
+
+namespace PatientContact.Inbox.Storage.Sqlite;
+
+/// <summary>
+/// Submitted requests in SQLite: the whole request as a JSON document, plus copies of the fields the
+/// inbox filters and sorts on as indexed columns.
+/// </summary>
+public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
+{
+    public const int MaxPageSize = 100;
+    private const int MaxSearchTerms = 5;
+
+    private const string Columns =
+        "reference_id, reference_key, service_id, status, created_at, matched, match_reason, request_type_id, red_flagged, first_name_lower, last_name_lower, version, document";
+
+    public async Task<AddResult> AddAsync(ContactRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        // DO NOTHING, not REPLACE: a retried submission must never overwrite what staff may already be working on.
+        command.CommandText = $"""
+            INSERT INTO requests ({Columns})
+            VALUES (@reference_id, @reference_key, @service_id, @status, @created_at, @matched, @match_reason, @request_type_id, @red_flagged, @first_name_lower, @last_name_lower, @version, @document)
+            ON CONFLICT (reference_id) DO NOTHING;
+            """;
+        Bind(command, request);
+        var added = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return added == 1 ? AddResult.Added : AddResult.AlreadyExists;
+    }
+
+    public async Task<ContactRequest?> GetAsync(string referenceId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(referenceId);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT document FROM requests WHERE reference_id = @reference_id;";
+        command.With("@reference_id", referenceId);
+        var document = (string?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return document is null ? null : Read(document);
+    }
+
+    public async Task<RequestPage> ListAsync(RequestQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var page = Math.Max(1, query.Page);
+        var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
+        var serviceIds = query.ServiceIds.Distinct(StringComparer.Ordinal).ToArray();
+        if (serviceIds.Length == 0)
+        {
+            return new RequestPage([], 0, page, pageSize);
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // One read transaction: the total and the page come from the same snapshot.
+        await using var transaction = connection.BeginTransaction(deferred: true);
+
+        await using var count = connection.CreateCommand();
+        count.Transaction = transaction;
+        var where = BuildFilter(count, query, serviceIds);
+        count.CommandText = $"SELECT COUNT(*) FROM requests WHERE {where};";
+        var total = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+
+        var items = new List<ContactRequest>(pageSize);
+        var skip = (long)(page - 1) * pageSize;
+        if (skip < total)
+        {
+            await using var select = connection.CreateCommand();
+            select.Transaction = transaction;
+            BuildFilter(select, query, serviceIds);
+            select.CommandText = $"""
+                SELECT document FROM requests WHERE {where}
+                ORDER BY created_at DESC, reference_id ASC
+                LIMIT @take OFFSET @skip;
+                """;
+            select.With("@take", pageSize).With("@skip", skip);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                items.Add(Read(reader.GetString(0)));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new RequestPage(items, total, page, pageSize);
+    }
+
+    public async Task<bool> TryUpdateAsync(ContactRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        // One conditional statement, so the version check and the write cannot be split by another writer.
+        command.CommandText = """
+            UPDATE requests SET
+                service_id = @service_id, status = @status, created_at = @created_at, matched = @matched,
+                match_reason = @match_reason, request_type_id = @request_type_id, red_flagged = @red_flagged,
+                first_name_lower = @first_name_lower, last_name_lower = @last_name_lower,
+                version = @version, document = @document
+            WHERE reference_id = @reference_id AND version = @expected_version;
+            """;
+        Bind(command, request);
+        command.With("@expected_version", request.Version - 1);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    public async Task<long> CountSinceAsync(string serviceId, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(serviceId);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM requests WHERE service_id = @service_id AND created_at >= @since;";
+        command.With("@service_id", serviceId).With("@since", SqliteValues.Time(since));
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async Task<IReadOnlyList<ContactRequest>> ListUnmatchedAsync(string reason, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT document FROM requests
+            WHERE matched = 0 AND match_reason = @reason
+            ORDER BY created_at ASC, reference_id ASC
+            LIMIT @limit;
+            """;
+        command.With("@reason", reason).With("@limit", SqliteValues.Limit(limit));
+        var items = new List<ContactRequest>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            items.Add(Read(reader.GetString(0)));
+        }
+        return items;
+    }
+
+    /// <summary>A reference ID in one spelling: upper case, no hyphens or spaces.</summary>
+    internal static string ReferenceKey(string value)
+    {
+        var builder = new StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            if (c != '-' && !char.IsWhiteSpace(c))
+            {
+                builder.Append(char.ToUpperInvariant(c));
+            }
+        }
+        return builder.ToString();
+    }
+
+    private static void Bind(SqliteCommand command, ContactRequest request)
+    {
+        command
+            .With("@reference_id", request.ReferenceId)
+            .With("@reference_key", ReferenceKey(request.ReferenceId))
+            .With("@service_id", request.ServiceId)
+            .With("@status", SqliteValues.Enum(request.Status))
+            .With("@created_at", SqliteValues.Time(request.CreatedAt))
+            .With("@matched", request.Match.Status == MatchStatus.Matched)
+            .With("@match_reason", request.Match.Reason)
+            .With("@request_type_id", request.RequestTypeId)
+            .With("@red_flagged", request.RedFlags.Count > 0)
+            .With("@first_name_lower", request.Patient.FirstName.ToLowerInvariant())
+            .With("@last_name_lower", request.Patient.LastName.ToLowerInvariant())
+            .With("@version", request.Version)
+            .With("@document", JsonSerializer.Serialize(request, SqliteValues.Json));
+    }
+
+    /// <summary>Adds the filter's parameters to <paramref name="command"/> and returns the WHERE clause.</summary>
+    private static string BuildFilter(SqliteCommand command, RequestQuery query, string[] serviceIds)
+    {
+        var clauses = new List<string>();
+
+        var services = new string[serviceIds.Length];
+        for (var i = 0; i < serviceIds.Length; i++)
+        {
+            services[i] = $"@service{i}";
+            command.With(services[i], serviceIds[i]);
+        }
+        clauses.Add($"service_id IN ({string.Join(", ", services)})");
+
+        if (query.Status is { } status)
+        {
+            clauses.Add("status = @status");
+            command.With("@status", SqliteValues.Enum(status));
+        }
+        if (query.Matched is { } matched)
+        {
+            clauses.Add("matched = @matched");
+            command.With("@matched", matched);
+        }
+        if (query.RequestTypeId is { } requestTypeId)
+        {
+            clauses.Add("request_type_id = @request_type_id");
+            command.With("@request_type_id", requestTypeId);
+        }
+        if (query.RedFlagged is { } redFlagged)
+        {
+            clauses.Add("red_flagged = @red_flagged");
+            command.With("@red_flagged", redFlagged);
+        }
+
+        var search = query.Search?.Trim();
+        if (!string.IsNullOrEmpty(search))
+        {
+            // Every word has to be in the first or the last name, so "jo smi" finds John Smith.
+            var terms = search.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Take(MaxSearchTerms).ToArray();
+            var nameClauses = new string[terms.Length];
+            for (var i = 0; i < terms.Length; i++)
+            {
+                nameClauses[i] = $"(first_name_lower LIKE @term{i} ESCAPE '\\' OR last_name_lower LIKE @term{i} ESCAPE '\\')";
+                command.With($"@term{i}", "%" + EscapeLike(terms[i].ToLowerInvariant()) + "%");
+            }
+            clauses.Add($"(reference_key = @reference_key OR ({string.Join(" AND ", nameClauses)}))");
+            command.With("@reference_key", ReferenceKey(search));
+        }
+
+        return string.Join(" AND ", clauses);
+    }
+
+    private static string EscapeLike(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal)
+             .Replace("%", "\\%", StringComparison.Ordinal)
+             .Replace("_", "\\_", StringComparison.Ordinal);
+
+    private static ContactRequest Read(string document) =>
+        JsonSerializer.Deserialize<ContactRequest>(document, SqliteValues.Json)
+        ?? throw new InvalidOperationException("A stored request document is empty.");
+}

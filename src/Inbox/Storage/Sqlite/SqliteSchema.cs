@@ -1,0 +1,132 @@
+using Microsoft.Data.Sqlite;
+
+namespace PatientContact.Inbox.Storage.Sqlite;
+
+/// <summary>
+/// The tables, indexes and triggers, versioned with <c>PRAGMA user_version</c>: each step in
+/// <see cref="Migrations"/> takes the file from version n to n+1 and is never edited once shipped.
+/// </summary>
+internal static class SqliteSchema
+{
+    private static readonly string[] Migrations =
+    [
+        // 1: first schema.
+        """
+        CREATE TABLE IF NOT EXISTS conversations (
+            key         TEXT    NOT NULL PRIMARY KEY,
+            service_id  TEXT    NOT NULL,
+            state       TEXT    NOT NULL,
+            data        TEXT    NOT NULL,
+            version     INTEGER NOT NULL,
+            updated_at  TEXT    NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_conversations_updated_at ON conversations (updated_at);
+
+        CREATE TABLE IF NOT EXISTS requests (
+            reference_id     TEXT    NOT NULL PRIMARY KEY,
+            reference_key    TEXT    NOT NULL,
+            service_id       TEXT    NOT NULL,
+            status           TEXT    NOT NULL,
+            created_at       TEXT    NOT NULL,
+            matched          INTEGER NOT NULL,
+            match_reason     TEXT,
+            request_type_id  TEXT    NOT NULL,
+            red_flagged      INTEGER NOT NULL,
+            first_name_lower TEXT    NOT NULL,
+            last_name_lower  TEXT    NOT NULL,
+            version          INTEGER NOT NULL,
+            document         TEXT    NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_requests_service_status_created ON requests (service_id, status, created_at);
+        CREATE INDEX IF NOT EXISTS ix_requests_service_created ON requests (service_id, created_at);
+        CREATE INDEX IF NOT EXISTS ix_requests_reference_key ON requests (reference_key);
+        CREATE INDEX IF NOT EXISTS ix_requests_unmatched ON requests (matched, match_reason, created_at);
+
+        CREATE TABLE IF NOT EXISTS outbox (
+            id                  TEXT    NOT NULL PRIMARY KEY,
+            recipient           TEXT    NOT NULL,
+            body                TEXT    NOT NULL,
+            purpose             TEXT    NOT NULL,
+            idempotency_key     TEXT    UNIQUE,
+            created_at          TEXT    NOT NULL,
+            status              TEXT    NOT NULL,
+            attempts            INTEGER NOT NULL,
+            next_attempt_at     TEXT    NOT NULL,
+            provider_message_id TEXT,
+            error               TEXT,
+            validity_seconds    INTEGER
+        );
+        CREATE INDEX IF NOT EXISTS ix_outbox_due ON outbox (status, next_attempt_at);
+        CREATE INDEX IF NOT EXISTS ix_outbox_recipient ON outbox (recipient, created_at);
+
+        CREATE TABLE IF NOT EXISTS audit (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            at           TEXT    NOT NULL,
+            actor        TEXT    NOT NULL,
+            action       TEXT    NOT NULL,
+            service_id   TEXT,
+            reference_id TEXT,
+            detail       TEXT
+        );
+        CREATE INDEX IF NOT EXISTS ix_audit_at ON audit (at);
+        CREATE INDEX IF NOT EXISTS ix_audit_reference ON audit (reference_id, at);
+        CREATE INDEX IF NOT EXISTS ix_audit_service ON audit (service_id, at);
+        CREATE INDEX IF NOT EXISTS ix_audit_actor ON audit (actor, at);
+        CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+        BEGIN
+            SELECT RAISE(ABORT, 'the audit trail is append-only');
+        END;
+        CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+        BEGIN
+            SELECT RAISE(ABORT, 'the audit trail is append-only');
+        END;
+
+        CREATE TABLE IF NOT EXISTS usage_counters (
+            service_id TEXT    NOT NULL,
+            counter    TEXT    NOT NULL,
+            day        TEXT    NOT NULL,
+            value      INTEGER NOT NULL,
+            PRIMARY KEY (service_id, counter, day)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS opt_outs (
+            phone      TEXT    NOT NULL PRIMARY KEY,
+            opted_out  INTEGER NOT NULL,
+            updated_at TEXT    NOT NULL
+        );
+        """,
+    ];
+
+    /// <summary>The schema version this code writes and reads.</summary>
+    public static long CurrentVersion => Migrations.Length;
+
+    /// <summary>Brings the file up to <see cref="CurrentVersion"/> inside the caller's write transaction.</summary>
+    public static async Task<long> MigrateAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        long version;
+        await using (var read = connection.CreateCommand())
+        {
+            read.Transaction = transaction;
+            read.CommandText = "PRAGMA user_version;";
+            version = (long)(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        if (version > CurrentVersion)
+        {
+            // Refuse rather than guess: an older build writing to a newer schema could lose data.
+            throw new InvalidOperationException(
+                $"The database is at schema version {version}, newer than this build knows ({CurrentVersion}).");
+        }
+
+        for (var next = version; next < CurrentVersion; next++)
+        {
+            await using var step = connection.CreateCommand();
+            step.Transaction = transaction;
+            // user_version takes no parameters; the value is our own integer, not input.
+            step.CommandText = Migrations[next] + $"\nPRAGMA user_version = {next + 1};";
+            await step.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return CurrentVersion;
+    }
+}
