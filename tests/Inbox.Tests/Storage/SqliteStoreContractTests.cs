@@ -1,0 +1,137 @@
+using Microsoft.Data.Sqlite;
+using PatientContact.Inbox.Storage;
+using PatientContact.Inbox.Storage.Sqlite;
+
+namespace PatientContact.Inbox.Tests.Storage;
+
+/// <summary>The store contract against a real SQLite file, plus what only SQLite has (WAL, triggers, schema version).</summary>
+public sealed class SqliteStoreContractTests : StoreContractTests
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "patientcontact-tests", Guid.NewGuid().ToString("N"));
+    private readonly List<SqliteDatabase> _databases = [];
+
+    private string DatabasePath => Path.Combine(_folder, "data", "patientcontact.db");
+
+    protected override Task<StoreSet> CreateStoresAsync() => Task.FromResult(Open(DatabasePath));
+
+    protected override Task<StoreSet> ReopenStoresAsync()
+    {
+        // Like a process exit: every pooled connection to the file is closed before the new one opens.
+        foreach (var database in _databases)
+        {
+            database.Dispose();
+        }
+        return Task.FromResult(Open(DatabasePath));
+    }
+
+    protected override Task<IStoreHealth> CreateUnreachableHealthAsync()
+    {
+        // A regular file where the database's folder should be: neither the folder nor the file can be made.
+        Directory.CreateDirectory(_folder);
+        var blocker = Path.Combine(_folder, "not-a-folder");
+        File.WriteAllText(blocker, "");
+        var database = Track(new SqliteDatabase(Path.Combine(blocker, "patientcontact.db")));
+        return Task.FromResult<IStoreHealth>(new SqliteStoreHealth(database));
+    }
+
+    protected override Task DisposeStoresAsync()
+    {
+        foreach (var database in _databases)
+        {
+            database.Dispose();
+        }
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task First_use_creates_the_folder_and_the_file()
+    {
+        File.Exists(DatabasePath).ShouldBeFalse();
+
+        await Stores.Health.CheckAsync();
+
+        File.Exists(DatabasePath).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Database_uses_write_ahead_logging()
+    {
+        (await Scalar("PRAGMA journal_mode;")).ShouldBe("wal");
+    }
+
+    [Fact]
+    public async Task Schema_version_is_recorded_in_the_file()
+    {
+        (await Scalar("PRAGMA user_version;")).ShouldBe(1L);
+    }
+
+    [Fact]
+    public async Task File_from_a_newer_schema_is_refused()
+    {
+        await Scalar("PRAGMA user_version = 99;");
+
+        var newer = await ReopenStoresAsync();
+        var (healthy, reason) = await newer.Health.CheckAsync();
+
+        healthy.ShouldBeFalse();
+        reason.ShouldNotBeNull().ShouldContain("schema version 99");
+    }
+
+    [Theory]
+    [InlineData("UPDATE audit SET actor = 'someone else';")]
+    [InlineData("DELETE FROM audit;")]
+    public async Task Audit_rows_cannot_be_changed_or_removed_even_with_raw_sql(string sql)
+    {
+        var entry = new AuditEntry(T0, "alice@surgery-a.example", "request.viewed", "surgery-a", "ABCD-2345", null);
+        await Stores.Audit.AppendAsync(entry);
+
+        var refused = await Should.ThrowAsync<SqliteException>(() => Scalar(sql));
+
+        refused.Message.ShouldContain("append-only");
+        (await Stores.Audit.QueryAsync(new AuditQuery())).ShouldBe([entry]);
+    }
+
+    [Fact]
+    public async Task Request_reads_back_from_the_json_document_in_camel_case_with_enum_names()
+    {
+        await Stores.Requests.AddAsync(Request("ABCD-2345") with { Status = PatientContact.Inbox.Requests.RequestStatus.InProgress });
+
+        var document = (string)(await Scalar("SELECT document FROM requests;"))!;
+
+        document.ShouldContain("\"referenceId\":\"ABCD-2345\"");
+        document.ShouldContain("\"status\":\"inProgress\"");
+        document.ShouldContain("\"channel\":\"webChat\"");
+        document.ShouldContain("\"dateOfBirth\":\"1985-12-10\"");
+    }
+
+    private StoreSet Open(string path)
+    {
+        var database = Track(new SqliteDatabase(path));
+        return new StoreSet(
+            new SqliteConversationStore(database),
+            new SqliteRequestStore(database),
+            new SqliteOutboxStore(database),
+            new SqliteAuditStore(database),
+            new SqliteUsageCounterStore(database),
+            new SqliteOptOutStore(database),
+            new SqliteStoreHealth(database));
+    }
+
+    private SqliteDatabase Track(SqliteDatabase database)
+    {
+        _databases.Add(database);
+        return database;
+    }
+
+    private async Task<object?> Scalar(string sql)
+    {
+        await using var connection = await _databases[0].OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
+}

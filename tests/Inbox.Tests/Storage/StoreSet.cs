@@ -1,0 +1,13 @@
+using PatientContact.Inbox.Storage;
+
+namespace PatientContact.Inbox.Tests.Storage;
+
+/// <summary>One implementation's stores, as the contract tests use them.</summary>
+public sealed record StoreSet(
+    IConversationStore Conversations,
+    IRequestStore Requests,
+    IOutboxStore Outbox,
+    IAuditStore Audit,
+    IUsageCounterStore UsageCounters,
+    IOptOutStore OptOuts,
+    IStoreHealth Health);
