@@ -1,1 +1,24 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run(); public partial class Program;
+using PatientContact.Conversation.Hosting;
+using PatientContact.Rules;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddRules(builder.Configuration);
+builder.Services.AddStorage(builder.Configuration, builder.Environment);
+builder.Services.AddConversation();
+
+if (args is ["chat", ..])
+{
+    // The terminal chat needs the services, not the web server or background workers.
+    builder.Services.RemoveAll<IHostedService>();
+    using var host = builder.Build();
+    return await TerminalChat.RunAsync(host.Services, args.ElementAtOrDefault(1), Console.In, Console.Out, CancellationToken.None);
+}
+
+var app = builder.Build();
+app.MapHealth();
+app.Run();
+return 0;
+
+/// <summary>The web host; public so functional tests can start it.</summary>
+public partial class Program;

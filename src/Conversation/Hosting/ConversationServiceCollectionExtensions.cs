@@ -1,0 +1,21 @@
+using PatientContact.Conversation.Intake;
+using PatientContact.Conversation.Verification;
+using PatientContact.Inbox.Messaging;
+
+namespace PatientContact.Conversation.Hosting;
+
+/// <summary>Registers the conversation engine and what it needs besides storage and rules.</summary>
+public static class ConversationServiceCollectionExtensions
+{
+    public static IServiceCollection AddConversation(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<ConversationOptions>().BindConfiguration("Conversation").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<VerificationOptions>().BindConfiguration("Verification").ValidateOnStart();
+        services.AddSingleton<OneTimeCodes>();
+        services.AddSingleton<IOutboundSender, OutboxSender>();
+        services.AddSingleton<IntakeEngine>();
+        services.AddHostedService<ConversationPurger>();
+        return services;
+    }
+}

@@ -1,0 +1,31 @@
+namespace PatientContact.Conversation.Intake;
+
+/// <summary>One message from the service; the last of a turn carries the question, its step and its choices.</summary>
+public sealed record BotReply(string Text, Step Step, IReadOnlyList<Choice> Choices)
+{
+    public static BotReply Say(string text, Step step) => new(text, step, []);
+}
+
+/// <summary>A choice: the value a patient can send back (its number) and the label shown.</summary>
+public sealed record Choice(string Value, string Label);
+
+/// <summary>What a channel passes in for one turn.</summary>
+/// <param name="ConversationKey">Stable per conversation: "sms:{service}:{from}" or the Direct Line conversation id.</param>
+/// <param name="InputId">The channel's id for this input (MessageSid, clientActivityID); a repeat is answered, not applied again.</param>
+/// <param name="Text">What the patient typed; null when a conversation opens before the patient says anything.</param>
+/// <param name="SenderPhone">E.164 of the SMS sender, when the channel knows it.</param>
+/// <param name="ClientAddress">The client's IP, for per-client rate limits; never stored with answers.</param>
+public sealed record TurnInput(
+    string ConversationKey,
+    string ServiceId,
+    PatientContact.Inbox.Requests.Channel Channel,
+    string? InputId,
+    string? Text,
+    string? SenderPhone = null,
+    string? ClientAddress = null);
+
+/// <summary>What a turn produced.</summary>
+public sealed record TurnResult(IReadOnlyList<BotReply> Replies, bool Replayed)
+{
+    public Step Step => Replies[^1].Step;
+}

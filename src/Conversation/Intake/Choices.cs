@@ -1,0 +1,74 @@
+using PatientContact.Conversation.Intake.Parsing;
+using PatientContact.Inbox.Requests;
+
+namespace PatientContact.Conversation.Intake;
+
+/// <summary>The fixed choice lists of the conversation, in the order and with the words of SPEC section 1.</summary>
+public static class Choices
+{
+    public static readonly ChoiceSet<bool> Emergency = new(
+        new ChoiceItem<bool>(false, "No, it's not an emergency", "no", "n", "not an emergency", "nope", "not emergency"),
+        new ChoiceItem<bool>(true, "Yes, it's an emergency", "yes", "y", "emergency", "yeah"));
+
+    public static readonly ChoiceSet<bool> RedFlag = new(
+        new ChoiceItem<bool>(true, "Carry on with my request", "carry on", "continue", "yes", "y"),
+        new ChoiceItem<bool>(false, "Stop here", "stop", "no", "n"));
+
+    public static readonly ChoiceSet<SubmitterKind> Proxy = new(
+        new ChoiceItem<SubmitterKind>(SubmitterKind.Self, "Myself", "me", "my self", "self", "for me"),
+        new ChoiceItem<SubmitterKind>(SubmitterKind.Proxy, "Someone else", "someone", "somebody else", "other person", "for someone else"));
+
+    public static readonly ChoiceSet<string> Relationship = new(
+        new ChoiceItem<string>("parent or guardian", "Parent or guardian", "parent", "guardian", "mum", "dad", "mother", "father"),
+        new ChoiceItem<string>("carer", "Carer", "care giver", "caregiver"),
+        new ChoiceItem<string>("family member", "Family member", "family", "relative", "son", "daughter", "husband", "wife", "partner", "brother", "sister"),
+        new ChoiceItem<string>("friend", "Friend"),
+        new ChoiceItem<string>("care professional", "Care professional", "professional", "nurse", "social worker", "care worker"),
+        new ChoiceItem<string>("other", "Other"));
+
+    public static readonly ChoiceSet<Gender> Gender = new(
+        new ChoiceItem<Gender>(Inbox.Requests.Gender.Female, "Female", "f", "woman", "girl"),
+        new ChoiceItem<Gender>(Inbox.Requests.Gender.Male, "Male", "m", "man", "boy"),
+        new ChoiceItem<Gender>(Inbox.Requests.Gender.Other, "Other", "non binary", "nonbinary"),
+        new ChoiceItem<Gender>(Inbox.Requests.Gender.PreferNotToSay, "Prefer not to say", "prefer not", "rather not say", "not say"));
+
+    public static readonly ChoiceSet<bool> MobileAccess = new(
+        new ChoiceItem<bool>(true, "Yes", "y", "yes i do", "yeah", "yep"),
+        new ChoiceItem<bool>(false, "No", "n", "no i dont", "nope"));
+
+    public static readonly ChoiceSet<ContactPreference> ContactPreference = new(
+        new ChoiceItem<ContactPreference>(Inbox.Requests.ContactPreference.Text, "Text message", "text", "sms", "message"),
+        new ChoiceItem<ContactPreference>(Inbox.Requests.ContactPreference.Phone, "Phone call", "phone", "call", "ring", "call me"));
+
+    public static readonly ChoiceSet<bool> Review = new(
+        new ChoiceItem<bool>(true, "Submit", "send", "send it", "yes", "y", "submit request"),
+        new ChoiceItem<bool>(false, "Change an answer", "change", "edit", "no"));
+
+    /// <summary>The answers that can be changed from the review, in the order they are listed.</summary>
+    public static readonly ChoiceSet<Step> Change = new(
+        new ChoiceItem<Step>(Step.RequestType, "Type of request", "request type", "type"),
+        new ChoiceItem<Step>(Step.Details, "Details", "description"),
+        new ChoiceItem<Step>(Step.Proxy, "Who it's for", "who", "proxy"),
+        new ChoiceItem<Step>(Step.FirstName, "First name"),
+        new ChoiceItem<Step>(Step.LastName, "Last name", "surname"),
+        new ChoiceItem<Step>(Step.DateOfBirth, "Date of birth", "dob", "birthday"),
+        new ChoiceItem<Step>(Step.Gender, "Gender"),
+        new ChoiceItem<Step>(Step.Postcode, "Postcode", "post code"),
+        new ChoiceItem<Step>(Step.Phone, "Phone number", "phone", "number", "mobile"),
+        new ChoiceItem<Step>(Step.ContactPreference, "How we reply", "contact preference", "reply"));
+}
+
+/// <summary>How answers read back to the patient.</summary>
+public static class AnswerLabels
+{
+    public static string Label(this Gender gender) => gender switch
+    {
+        Inbox.Requests.Gender.Female => "Female",
+        Inbox.Requests.Gender.Male => "Male",
+        Inbox.Requests.Gender.Other => "Other",
+        _ => "Prefer not to say",
+    };
+
+    public static string Label(this ContactPreference preference) =>
+        preference == Inbox.Requests.ContactPreference.Text ? "Text message" : "Phone call";
+}

@@ -1,0 +1,772 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PatientContact.Conversation.Intake.Parsing;
+using PatientContact.Conversation.Verification;
+using PatientContact.Inbox.Messaging;
+using PatientContact.Inbox.Requests;
+using PatientContact.Inbox.Storage;
+using PatientContact.Rules;
+
+namespace PatientContact.Conversation.Intake;
+
+/// <summary>
+/// The one entry point every channel calls: given a conversation, a service and what the patient
+/// sent, it works out the replies, moves the state machine and persists the result. A turn that
+/// loses a race with another writer is run again on the fresh state; an input already applied is
+/// answered with the replies it got the first time.
+/// </summary>
+public sealed partial class IntakeEngine(
+    IConversationStore conversations,
+    IRequestStore requests,
+    IRuleBookProvider rules,
+    IOutboundSender sender,
+    IUsageCounterStore counters,
+    OneTimeCodes codes,
+    TimeProvider time,
+    IOptions<ConversationOptions> conversationOptions,
+    IOptions<VerificationOptions> verificationOptions,
+    ILogger<IntakeEngine> logger)
+{
+    private const int MaxAttempts = 10;
+    private const int ProcessedInputsKept = 12;
+    private const int MaxDetailsLength = 1000;
+
+    private readonly ConversationLocks _locks = new();
+    private readonly ConversationOptions _options = conversationOptions.Value;
+    private readonly VerificationOptions _verification = verificationOptions.Value;
+
+    /// <summary>Runs one turn. Throws <see cref="UnknownServiceException"/> for a service the rules do not know.</summary>
+    public async Task<TurnResult> HandleAsync(TurnInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var service = rules.Current.FindService(input.ServiceId) ?? throw new UnknownServiceException(input.ServiceId);
+        using var turnLock = await _locks.AcquireAsync(input.ConversationKey, cancellationToken);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var record = await conversations.GetAsync(input.ConversationKey, cancellationToken);
+            if (record is not null && !string.Equals(record.ServiceId, service.Id, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException("A conversation key was used for a second service.");
+            }
+
+            var session = record is null ? NewSession(input.Channel) : SessionJson.Read(record.Data);
+            if (input.InputId is not null && session.Processed.Find(p => p.Id == input.InputId) is { } done)
+            {
+                return new TurnResult(done.Replies, Replayed: true);
+            }
+
+            var turn = new Turn(session, service, input, time.GetUtcNow(), new IntakeMachine(session));
+            await RunAsync(turn, cancellationToken);
+
+            if (input.InputId is not null)
+            {
+                session.Processed.Add(new ProcessedInput(input.InputId, turn.Replies));
+                if (session.Processed.Count > ProcessedInputsKept)
+                {
+                    session.Processed.RemoveRange(0, session.Processed.Count - ProcessedInputsKept);
+                }
+            }
+
+            var next = new ConversationRecord(
+                input.ConversationKey, service.Id, session.Step.ToId(), SessionJson.Write(session), (record?.Version ?? 0) + 1, turn.Now);
+            if (await conversations.TrySaveAsync(next, cancellationToken))
+            {
+                await RunAfterCommitAsync(turn, cancellationToken);
+
+                return new TurnResult(turn.Replies, Replayed: false);
+            }
+
+            LogTurnConflict(logger, service.Id, attempt);
+            if (attempt == MaxAttempts)
+            {
+                throw new ConversationBusyException();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Wipes an idle conversation's answers (leaving a marker, so its next message explains), or
+    /// removes one that has ended. Returns false when the conversation changed meanwhile.
+    /// </summary>
+    /// <remarks>
+    /// The marker's UpdatedAt is set so it falls idle again only when it is due for deletion, so idle
+    /// listings are not filled with markers waiting out their day.
+    /// </remarks>
+    public async Task<bool> ExpireAsync(ConversationRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var session = SessionJson.Read(record.Data);
+        if (session.Step.IsEnd() || session.Step == Step.Welcome)
+        {
+            return await conversations.TryDeleteAsync(record.Key, record.Version, cancellationToken);
+        }
+
+        var wiped = NewSession(session.Channel);
+        wiped.Step = Step.Expired;
+        wiped.ExpiredNotice = true;
+        wiped.StartedAt = wiped.LastActivityAt = session.LastActivityAt;
+        var next = record with
+        {
+            State = wiped.Step.ToId(),
+            Data = SessionJson.Write(wiped),
+            Version = record.Version + 1,
+            UpdatedAt = time.GetUtcNow() + ConversationPurger.MarkerLifetime - _options.IdleTimeout,
+        };
+        return await conversations.TrySaveAsync(next, cancellationToken);
+    }
+
+    private async Task RunAfterCommitAsync(Turn turn, CancellationToken ct)
+    {
+        foreach (var effect in turn.AfterCommit)
+        {
+            await effect(ct);
+        }
+
+        var day = DateOnly.FromDateTime(LocalTime.ToLondon(turn.Now).DateTime);
+        foreach (var counter in turn.Counts)
+        {
+            await counters.IncrementAsync(turn.Service.Id, counter, day, ct);
+        }
+    }
+
+    private static IntakeSession NewSession(Channel channel) => new() { Channel = channel };
+
+    private async Task RunAsync(Turn turn, CancellationToken ct)
+    {
+        var s = turn.Session;
+        var text = turn.Input.Text is null ? null : TextInput.Clean(turn.Input.Text);
+
+        if (s.Step == Step.Expired || (s.Step != Step.Welcome && !s.Step.IsEnd() && turn.Now - s.LastActivityAt > _options.IdleTimeout))
+        {
+            LogExpired(logger, turn.Service.Id);
+            Reset(turn);
+            turn.Say(Questions.ExpiredNotice(_options.IdleTimeout));
+        }
+        else if (s.Step.IsEnd() && text is not null)
+        {
+            Reset(turn);
+        }
+
+        s.LastActivityAt = turn.Now;
+        if (s.Step == Step.Welcome)
+        {
+            // Whatever the first message says ("hi", or nothing when web chat opens), it starts the conversation.
+            await BeginAsync(turn, ct);
+            return;
+        }
+
+        if (string.IsNullOrEmpty(text))
+        {
+            turn.Ask(s.Step);
+            return;
+        }
+
+        if (text.Length > TextInput.MaxInputLength)
+        {
+            turn.Invalid("That message is too long. Please keep it shorter.", _options.StrikesBeforePhone);
+            return;
+        }
+
+        switch (TextInput.Fold(text))
+        {
+            case "restart" or "start again" or "start over":
+                turn.Machine.Fire(Trigger.Restart);
+                Reset(turn);
+                await BeginAsync(turn, ct);
+                return;
+            case "help":
+                turn.Say(Questions.Help(turn.Service));
+                turn.Ask(s.Step);
+                return;
+            case "back" or "go back":
+                if (s.History.Count == 0 || !turn.Machine.CanFire(Trigger.Back))
+                {
+                    turn.Say(Questions.FirstQuestion);
+                    turn.Ask(s.Step);
+                    return;
+                }
+
+                turn.Machine.Fire(Trigger.Back);
+                s.History.RemoveAt(s.History.Count - 1);
+                s.InvalidStreak = 0;
+                await EnterAsync(turn, ct);
+                return;
+        }
+
+        await AnswerAsync(turn, text, ct);
+    }
+
+    private void Reset(Turn turn)
+    {
+        var fresh = NewSession(turn.Session.Channel);
+        var s = turn.Session;
+        s.Step = Step.Welcome;
+        s.History = fresh.History;
+        s.Changing = false;
+        s.InvalidStreak = 0;
+        s.OfferedTypes = fresh.OfferedTypes;
+        s.Answers = fresh.Answers;
+        s.Code = fresh.Code;
+        s.PendingReferenceId = null;
+        s.ReferenceId = null;
+        s.SubmittedAt = null;
+        s.ExpiredNotice = false;
+        // Earlier replies may repeat answers (the review); they go with the answers.
+        s.Processed.Clear();
+        s.StartedAt = turn.Now;
+    }
+
+    private async Task BeginAsync(Turn turn, CancellationToken ct)
+    {
+        var service = turn.Service;
+        var requestsToday = service.DailyCapacity is null
+            ? 0
+            : await requests.CountSinceAsync(service.Id, StartOfLocalDay(turn.Now), ct);
+        var availability = await rules.Current.GetAvailabilityAsync(service, ChannelName(turn.Input.Channel), turn.Now, requestsToday);
+        turn.Session.StartedAt = turn.Now;
+        turn.Say(Questions.Welcome(service));
+        if (!availability.IsOpen)
+        {
+            turn.Machine.Fire(Trigger.ServiceClosed);
+            turn.Count("closed");
+            turn.Replies.Add(Questions.Ask(Step.Closed, turn.Session, service, availability));
+            return;
+        }
+
+        turn.Machine.Fire(Trigger.Open);
+        turn.Ask(Step.Emergency);
+    }
+
+    private async Task AnswerAsync(Turn turn, string text, CancellationToken ct)
+    {
+        var s = turn.Session;
+        var a = s.Answers;
+        var strikes = _options.StrikesBeforePhone;
+        switch (s.Step)
+        {
+            case Step.Emergency:
+                if (!Choices.Emergency.TryParse(text, out var emergency))
+                {
+                    turn.Invalid("Please choose 1 if it's not an emergency, or 2 if it is.", strikes);
+                    return;
+                }
+
+                await AdvanceAsync(turn, emergency ? Trigger.IsEmergency : Trigger.Answered, ct);
+                return;
+
+            case Step.RequestType:
+                var types = new ChoiceSet<RequestTypeOption>([.. s.OfferedTypes.Select(t => new ChoiceItem<RequestTypeOption>(t, t.Label))]);
+                if (!types.TryParse(text, out var type))
+                {
+                    turn.Invalid($"Please choose a number from 1 to {s.OfferedTypes.Count}.", strikes);
+                    return;
+                }
+
+                a.RequestTypeId = type.Id;
+                a.RequestTypeLabel = type.Label;
+                await AdvanceAsync(turn, type.Kind == RequestKind.Advice ? Trigger.ChoseAdvice : Trigger.Answered, ct);
+                return;
+
+            case Step.Details:
+                if (text.Length > MaxDetailsLength)
+                {
+                    turn.Invalid($"Please keep it to {MaxDetailsLength:N0} characters or fewer. Yours has {text.Length:N0}.", strikes);
+                    return;
+                }
+
+                a.Details = text;
+                a.RedFlags = [.. await rules.Current.FindRedFlagsAsync(turn.Service, text)];
+                a.RedFlagsAcknowledged = false;
+                if (a.RedFlags.Count > 0)
+                {
+                    LogRedFlag(logger, turn.Service.Id, a.RedFlags.Count);
+                }
+
+                await AdvanceAsync(turn, Trigger.Answered, ct);
+                return;
+
+            case Step.RedFlag:
+                if (!Choices.RedFlag.TryParse(text, out var carryOn))
+                {
+                    turn.Invalid("Please choose 1 to carry on, or 2 to stop here.", strikes);
+                    return;
+                }
+
+                if (!carryOn)
+                {
+                    turn.Count("red-flag-stopped");
+                    await AdvanceAsync(turn, Trigger.StopHere, ct);
+                    return;
+                }
+
+                a.RedFlagsAcknowledged = true;
+                await AdvanceAsync(turn, Trigger.Answered, ct);
+                return;
+
+            case Step.Proxy:
+                if (!Choices.Proxy.TryParse(text, out var kind))
+                {
+                    turn.Invalid("Please choose 1 if it's for you, or 2 if it's for someone else.", strikes);
+                    return;
+                }
+
+                if (kind == SubmitterKind.Self)
+                {
+                    a.ProxyName = null;
+                    a.ProxyRelationship = null;
+                }
+
+                a.Proxy = kind;
+                await AdvanceAsync(turn, Trigger.Answered, ct);
+                return;
+
+            case Step.ProxyName:
+                var proxyName = NameParser.Parse(text, "your name", maxLength: 70);
+                if (!proxyName.Ok)
+                {
+                    turn.Invalid(proxyName.Reason!, strikes);
+                    return;
+                }
+
+                a.ProxyName = proxyName.Value;
+                await AdvanceAsync(turn, Trigger.Answered, ct);
+                return;
+
+            case Step.ProxyRelationship:
+                if (!Choices.Relationship.TryParse(text, out var relationship))
+                {
+                    turn.Invalid("Please choose a number from 1 to 6.", strikes);
+                    return;
+                }
+
+                a.ProxyRelationship = relationship;
+                await AdvanceAsync(turn, Trigger.Answered, ct);
+                return;
+
+            case Step.FirstName or Step.LastName:
+                var first = s.Step == Step.FirstName;
+                var name = NameParser.Parse(text, first ? "first name" : "last name");
+                if (!name.Ok)
+                {
+                    turn.Invalid(name.Reason!, strikes);
+                    return;
+                }
+
+                if (first)
+                {
+                    a.FirstName = name.Value;
+                }
+                else
+                {
+                    a.LastName = name.Value;
+                }
+
+                await AdvanceAsync(turn, Trigger.Answered, ct);
+                return;
+
+            case Step.DateOfBirth:
+                var born = DateOfBirthParser.Parse(text, DateOnly.FromDateTime(LocalTime.ToLondon(turn.Now).DateTime));
+                if (!born.Ok)
+                {
+                    turn.Invalid(born.Reason!, strikes);
+                    return;
+                }
+
+                a.DateOfBirth = born.Value;
+                await AdvanceAsync(turn, Trigger.Answered, ct);
+                return;
+
+            case Step.Gender:
+                if (!Choices.Gender.TryParse(text, out var gender))
+                {
+                    turn.Invalid("Please choose a number from 1 to 4.", strikes);
+                    return;
+                }
+
+                a.Gender = gender;
+                await AdvanceAsync(turn, Trigger.Answered, ct);
+                return;
+
+            case Step.Postcode:
+                var postcode = PostcodeParser.Parse(text);
+                if (!postcode.Ok)
+                {
+                    turn.Invalid(postcode.Reason!, strikes);
+                    return;
+                }
+
+                a.Postcode = postcode.Value;
+                await AdvanceAsync(turn, Trigger.Answered, ct);
+                return;
+
+            case Step.Phone:
+                var phone = PhoneParser.Parse(text);
+                if (!phone.Ok)
+                {
+                    turn.Invalid(phone.Reason!, strikes);
+                    return;
+                }
+
+                SetPhone(turn, phone.Value!);
+                await AdvanceAsync(turn, Trigger.Answered, ct);
+                return;
+
+            case Step.MobileAccess:
+                if (!Choices.MobileAccess.TryParse(text, out var hasPhone))
+                {
+                    turn.Invalid("Please choose 1 for yes or 2 for no.", strikes);
+                    return;
+                }
+
+                a.MobileAccess = hasPhone;
+                await AdvanceAsync(turn, Trigger.Answered, ct);
+                return;
+
+            case Step.Otp:
+                await CheckCodeAsync(turn, text, ct);
+                return;
+
+            case Step.ContactPreference:
+                if (!Choices.ContactPreference.TryParse(text, out var preference))
+                {
+                    turn.Invalid("Please choose 1 for a text message or 2 for a phone call.", strikes);
+                    return;
+                }
+
+                a.ContactPreference = preference;
+                await AdvanceAsync(turn, Trigger.Answered, ct);
+                return;
+
+            case Step.Review:
+                if (!Choices.Review.TryParse(text, out var submit))
+                {
+                    turn.Invalid("Please choose 1 to send your request, or 2 to change an answer.", strikes);
+                    return;
+                }
+
+                if (submit)
+                {
+                    await SubmitAsync(turn, ct);
+                }
+                else
+                {
+                    await AdvanceAsync(turn, Trigger.Change, ct);
+                }
+
+                return;
+
+            case Step.Change:
+                if (!Choices.Change.TryParse(text, out var target))
+                {
+                    turn.Invalid($"Please choose a number from 1 to {Choices.Change.Items.Count}.", strikes);
+                    return;
+                }
+
+                s.History.Add(Step.Change);
+                s.Changing = true;
+                s.InvalidStreak = 0;
+                turn.Machine.ChangeTo(target);
+                await EnterAsync(turn, ct);
+                return;
+
+            default:
+                throw new InvalidOperationException($"No answer is read at step {s.Step.ToId()}.");
+        }
+    }
+
+    private static void SetPhone(Turn turn, UkPhone phone)
+    {
+        var a = turn.Session.Answers;
+        if (a.Phone != phone.E164)
+        {
+            a.Verified = false;
+            a.VerifiedBy = null;
+            a.MobileAccess = null;
+            a.ContactPreference = null;
+            turn.Session.Code.Hash = null;
+            turn.Session.Code.ExpiresAt = null;
+        }
+
+        a.Phone = phone.E164;
+        a.PhoneIsMobile = phone.IsMobile;
+        if (!phone.IsMobile)
+        {
+            a.ContactPreference = ContactPreference.Phone;
+        }
+
+        // On SMS, a reply from the very number given shows the patient holds it.
+        if (turn.Input.Channel == Channel.Sms && phone.IsMobile && phone.E164 == turn.Input.SenderPhone)
+        {
+            a.Verified = true;
+            a.VerifiedBy = VerifiedBy.SmsChannel;
+        }
+    }
+
+    private async Task CheckCodeAsync(Turn turn, string text, CancellationToken ct)
+    {
+        var code = turn.Session.Code;
+        var folded = TextInput.Fold(text);
+        if (folded is "resend" or "resend code" or "send again" or "new code")
+        {
+            if (code.Sends >= _verification.MaxSends)
+            {
+                await GiveUpCodeAsync(turn, "We can't send any more codes.", ct);
+                return;
+            }
+
+            SendCode(turn);
+            turn.Say("We've sent a new code.");
+            turn.Ask(Step.Otp);
+            return;
+        }
+
+        var digits = folded.Replace(" ", string.Empty, StringComparison.Ordinal);
+        if (digits.Length != 6 || !digits.All(char.IsAsciiDigit))
+        {
+            turn.Invalid("The code is 6 digits, like 123456. If it hasn't arrived, type resend.", _options.StrikesBeforePhone);
+            return;
+        }
+
+        if (code.Hash is null || code.ExpiresAt is null || turn.Now >= code.ExpiresAt)
+        {
+            turn.Invalid("That code has expired. Type resend for a new one.", _options.StrikesBeforePhone);
+            return;
+        }
+
+        if (codes.Matches(turn.Input.ConversationKey, digits, code.Hash))
+        {
+            code.Hash = null;
+            code.ExpiresAt = null;
+            turn.Session.Answers.Verified = true;
+            turn.Session.Answers.VerifiedBy = VerifiedBy.Code;
+            turn.Say("Thank you, that code is right.");
+            await AdvanceAsync(turn, Trigger.Answered, ct);
+            return;
+        }
+
+        code.WrongTries++;
+        LogWrongCode(logger, turn.Service.Id, code.WrongTries);
+        if (code.WrongTries >= _verification.MaxWrongTries)
+        {
+            await GiveUpCodeAsync(turn, "That code is not right, and there are no tries left.", ct);
+            return;
+        }
+
+        var left = _verification.MaxWrongTries - code.WrongTries;
+        turn.Invalid($"That code is not right. You have {left} {(left == 1 ? "try" : "tries")} left. Type resend for a new code.", int.MaxValue);
+    }
+
+    private async Task GiveUpCodeAsync(Turn turn, string why, CancellationToken ct)
+    {
+        var code = turn.Session.Code;
+        code.GaveUp = true;
+        code.Hash = null;
+        code.ExpiresAt = null;
+        turn.Say($"{why} We'll carry on without checking your phone. Your request will still reach us.");
+        await AdvanceAsync(turn, Trigger.Answered, ct);
+    }
+
+    private void SendCode(Turn turn)
+    {
+        var session = turn.Session;
+        var value = OneTimeCodes.NewCode();
+        session.Code.Sends++;
+        session.Code.Hash = codes.Hash(turn.Input.ConversationKey, value);
+        session.Code.ExpiresAt = turn.Now + _verification.CodeLifetime;
+        var to = session.Answers.Phone!;
+        var body = $"{value} is your code for {turn.Service.Name}. It expires in {_verification.CodeLifetime.TotalMinutes:0} minutes. Do not share it with anyone.";
+        var key = $"otp:{turn.Input.ConversationKey}:{session.StartedAt.ToUnixTimeMilliseconds()}:{session.Code.Sends}";
+        var seconds = (int)_verification.CodeLifetime.TotalSeconds;
+        turn.AfterCommit.Add(ct => sender.QueueAsync(new OutboundText(to, body, "otp", key, seconds), ct));
+    }
+
+    private async Task SubmitAsync(Turn turn, CancellationToken ct)
+    {
+        var s = turn.Session;
+        var referenceId = s.PendingReferenceId ??= ReferenceIds.New();
+        for (var collisions = 0; ; collisions++)
+        {
+            var request = BuildRequest(turn, referenceId);
+            if (await requests.AddAsync(request, ct) == AddResult.Added)
+            {
+                LogSubmitted(logger, turn.Service.Id, referenceId);
+                break;
+            }
+
+            var existing = await requests.GetAsync(referenceId, ct);
+            if (existing?.ConversationKey == turn.Input.ConversationKey)
+            {
+                // This submission was stored by an earlier try of the same turn.
+                break;
+            }
+
+            if (collisions == 5)
+            {
+                throw new InvalidOperationException("Could not find a free reference ID.");
+            }
+
+            referenceId = s.PendingReferenceId = ReferenceIds.New();
+        }
+
+        s.ReferenceId = referenceId;
+        s.SubmittedAt = turn.Now;
+        turn.Machine.Fire(Trigger.Submit);
+        turn.Count("submitted");
+
+        var a = s.Answers;
+        var textedAlready = turn.Input.Channel == Channel.Sms && a.Phone == turn.Input.SenderPhone;
+        if (a.PhoneIsMobile && !textedAlready)
+        {
+            var body = $"{turn.Service.Name}: we have your request, reference {referenceId}. If you feel worse while you wait, call 111. In an emergency, call 999.";
+            var to = a.Phone!;
+            turn.AfterCommit.Add(c => sender.QueueAsync(new OutboundText(to, body, "confirmation", $"confirmation:{referenceId}"), c));
+        }
+
+        turn.Ask(Step.Submitted);
+    }
+
+    private static ContactRequest BuildRequest(Turn turn, string referenceId)
+    {
+        var a = turn.Session.Answers;
+        return new ContactRequest
+        {
+            ReferenceId = referenceId,
+            ServiceId = turn.Service.Id,
+            RequestTypeId = a.RequestTypeId!,
+            RequestType = a.RequestTypeLabel!,
+            Details = a.Details!,
+            CreatedAt = turn.Now,
+            UpdatedAt = turn.Now,
+            Patient = new PatientDetails(a.FirstName!, a.LastName!, a.DateOfBirth!.Value, a.Gender!.Value, a.Postcode!),
+            SubmittedBy = new Submitter(a.Proxy!.Value, a.Proxy == SubmitterKind.Proxy ? a.ProxyName : null, a.Proxy == SubmitterKind.Proxy ? a.ProxyRelationship : null),
+            Contact = new ContactDetails(a.Phone!, a.Verified, a.ContactPreference ?? ContactPreference.Phone),
+            RedFlags = [.. a.RedFlags.Select(f => new RedFlagHit(f.Id, f.Severity, f.Advice))],
+            Channel = turn.Input.Channel,
+            ConversationKey = turn.Input.ConversationKey,
+        };
+    }
+
+    /// <summary>Fires a forward move, remembers where it came from (for back), then enters the new step.</summary>
+    private async Task AdvanceAsync(Turn turn, Trigger trigger, CancellationToken ct)
+    {
+        var from = turn.Session.Step;
+        turn.Machine.Fire(trigger);
+        turn.Session.History.Add(from);
+        turn.Session.InvalidStreak = 0;
+        await EnterAsync(turn, ct);
+    }
+
+    /// <summary>What happens on arriving at a step, then its question.</summary>
+    private async Task EnterAsync(Turn turn, CancellationToken ct)
+    {
+        var s = turn.Session;
+        switch (s.Step)
+        {
+            case Step.RequestType:
+                s.OfferedTypes = [.. await rules.Current.GetRequestTypesAsync(turn.Service, ChannelName(turn.Input.Channel), turn.Now)];
+                if (s.OfferedTypes.Count == 0)
+                {
+                    throw new InvalidOperationException($"The rules offer no request types for service {turn.Service.Id}.");
+                }
+
+                break;
+            case Step.Otp:
+                var code = s.Code;
+                if (code.WrongTries >= _verification.MaxWrongTries || (code.Sends >= _verification.MaxSends && (code.Hash is null || turn.Now >= code.ExpiresAt)))
+                {
+                    await GiveUpCodeAsync(turn, "We can't send another code to check your phone.", ct);
+                    return;
+                }
+
+                if (code.Hash is null || turn.Now >= code.ExpiresAt)
+                {
+                    SendCode(turn);
+                }
+
+                break;
+            case Step.Review:
+                s.Changing = false;
+                s.PendingReferenceId = ReferenceIds.New();
+                break;
+            case Step.EmergencyAdvice:
+                turn.Count("emergency-advice");
+                break;
+            case Step.Advice:
+                turn.Count("advice");
+                break;
+        }
+
+        turn.Ask(s.Step);
+    }
+
+    private static DateTimeOffset StartOfLocalDay(DateTimeOffset now)
+    {
+        var local = LocalTime.ToLondon(now);
+        var midnight = local.Date;
+        return new DateTimeOffset(midnight, LocalTime.London.GetUtcOffset(midnight));
+    }
+
+    public static string ChannelName(Channel channel) => channel switch
+    {
+        Channel.Sms => Channels.Sms,
+        Channel.WebChat => Channels.WebChat,
+        _ => Channels.Terminal,
+    };
+
+    /// <summary>The working state of one turn.</summary>
+    private sealed class Turn(IntakeSession session, ServiceDefinition service, TurnInput input, DateTimeOffset now, IntakeMachine machine)
+    {
+        public IntakeSession Session { get; } = session;
+        public ServiceDefinition Service { get; } = service;
+        public TurnInput Input { get; } = input;
+        public DateTimeOffset Now { get; } = now;
+        public IntakeMachine Machine { get; } = machine;
+        public List<BotReply> Replies { get; } = [];
+
+        /// <summary>Side effects that must only happen once the new state is safely stored (texts, counters).</summary>
+        public List<Func<CancellationToken, Task>> AfterCommit { get; } = [];
+
+        public void Say(string text) => Replies.Add(BotReply.Say(text, Session.Step));
+
+        public void Ask(Step step) => Replies.Add(Questions.Ask(step, Session, Service));
+
+        public void Invalid(string reason, int strikes)
+        {
+            Session.InvalidStreak++;
+            var text = Session.InvalidStreak >= strikes ? $"{reason} {Questions.Strikes(Service)}" : reason;
+            Replies.Add(BotReply.Say(text, Session.Step));
+            Ask(Session.Step);
+        }
+
+        public void Count(string counter) => Counts.Add(counter);
+
+        public List<string> Counts { get; } = [];
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Turn for service {ServiceId} lost a race on attempt {Attempt}; running it again on fresh state")]
+    private static partial void LogTurnConflict(ILogger logger, string serviceId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Request {ReferenceId} submitted to service {ServiceId}")]
+    private static partial void LogSubmittedCore(ILogger logger, string referenceId, string serviceId);
+
+    private static void LogSubmitted(ILogger logger, string serviceId, string referenceId) => LogSubmittedCore(logger, referenceId, serviceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A conversation for service {ServiceId} expired; its answers were deleted")]
+    private static partial void LogExpired(ILogger logger, string serviceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Details for service {ServiceId} matched {Count} red-flag rule(s)")]
+    private static partial void LogRedFlag(ILogger logger, string serviceId, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Wrong one-time code for service {ServiceId} ({Tries} wrong in this conversation)")]
+    private static partial void LogWrongCode(ILogger logger, string serviceId, int tries);
+}
+
+/// <summary>The rules name no service with this id.</summary>
+public sealed class UnknownServiceException(string serviceId) : Exception("No service has this id.")
+{
+    public string ServiceId { get; } = serviceId;
+}
+
+/// <summary>A turn kept losing races with other writers; the channel should ask the patient to try again.</summary>
+public sealed class ConversationBusyException() : Exception("The conversation is busy; try again.");

@@ -1,0 +1,112 @@
+using Stateless;
+using Stateless.Graph;
+using Stateless.Reflection;
+
+namespace PatientContact.Conversation.Intake;
+
+/// <summary>
+/// The conversation's state machine, built over a session's own <see cref="IntakeSession.Step"/>.
+/// It owns which moves are allowed; parsing answers and saying things is the engine's job.
+/// A trigger a step does not accept throws: the engine asks <see cref="CanFire"/> first on purpose.
+/// </summary>
+public sealed class IntakeMachine
+{
+    private readonly StateMachine<Step, Trigger> _machine;
+    private readonly StateMachine<Step, Trigger>.TriggerWithParameters<Step> _changeAnswer;
+
+    public IntakeMachine(IntakeSession session, bool includeGlobalCommands = true)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        _machine = new StateMachine<Step, Trigger>(() => session.Step, step => session.Step = step);
+        _changeAnswer = _machine.SetTriggerParameters<Step>(Trigger.ChangeAnswer);
+
+        _machine.Configure(Step.Welcome)
+            .Permit(Trigger.Open, Step.Emergency)
+            .Permit(Trigger.ServiceClosed, Step.Closed);
+
+        _machine.Configure(Step.Emergency)
+            .Permit(Trigger.IsEmergency, Step.EmergencyAdvice)
+            .Permit(Trigger.Answered, Step.RequestType);
+
+        _machine.Configure(Step.RequestType)
+            .Permit(Trigger.ChoseAdvice, Step.Advice)
+            .PermitDynamic(Trigger.Answered, () => IntakeFlow.Next(Step.RequestType, session), "next needed", Possible(Step.RequestType));
+
+        _machine.Configure(Step.RedFlag)
+            .Permit(Trigger.StopHere, Step.EmergencyAdvice)
+            .PermitDynamic(Trigger.Answered, () => IntakeFlow.Next(Step.RedFlag, session), "next needed", Possible(Step.RedFlag));
+
+        foreach (var step in IntakeFlow.Order)
+        {
+            if (step is Step.Emergency or Step.RequestType or Step.RedFlag or Step.Review)
+            {
+                continue;
+            }
+
+            var from = step;
+            _machine.Configure(step)
+                .PermitDynamic(Trigger.Answered, () => IntakeFlow.Next(from, session), "next needed", Possible(from));
+        }
+
+        _machine.Configure(Step.Review)
+            .Permit(Trigger.Submit, Step.Submitted)
+            .Permit(Trigger.Change, Step.Change);
+
+        _machine.Configure(Step.Change)
+            .PermitDynamic(_changeAnswer, target => target, "the answer chosen", ChangeTargets());
+
+        if (!includeGlobalCommands)
+        {
+            return;
+        }
+
+        foreach (var step in Enum.GetValues<Step>())
+        {
+            var configuration = _machine.Configure(step);
+            if (step != Step.Welcome)
+            {
+                configuration.Permit(Trigger.Restart, Step.Welcome).Permit(Trigger.Expire, Step.Expired);
+            }
+
+            if (step is not (Step.Welcome or Step.Emergency) && !step.IsEnd())
+            {
+                configuration.PermitDynamic(Trigger.Back, () => session.History[^1]);
+            }
+        }
+    }
+
+    public bool CanFire(Trigger trigger) => _machine.CanFire(trigger);
+
+    public void Fire(Trigger trigger) => _machine.Fire(trigger);
+
+    public void ChangeTo(Step answer) => _machine.Fire(_changeAnswer, answer);
+
+    /// <summary>The conversation as a Mermaid state diagram, forward moves only (back, restart and expiry apply everywhere).</summary>
+    public static string ToMermaid()
+    {
+        var machine = new IntakeMachine(new IntakeSession(), includeGlobalCommands: false);
+        return MermaidGraph.Format(machine._machine.GetInfo());
+    }
+
+    private static DynamicStateInfos Possible(Step from)
+    {
+        var infos = new DynamicStateInfos();
+        foreach (var to in IntakeFlow.PossibleNext(from).Append(Step.Review).Distinct())
+        {
+            infos.Add(to, to == Step.Review ? "nothing else needed" : "needed");
+        }
+
+        return infos;
+    }
+
+    private static DynamicStateInfos ChangeTargets()
+    {
+        var infos = new DynamicStateInfos();
+        foreach (var item in Choices.Change.Items)
+        {
+            infos.Add(item.Value, item.Label);
+        }
+
+        return infos;
+    }
+}

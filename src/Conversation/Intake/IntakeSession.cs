@@ -1,0 +1,80 @@
+using PatientContact.Inbox.Requests;
+using PatientContact.Rules;
+
+namespace PatientContact.Conversation.Intake;
+
+/// <summary>
+/// Everything a conversation remembers between turns. Persisted as JSON in the conversation store;
+/// deleted (or wiped) when the conversation expires.
+/// </summary>
+public sealed class IntakeSession
+{
+    public Step Step { get; set; } = Step.Welcome;
+    public Channel Channel { get; set; }
+    public DateTimeOffset StartedAt { get; set; }
+    public DateTimeOffset LastActivityAt { get; set; }
+
+    /// <summary>Steps answered on the way here, most recent last: what <c>back</c> returns to.</summary>
+    public List<Step> History { get; set; } = [];
+
+    /// <summary>True while changing one answer from the review; the flow returns to review once complete.</summary>
+    public bool Changing { get; set; }
+    public int InvalidStreak { get; set; }
+
+    /// <summary>The request types offered at the request-type step, kept so the answer is read against what was shown.</summary>
+    public List<RequestTypeOption> OfferedTypes { get; set; } = [];
+
+    public Answers Answers { get; set; } = new();
+    public CodeState Code { get; set; } = new();
+
+    /// <summary>Fixed on each arrival at review, so a retried "Submit" finds its own request.</summary>
+    public string? PendingReferenceId { get; set; }
+    public string? ReferenceId { get; set; }
+    public DateTimeOffset? SubmittedAt { get; set; }
+
+    /// <summary>Recent inputs already applied, with the replies they got: a retried input is answered again, not applied again.</summary>
+    public List<ProcessedInput> Processed { get; set; } = [];
+
+    /// <summary>Set when the answers were wiped for idleness; the next message says so.</summary>
+    public bool ExpiredNotice { get; set; }
+}
+
+/// <summary>The patient's answers, as parsed values.</summary>
+public sealed class Answers
+{
+    public string? RequestTypeId { get; set; }
+    public string? RequestTypeLabel { get; set; }
+    public string? Details { get; set; }
+    public List<RedFlagMatch> RedFlags { get; set; } = [];
+    public bool RedFlagsAcknowledged { get; set; }
+    public SubmitterKind? Proxy { get; set; }
+    public string? ProxyName { get; set; }
+    public string? ProxyRelationship { get; set; }
+    public string? FirstName { get; set; }
+    public string? LastName { get; set; }
+    public DateOnly? DateOfBirth { get; set; }
+    public Gender? Gender { get; set; }
+    public string? Postcode { get; set; }
+    /// <summary>E.164.</summary>
+    public string? Phone { get; set; }
+    public bool PhoneIsMobile { get; set; }
+    public bool? MobileAccess { get; set; }
+    public bool Verified { get; set; }
+    /// <summary>How possession was shown: "code" or "sms-channel".</summary>
+    public string? VerifiedBy { get; set; }
+    public ContactPreference? ContactPreference { get; set; }
+}
+
+/// <summary>The one-time code in play; the code itself is never stored, only its keyed hash.</summary>
+public sealed class CodeState
+{
+    public string? Hash { get; set; }
+    public DateTimeOffset? ExpiresAt { get; set; }
+    /// <summary>Wrong tries in all for this conversation; a new code does not reset them.</summary>
+    public int WrongTries { get; set; }
+    public int Sends { get; set; }
+    /// <summary>The limits were reached: the conversation carries on unverified.</summary>
+    public bool GaveUp { get; set; }
+}
+
+public sealed record ProcessedInput(string Id, IReadOnlyList<BotReply> Replies);

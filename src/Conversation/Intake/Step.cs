@@ -1,0 +1,56 @@
+namespace PatientContact.Conversation.Intake;
+
+/// <summary>Where a conversation is. Every value but <see cref="Welcome"/> and <see cref="Expired"/> is a step of SPEC section 1.</summary>
+public enum Step
+{
+    /// <summary>A conversation that has not asked anything yet.</summary>
+    Welcome,
+    Closed,
+    Emergency,
+    EmergencyAdvice,
+    RequestType,
+    Advice,
+    Details,
+    RedFlag,
+    Proxy,
+    ProxyName,
+    ProxyRelationship,
+    FirstName,
+    LastName,
+    DateOfBirth,
+    Gender,
+    Postcode,
+    Phone,
+    MobileAccess,
+    Otp,
+    ContactPreference,
+    Review,
+    Change,
+    Submitted,
+    /// <summary>Idle too long: the answers were deleted; the next message starts again with an explanation.</summary>
+    Expired,
+}
+
+/// <summary>The stable step ids channels expose (web chat: <c>channelData.step</c>).</summary>
+public static class StepIds
+{
+    private static readonly string[] Ids =
+    [
+        "welcome", "closed", "emergency", "emergency-advice", "request-type", "advice", "details", "red-flag",
+        "proxy", "proxy-name", "proxy-relationship", "first-name", "last-name", "date-of-birth", "gender",
+        "postcode", "phone", "mobile-access", "otp", "contact-preference", "review", "change", "submitted", "expired",
+    ];
+
+    public static string ToId(this Step step) => Ids[(int)step];
+
+    public static bool TryParse(string id, out Step step)
+    {
+        var index = Array.IndexOf(Ids, id);
+        step = index < 0 ? default : (Step)index;
+        return index >= 0;
+    }
+
+    /// <summary>Steps after which the conversation has ended; the next message starts a new one.</summary>
+    public static bool IsEnd(this Step step) =>
+        step is Step.Closed or Step.EmergencyAdvice or Step.Advice or Step.Submitted or Step.Expired;
+}
