@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace PatientContact.Rules;
 
 /// <summary>A GP practice or trust that takes requests, as described in <c>rules/services.json</c>.</summary>
@@ -19,7 +21,13 @@ public sealed record ServiceDefinition
 }
 
 /// <summary>One opening window on a day of the week, local time; Closes of 24:00 is written "24:00".</summary>
-public sealed record OpeningWindow(DayOfWeek Day, TimeOnly Opens, TimeOnly Closes, bool UntilMidnight = false);
+/// <remarks>A window that runs to the end of the day has <see cref="UntilMidnight"/> set and <see cref="Closes"/> of 00:00.</remarks>
+[JsonConverter(typeof(OpeningWindowJsonConverter))]
+public sealed record OpeningWindow(DayOfWeek Day, TimeOnly Opens, TimeOnly Closes, bool UntilMidnight = false)
+{
+    /// <summary>Whether a local time of day on <see cref="Day"/> falls in the window: opening inclusive, closing exclusive.</summary>
+    public bool Contains(TimeOnly localTime) => localTime >= Opens && (UntilMidnight || localTime < Closes);
+}
 
 public enum RequestKind { Request, Advice }
 
@@ -33,6 +41,16 @@ public sealed record RedFlagMatch(string Id, string Severity, string Advice);
 public sealed record Availability(bool IsOpen, string? ClosedReason, string? Message, DateTimeOffset? ReopensAt)
 {
     public static Availability Open { get; } = new(true, null, null, null);
+}
+
+/// <summary>The kinds of service <c>rules/services.json</c> accepts.</summary>
+public static class ServiceTypes
+{
+    public const string GpPractice = "gp-practice";
+    public const string CommunityTrust = "community-trust";
+    public const string MentalHealthTrust = "mental-health-trust";
+
+    public static IReadOnlyList<string> All { get; } = [GpPractice, CommunityTrust, MentalHealthTrust];
 }
 
 /// <summary>Channels as rule expressions see them.</summary>

@@ -1,0 +1,24 @@
+namespace PatientContact.Rules;
+
+/// <summary>
+/// An immutable, validated, compiled snapshot of every rule file. Thread-safe and cheap enough to ask every turn.
+/// </summary>
+public interface IRuleBook
+{
+    IReadOnlyList<ServiceDefinition> Services { get; }
+
+    /// <summary>The service with this slug, ignoring case; null if there is none.</summary>
+    ServiceDefinition? FindService(string serviceId);
+
+    /// <summary>The service patients reach by texting this E.164 number, e.g. <c>+447700900001</c>; null if none.</summary>
+    ServiceDefinition? FindServiceBySmsNumber(string e164);
+
+    /// <summary>Whether the service takes a request now, and if not, why, what to tell the patient and when it reopens.</summary>
+    ValueTask<Availability> GetAvailabilityAsync(ServiceDefinition service, string channel, DateTimeOffset now, long requestsToday);
+
+    /// <summary>The request types offered on this channel now, in the order of the rules.</summary>
+    ValueTask<IReadOnlyList<RequestTypeOption>> GetRequestTypesAsync(ServiceDefinition service, string channel, DateTimeOffset now);
+
+    /// <summary>The red-flag rules the patient's details match, in the order of the rules; empty when none do.</summary>
+    ValueTask<IReadOnlyList<RedFlagMatch>> FindRedFlagsAsync(ServiceDefinition service, string details);
+}

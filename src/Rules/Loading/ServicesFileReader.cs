@@ -1,0 +1,239 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace PatientContact.Rules.Loading;
+
+/// <summary>Reads and checks <c>services.json</c>: <c>{"services":[{"id":...,"openingHours":[...]}]}</c>.</summary>
+internal static partial class ServicesFileReader
+{
+    private static readonly string[] RootKeys = ["$schema", "services"];
+    private static readonly string[] ServiceKeys = ["id", "name", "type", "odsCode", "smsNumbers", "phoneNumber", "openingHours", "dailyCapacity"];
+    private static readonly string[] WindowKeys = ["days", "opens", "closes"];
+
+    public static IReadOnlyList<ServiceDefinition> Read(JsonElement root, RuleFile file)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            file.Fail(null, "Expected an object like {\"services\": [...]}.");
+        }
+
+        file.CheckKeys(root, RootKeys, rule: null);
+        if (!root.TryGetProperty("services", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
+        {
+            file.Fail(null, "'services' must be a list of at least one service.");
+        }
+
+        var services = new List<ServiceDefinition>();
+        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var smsOwners = new Dictionary<string, string>(StringComparer.Ordinal);
+        var index = 0;
+        foreach (var element in list.EnumerateArray())
+        {
+            var service = ReadService(element, index++, file);
+            if (!ids.Add(service.Id))
+            {
+                file.Fail(service.Id, "The id is used by another service.");
+            }
+
+            foreach (var number in service.SmsNumbers)
+            {
+                if (!smsOwners.TryAdd(number, service.Id))
+                {
+                    file.Fail(service.Id, $"SMS number {number} is already used by service '{smsOwners[number]}'.");
+                }
+            }
+
+            services.Add(service);
+        }
+
+        return services;
+    }
+
+    private static ServiceDefinition ReadService(JsonElement element, int index, RuleFile file)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            file.Fail($"services[{index}]", "A service must be an object.");
+        }
+
+        var label = element.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String
+            ? idElement.GetString()!
+            : $"services[{index}]";
+        file.CheckKeys(element, ServiceKeys, label);
+
+        var id = RequiredString(element, "id", label, file);
+        if (!SlugPattern().IsMatch(id))
+        {
+            file.Fail(label, "id must be a slug of lower-case letters, digits and hyphens.");
+        }
+
+        var type = RequiredString(element, "type", id, file);
+        if (!ServiceTypes.All.Contains(type))
+        {
+            file.Fail(id, $"Unknown type '{type}'; expected one of {string.Join(", ", ServiceTypes.All)}.");
+        }
+
+        var odsCode = RequiredString(element, "odsCode", id, file);
+        if (!OdsCodePattern().IsMatch(odsCode))
+        {
+            file.Fail(id, $"odsCode '{odsCode}' must be 3 to 10 upper-case letters or digits.");
+        }
+
+        var phone = RequiredString(element, "phoneNumber", id, file);
+        if (!PhonePattern().IsMatch(phone))
+        {
+            file.Fail(id, $"phoneNumber '{phone}' must be digits and spaces as patients should see it, e.g. \"0113 496 0001\".");
+        }
+
+        return new ServiceDefinition
+        {
+            Id = id,
+            Name = RequiredString(element, "name", id, file),
+            Type = type,
+            OdsCode = odsCode,
+            PhoneNumber = phone,
+            SmsNumbers = ReadSmsNumbers(element, id, file),
+            OpeningHours = ReadOpeningHours(element, id, file),
+            DailyCapacity = ReadDailyCapacity(element, id, file),
+        };
+    }
+
+    private static List<string> ReadSmsNumbers(JsonElement service, string id, RuleFile file)
+    {
+        var numbers = new List<string>();
+        if (!service.TryGetProperty("smsNumbers", out var list) || list.ValueKind == JsonValueKind.Null)
+        {
+            return numbers;
+        }
+
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            file.Fail(id, "smsNumbers must be a list of E.164 numbers like \"+447700900001\".");
+        }
+
+        foreach (var item in list.EnumerateArray())
+        {
+            var number = item.ValueKind == JsonValueKind.String ? item.GetString()! : item.GetRawText();
+            if (!E164Pattern().IsMatch(number))
+            {
+                file.Fail(id, $"SMS number '{number}' is not in E.164 form like \"+447700900001\".");
+            }
+
+            if (numbers.Contains(number))
+            {
+                file.Fail(id, $"SMS number {number} is listed twice.");
+            }
+
+            numbers.Add(number);
+        }
+
+        return numbers;
+    }
+
+    private static List<OpeningWindow> ReadOpeningHours(JsonElement service, string id, RuleFile file)
+    {
+        if (!service.TryGetProperty("openingHours", out var list) || list.ValueKind != JsonValueKind.Array)
+        {
+            file.Fail(id, "openingHours must be a list (empty means never open), e.g. [{\"days\":[\"Monday\"],\"opens\":\"08:00\",\"closes\":\"18:30\"}].");
+        }
+
+        var windows = new List<OpeningWindow>();
+        foreach (var entry in list.EnumerateArray())
+        {
+            if (entry.ValueKind != JsonValueKind.Object)
+            {
+                file.Fail(id, "Each openingHours entry must be an object with days, opens and closes.");
+            }
+
+            file.CheckKeys(entry, WindowKeys, id, "openingHours");
+            if (!entry.TryGetProperty("days", out var days) || days.ValueKind != JsonValueKind.Array || days.GetArrayLength() == 0)
+            {
+                file.Fail(id, "Each openingHours entry needs days, a list of day names like [\"Monday\", \"Tuesday\"].");
+            }
+
+            var opens = OptionalString(entry, "opens");
+            var closes = OptionalString(entry, "closes");
+            var seen = new HashSet<DayOfWeek>();
+            foreach (var dayElement in days.EnumerateArray())
+            {
+                var name = dayElement.ValueKind == JsonValueKind.String ? dayElement.GetString()! : dayElement.GetRawText();
+                if (!TryParseDay(name, out var day))
+                {
+                    file.Fail(id, $"'{name}' in openingHours is not a day name like \"Monday\".");
+                }
+
+                if (!seen.Add(day))
+                {
+                    file.Fail(id, $"{day} is listed twice in one openingHours entry.");
+                }
+
+                var window = OpeningTimes.TryParseWindow(day, opens, closes, out var error);
+                if (window is null)
+                {
+                    file.Fail(id, $"openingHours: {error}.");
+                }
+
+                windows.Add(window);
+            }
+        }
+
+        windows.Sort((a, b) => (DayIndex(a.Day), a.Opens).CompareTo((DayIndex(b.Day), b.Opens)));
+        for (var i = 1; i < windows.Count; i++)
+        {
+            var (before, after) = (windows[i - 1], windows[i]);
+            if (before.Day == after.Day && (before.UntilMidnight || after.Opens < before.Closes))
+            {
+                file.Fail(id, $"Opening windows overlap on {after.Day}.");
+            }
+        }
+
+        return windows;
+    }
+
+    private static int? ReadDailyCapacity(JsonElement service, string id, RuleFile file)
+    {
+        if (!service.TryGetProperty("dailyCapacity", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var capacity = 0;
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out capacity) || capacity < 1)
+        {
+            file.Fail(id, "dailyCapacity must be a whole number of at least 1, or null for no limit.");
+        }
+
+        return capacity;
+    }
+
+    private static string RequiredString(JsonElement element, string key, string rule, RuleFile file)
+    {
+        var value = OptionalString(element, key);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            file.Fail(rule, $"'{key}' is missing or empty.");
+        }
+
+        return value;
+    }
+
+    private static string? OptionalString(JsonElement element, string key) =>
+        element.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static bool TryParseDay(string name, out DayOfWeek day) =>
+        Enum.TryParse(name, ignoreCase: true, out day) && Enum.IsDefined(day) && !char.IsDigit(name.FirstOrDefault());
+
+    private static int DayIndex(DayOfWeek day) => ((int)day + 6) % 7;
+
+    [GeneratedRegex("^[a-z0-9-]+$")]
+    private static partial Regex SlugPattern();
+
+    [GeneratedRegex(@"^\+[1-9][0-9]{7,14}$")]
+    private static partial Regex E164Pattern();
+
+    [GeneratedRegex("^[A-Z0-9]{3,10}$")]
+    private static partial Regex OdsCodePattern();
+
+    [GeneratedRegex(@"^[0-9][0-9 ]{6,18}[0-9]$")]
+    private static partial Regex PhonePattern();
+}

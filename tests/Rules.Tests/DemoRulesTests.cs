@@ -1,0 +1,107 @@
+using FsCheck.Xunit;
+
+namespace PatientContact.Rules.Tests;
+
+public sealed class DemoRulesTests
+{
+    private static readonly RuleBook Book = RuleBookLoader.Load(RulesFolders.Demo);
+    private static readonly DateTimeOffset Monday = new(2025, 1, 6, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Demo_services_load_with_their_sms_numbers_and_types()
+    {
+        Book.Services.Select(s => (s.Id, s.Type, s.SmsNumbers.Single())).ShouldBe(
+        [
+            ("riverside-gp", "gp-practice", "+447700900001"),
+            ("northside-community", "community-trust", "+447700900002"),
+            ("hillview-mental-health", "mental-health-trust", "+447700900003"),
+        ]);
+        Book.Services.ShouldAllBe(s => s.Name.Length > 0 && s.PhoneNumber.StartsWith("0113 496 ") && s.DailyCapacity == null);
+        Book.FindService("riverside-gp")!.Name.ShouldBe("Riverside GP Practice");
+    }
+
+    [Theory]
+    [InlineData("riverside-gp")]
+    [InlineData("Riverside-GP")]
+    [InlineData("RIVERSIDE-GP")]
+    public void Service_is_found_by_slug_whatever_its_case(string slug) =>
+        Book.FindService(slug)!.Id.ShouldBe("riverside-gp");
+
+    [Fact]
+    public void Unknown_service_is_not_found() => Book.FindService("nowhere-gp").ShouldBeNull();
+
+    [Theory]
+    [InlineData("+447700900001", "riverside-gp")]
+    [InlineData("+447700900002", "northside-community")]
+    [InlineData("+447700900003", "hillview-mental-health")]
+    public void Service_is_found_by_the_number_patients_text(string number, string serviceId) =>
+        Book.FindServiceBySmsNumber(number)!.Id.ShouldBe(serviceId);
+
+    [Theory]
+    [InlineData("07700900001")]
+    [InlineData("447700900001")]
+    [InlineData("+447700900999")]
+    public void Number_not_in_exact_e164_form_finds_no_service(string number) =>
+        Book.FindServiceBySmsNumber(number).ShouldBeNull();
+
+    [Theory]
+    [InlineData(Channels.WebChat)]
+    [InlineData(Channels.Sms)]
+    [InlineData(Channels.Terminal)]
+    public async Task Gp_practice_offers_medical_admin_and_nhs_advice_in_that_order(string channel)
+    {
+        var types = await Book.GetRequestTypesAsync(Book.FindService("riverside-gp")!, channel, Monday);
+
+        types.Select(t => t.Label).ShouldBe(["Medical request", "Admin request", "NHS advice online"]);
+        types.Select(t => t.Kind).ShouldBe([RequestKind.Request, RequestKind.Request, RequestKind.Advice]);
+    }
+
+    [Theory]
+    [InlineData("northside-community")]
+    [InlineData("hillview-mental-health")]
+    public async Task Trusts_offer_flare_up_medication_appointment_and_admin_in_that_order(string serviceId)
+    {
+        var types = await Book.GetRequestTypesAsync(Book.FindService(serviceId)!, Channels.WebChat, Monday);
+
+        types.Select(t => t.Label).ShouldBe(["Flare-up or symptoms returning", "Medication question", "Appointment question", "Admin request"]);
+        types.ShouldAllBe(t => t.Kind == RequestKind.Request && t.AdviceUrl == null);
+    }
+
+    [Fact]
+    public async Task Advice_type_sends_patients_to_a_public_nhs_page()
+    {
+        var types = await Book.GetRequestTypesAsync(Book.FindService("riverside-gp")!, Channels.Sms, Monday);
+
+        var advice = types.Single(t => t.Kind == RequestKind.Advice);
+        advice.Id.ShouldBe("nhs-advice-online");
+        new Uri(advice.AdviceUrl!).Host.ShouldEndWith("nhs.uk");
+        new Uri(advice.AdviceUrl!).Scheme.ShouldBe("https");
+    }
+
+    [Fact]
+    public async Task Request_type_ids_are_stable_slugs()
+    {
+        var types = await Book.GetRequestTypesAsync(Book.FindService("hillview-mental-health")!, Channels.Sms, Monday);
+
+        types.Select(t => t.Id).ShouldBe(["flare-up", "medication-question", "appointment-question", "admin-request"]);
+    }
+
+    [Property(MaxTest = 200, EndSize = 2 * 366 * 24 * 60)]
+    public bool Demo_services_take_requests_at_any_moment(int minutes, int requestsToday)
+    {
+        // Any minute within two years either side of the start of 2026, either side of every clock change.
+        var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(minutes);
+        return Book.Services.All(service =>
+            Book.GetAvailabilityAsync(service, Channels.WebChat, now, Math.Abs((long)requestsToday)).AsTask().GetAwaiter().GetResult() == Availability.Open);
+    }
+
+    [Fact]
+    public async Task Demo_request_types_are_offered_at_night_and_at_weekends()
+    {
+        var sundayNight = new DateTimeOffset(2025, 6, 1, 23, 30, 0, TimeSpan.FromHours(1));
+
+        var types = await Book.GetRequestTypesAsync(Book.FindService("riverside-gp")!, Channels.Sms, sundayNight);
+
+        types.Count.ShouldBe(3);
+    }
+}
