@@ -90,8 +90,11 @@ public static class RuleBookLoader
 
         // Off, so a failing expression throws instead of quietly making its rule not match.
         EnableExceptionAsErrorMessage = false,
-        EnableExceptionAsErrorMessageForRuleExpressionParsing = false,
         IgnoreException = false,
+
+        // Despite its name, true is what makes an unparsable expression throw; false turns it into a rule
+        // that silently never matches, with no error message at all (RulesEngine 6.0.1).
+        EnableExceptionAsErrorMessageForRuleExpressionParsing = true,
     };
 
     private static (RuleFile File, Workflow Workflow) ReadWorkflow(string directory, string fileName)
