@@ -46,7 +46,7 @@ internal static partial class ServicesFileReader
             services.Add(service);
         }
 
-        return services;
+        return services.AsReadOnly();
     }
 
     private static ServiceDefinition ReadService(JsonElement element, int index, RuleFile file)
@@ -92,8 +92,8 @@ internal static partial class ServicesFileReader
             Type = type,
             OdsCode = odsCode,
             PhoneNumber = phone,
-            SmsNumbers = ReadSmsNumbers(element, id, file),
-            OpeningHours = ReadOpeningHours(element, id, file),
+            SmsNumbers = ReadSmsNumbers(element, id, file).AsReadOnly(),
+            OpeningHours = ReadOpeningHours(element, id, file).AsReadOnly(),
             DailyCapacity = ReadDailyCapacity(element, id, file),
         };
     }
