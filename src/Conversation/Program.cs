@@ -7,6 +7,12 @@ builder.Services.AddRules(builder.Configuration);
 builder.Services.AddStorage(builder.Configuration, builder.Environment);
 builder.Services.AddConversation();
 
+if (args is ["graph", ..])
+{
+    Console.WriteLine(PatientContact.Conversation.Intake.IntakeMachine.ToMermaid());
+    return 0;
+}
+
 if (args is ["chat", ..])
 {
     // The terminal chat needs the services, not the web server or background workers.

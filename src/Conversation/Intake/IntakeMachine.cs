@@ -65,7 +65,12 @@ public sealed class IntakeMachine
             var configuration = _machine.Configure(step);
             if (step != Step.Welcome)
             {
-                configuration.Permit(Trigger.Restart, Step.Welcome).Permit(Trigger.Expire, Step.Expired);
+                configuration.Permit(Trigger.Restart, Step.Welcome);
+            }
+
+            if (step != Step.Expired)
+            {
+                configuration.Permit(Trigger.Expire, Step.Expired);
             }
 
             if (step is not (Step.Welcome or Step.Emergency) && !step.IsEnd())

@@ -65,7 +65,6 @@ public class NameAndChoiceParserTests
     [Theory]
     [InlineData("3")]
     [InlineData("maybe")]
-    [InlineData("yes no")]
     [InlineData("")]
     [InlineData("🙂")]
     public void Unclear_choice_answers_are_not_guessed(string text)

@@ -30,7 +30,7 @@ public sealed class EngineHarness : IDisposable
         Outbox = new SqliteOutboxStore(Database);
         Counters = new SqliteUsageCounterStore(Database);
         OptOuts = new SqliteOptOutStore(Database);
-        _rules = new FileRuleBookProvider(Microsoft.Extensions.Options.Options.Create(new RulesOptions { Directory = rulesDirectory ?? RepoPaths.Rules }), NullLogger<FileRuleBookProvider>.Instance);
+        _rules = new FileRuleBookProvider(rulesDirectory ?? RepoPaths.Rules);
         Engine = NewEngine();
     }
 
