@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test of PatientContact. Installs what the tests need first, so it works on a new machine.
+# Runs every test of PatientContact. Installs what the tests need first (npm packages from the
+# lockfile, Debian's chromium for the browser tests), so it works on a new machine.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+bash scripts/install-prerequisites.sh
 
 dotnet test PatientContact.sln --configuration Release "$@"
