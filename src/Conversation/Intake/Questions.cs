@@ -66,20 +66,14 @@ public static class Questions
 
     private static string Closed(ServiceDefinition service, Availability? availability)
     {
-        var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{service.Name} is not taking requests here right now.");
+        // The rules word the closed message (it names when the service reopens and what to do meanwhile).
         if (availability?.Message is { Length: > 0 } message)
         {
-            text.Append(' ').Append(message);
+            return message;
         }
 
-        if (availability?.ReopensAt is { } reopens)
-        {
-            text.Append(CultureInfo.InvariantCulture, $" We open again {LocalTime.Describe(reopens)}.");
-        }
-
-        text.Append(CultureInfo.InvariantCulture, $" Meanwhile you can call us on {service.PhoneNumber}. {UrgentHelp}");
-        return text.ToString();
+        var reopens = availability?.ReopensAt is { } at ? $" We open again {LocalTime.Describe(at)}." : string.Empty;
+        return $"{service.Name} is not taking requests here right now.{reopens} Meanwhile you can call us on {service.PhoneNumber}. {UrgentHelp}";
     }
 
     private static string Advice(IntakeSession session)
