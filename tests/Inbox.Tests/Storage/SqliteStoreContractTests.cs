@@ -66,7 +66,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     [Fact]
     public async Task Schema_version_is_recorded_in_the_file()
     {
-        (await Scalar("PRAGMA user_version;")).ShouldBe(1L);
+        (await Scalar("PRAGMA user_version;")).ShouldBe(2L);
     }
 
     [Fact]
@@ -118,7 +118,8 @@ public sealed class SqliteStoreContractTests : StoreContractTests
             new SqliteAuditStore(database),
             new SqliteUsageCounterStore(database),
             new SqliteOptOutStore(database),
-            new SqliteStoreHealth(database));
+            new SqliteStoreHealth(database),
+            new SqliteStaffStore(database));
     }
 
     private SqliteDatabase Track(SqliteDatabase database)

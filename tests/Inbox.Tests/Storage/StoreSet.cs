@@ -10,4 +10,5 @@ public sealed record StoreSet(
     IAuditStore Audit,
     IUsageCounterStore UsageCounters,
     IOptOutStore OptOuts,
-    IStoreHealth Health);
+    IStoreHealth Health,
+    IStaffAccountStore Staff);

@@ -95,6 +95,16 @@ internal static class SqliteSchema
             updated_at TEXT    NOT NULL
         );
         """,
+
+        // 2: staff accounts for the inbox sign-in.
+        """
+        CREATE TABLE IF NOT EXISTS staff_accounts (
+            email_key   TEXT    NOT NULL PRIMARY KEY,
+            service_ids TEXT    NOT NULL,
+            version     INTEGER NOT NULL,
+            document    TEXT    NOT NULL
+        );
+        """,
     ];
 
     /// <summary>The schema version this code writes and reads.</summary>

@@ -38,6 +38,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.TryAddSingleton<IAuditStore, SqliteAuditStore>();
         services.TryAddSingleton<IUsageCounterStore, SqliteUsageCounterStore>();
         services.TryAddSingleton<IOptOutStore, SqliteOptOutStore>();
+        services.TryAddSingleton<IStaffAccountStore, SqliteStaffStore>();
         services.TryAddSingleton<IStoreHealth, SqliteStoreHealth>();
         return services;
     }

@@ -1,0 +1,42 @@
+namespace PatientContact.Inbox.Storage;
+
+/// <summary>
+/// A member of staff who may sign in to the inbox. <see cref="Email"/> is the key, compared ignoring
+/// case. A local account has a <see cref="PasswordHash"/>; an account first seen through the
+/// organisation's identity provider has none and cannot sign in with a password.
+/// </summary>
+public sealed record StaffAccount
+{
+    public required string Email { get; init; }
+    public required string DisplayName { get; init; }
+    /// <summary>ASP.NET Core Identity's password hash format; null for single sign-on accounts.</summary>
+    public string? PasswordHash { get; init; }
+    /// <summary>The services whose requests this person works; they see nothing else.</summary>
+    public required IReadOnlyList<string> ServiceIds { get; init; }
+    public bool IsAdministrator { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? LastSignedInAt { get; init; }
+    /// <summary>Wrong passwords since <see cref="FirstFailedSignInAt"/>, for lockout.</summary>
+    public int FailedSignIns { get; init; }
+    public DateTimeOffset? FirstFailedSignInAt { get; init; }
+    /// <summary>No sign-in is accepted before this moment.</summary>
+    public DateTimeOffset? LockedUntil { get; init; }
+    /// <summary>Optimistic concurrency: bumped by every change.</summary>
+    public long Version { get; init; } = 1;
+}
+
+/// <summary>Staff accounts, with optimistic concurrency on <see cref="StaffAccount.Version"/>.</summary>
+public interface IStaffAccountStore
+{
+    /// <summary>Adds the account; one with the same email (in any case) gives <see cref="AddResult.AlreadyExists"/> and changes nothing.</summary>
+    Task<AddResult> AddAsync(StaffAccount account, CancellationToken cancellationToken = default);
+
+    /// <summary>The account with this email, ignoring case; null when there is none.</summary>
+    Task<StaffAccount?> GetAsync(string email, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the account when the stored version is <c>account.Version - 1</c>; false when someone else changed it first.</summary>
+    Task<bool> TryUpdateAsync(StaffAccount account, CancellationToken cancellationToken = default);
+
+    /// <summary>The accounts that work for a service (colleagues to assign a request to), ordered by email.</summary>
+    Task<IReadOnlyList<StaffAccount>> ListForServiceAsync(string serviceId, CancellationToken cancellationToken = default);
+}
