@@ -1,0 +1,45 @@
+using System.Globalization;
+
+namespace PatientContact.LoadGenerator;
+
+/// <summary>Command-line settings; every run is bounded by <see cref="Duration"/> and stops by itself.</summary>
+public sealed record LoadOptions
+{
+    public string Scenario { get; init; } = "all";
+    public int Patients { get; init; } = 200;
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>Upper bound of a random pause between a patient's messages; zero sends back to back.</summary>
+    public TimeSpan MaxThinkTime { get; init; } = TimeSpan.Zero;
+    public int PeerConversations { get; init; } = 2000;
+    public string? ServiceDll { get; init; }
+    /// <summary>Never more than this many requests in one run, whatever the duration.</summary>
+    public long MaxRequests { get; init; } = 20_000_000;
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var options = new LoadOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            options = args[i] switch
+            {
+                "--scenario" => options with { Scenario = Value() },
+                "--patients" => options with { Patients = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
+                "--warmup" => options with { Warmup = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
+                "--think-ms" => options with { MaxThinkTime = TimeSpan.FromMilliseconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
+                "--peer-conversations" => options with { PeerConversations = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--service-dll" => options with { ServiceDll = Value() },
+                _ => throw new ArgumentException($"Unknown option {args[i]}"),
+            };
+        }
+
+        if (options.Duration > TimeSpan.FromMinutes(30) || options.Patients is < 1 or > 2000)
+        {
+            throw new ArgumentException("Keep --duration at 30 minutes or less and --patients between 1 and 2000.");
+        }
+
+        return options;
+    }
+}

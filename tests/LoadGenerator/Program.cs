@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text;
+
+namespace PatientContact.LoadGenerator;
+
+/// <summary>
+/// dotnet build -c Release && dotnet run -c Release --no-build --project tests/LoadGenerator -- [--scenario all|peer|ceiling|sms|webchat|soak] [--patients 200] [--duration 30]
+/// Everything runs on 127.0.0.1, bounded by --duration, and stops by itself.
+/// </summary>
+public static class LoadProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args is ["ceiling-server", "--port", var portText])
+        {
+            await CeilingServer.RunAsync(int.Parse(portText, CultureInfo.InvariantCulture));
+            return 0;
+        }
+
+        var options = LoadOptions.Parse(args);
+        var root = FindRepositoryRoot();
+        var report = new StringBuilder();
+        var load = new List<(string Name, Summary Summary, double CpuCores, long PeakRss, int Patients)>();
+        using var cancel = new CancellationTokenSource(options.Warmup + options.Duration + TimeSpan.FromMinutes(10));
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+
+        Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {Environment.OSVersion}");
+        Console.WriteLine($"Patients: {options.Patients}, warm-up {options.Warmup.TotalSeconds:0} s, measured {options.Duration.TotalSeconds:0} s, think time up to {options.MaxThinkTime.TotalMilliseconds:0} ms");
+
+        var scenario = options.Scenario;
+        if (scenario is "all" or "peer")
+        {
+            Console.WriteLine("Running the engine and the Bot Framework waterfall in process...");
+            var engine = await EnginePeer.RunEngineAsync(Path.Combine(root, "rules"), options.PeerConversations);
+            var peer = await EnginePeer.RunWaterfallAsync(root, Path.Combine(AppContext.BaseDirectory, "peer", "waterfall.js"), options.PeerConversations);
+            report.AppendLine("| conversation in process | turns | CPU per turn | wall per turn | allocated per turn |");
+            report.AppendLine("|---|---:|---:|---:|---:|");
+            foreach (var cost in new[] { engine, peer })
+            {
+                report.AppendLine(CultureInfo.InvariantCulture, $"| {cost.Name} | {cost.Turns:N0} | {cost.CpuMicrosecondsPerTurn:N1} µs | {cost.WallMicrosecondsPerTurn:N1} µs | {(cost.AllocatedBytesPerTurn is { } b ? $"{b / 1024:N1} KB" : "n/a")} |");
+            }
+
+            report.AppendLine(CultureInfo.InvariantCulture, $"\nThe engine's turn costs {peer.CpuMicrosecondsPerTurn / engine.CpuMicrosecondsPerTurn:N1}x less CPU than the waterfall's.\n");
+        }
+
+        if (scenario is "all" or "ceiling")
+        {
+            Console.WriteLine("Measuring the bare Kestrel ceiling...");
+            var port = ChildProcess.FreePort();
+            await using var ceiling = await ChildProcess.StartAsync("dotnet", [typeof(CeilingServer).Assembly.Location, "ceiling-server", "--port", port.ToString(CultureInfo.InvariantCulture)], new Dictionary<string, string>(), "/ready", port);
+            var cpu0 = ceiling.CpuSeconds();
+            var summary = await SmsLoad.RunAsync(ceiling.BaseAddress, CeilingServer.Path, options, cancel.Token);
+            load.Add(("bare Kestrel form post -> XML (ceiling)", summary, (ceiling.CpuSeconds() - cpu0) / (options.Warmup + options.Duration).TotalSeconds, ceiling.PeakRssBytes(), options.Patients));
+        }
+
+        if (scenario is "all" or "sms" or "webchat" or "soak")
+        {
+            foreach (var which in scenario == "all" ? new[] { "sms", "webchat" } : [scenario])
+            {
+                Console.WriteLine($"Measuring the service: {which}...");
+                await using var service = await StartServiceAsync(root, options);
+                var cpu0 = service.CpuSeconds();
+                var summary = which == "webchat"
+                    ? await WebChatLoad.RunAsync(service.BaseAddress, options, cancel.Token)
+                    : await SmsLoad.RunAsync(service.BaseAddress, "/sms/twilio", options, cancel.Token);
+                var cores = (service.CpuSeconds() - cpu0) / (options.Warmup + options.Duration).TotalSeconds;
+                load.Add(($"PatientContact {(which == "webchat" ? "web chat (Direct Line polling)" : "SMS (signed Twilio webhook)")}", summary, cores, service.PeakRssBytes(), options.Patients));
+                if (which == "soak")
+                {
+                    report.AppendLine(SoakReport(service.RssTimeline));
+                }
+            }
+        }
+
+        if (load.Count > 0)
+        {
+            report.AppendLine("| load | patients | turns/s | p50 | p95 | p99 | max | errors | server CPU | server peak RSS |");
+            report.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|");
+            foreach (var (name, s, cores, rss, patients) in load)
+            {
+                report.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {name} | {patients} | {s.TurnsPerSecond:N0} | {s.P50:N1} ms | {s.P95:N1} ms | {s.P99:N1} ms | {s.Max:N1} ms | {s.ErrorText} | {cores:N2} cores | {rss / 1024.0 / 1024:N0} MB |");
+            }
+
+            var ceilingRate = load.FirstOrDefault(l => l.Name.Contains("ceiling", StringComparison.Ordinal)).Summary?.TurnsPerSecond;
+            var smsRate = load.FirstOrDefault(l => l.Name.Contains("SMS", StringComparison.Ordinal)).Summary?.TurnsPerSecond;
+            if (ceilingRate is > 0 && smsRate is not null)
+            {
+                report.AppendLine(CultureInfo.InvariantCulture, $"\nSMS turns/s are {100 * smsRate / ceilingRate:N1}% of the bare Kestrel ceiling.");
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(report.ToString());
+        return 0;
+    }
+
+    private static async Task<ChildProcess> StartServiceAsync(string root, LoadOptions options)
+    {
+        var port = ChildProcess.FreePort();
+        var data = Directory.CreateTempSubdirectory("pc-load-").FullName;
+        var dll = options.ServiceDll ?? Path.Combine(root, "src", "Conversation", "bin", "Release", "net10.0", "PatientContact.Conversation.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException("Build the service first: dotnet build -c Release", dll);
+        }
+
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["PublicBaseUrl"] = $"http://127.0.0.1:{port}",
+            ["Storage__Sqlite__Path"] = Path.Combine(data, "load.db"),
+            ["Rules__Directory"] = Path.Combine(root, "rules"),
+            ["Twilio__AuthToken"] = SmsLoad.AuthToken,
+            ["WebChat__TokenRequestsPerMinute"] = "100000",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        return await ChildProcess.StartAsync("dotnet", [dll], environment, "/health/ready", port);
+    }
+
+    private static string SoakReport(IReadOnlyList<(double Seconds, long RssBytes)> timeline)
+    {
+        if (timeline.Count < 120)
+        {
+            return "(soak: run at least 2 minutes for a memory trend)";
+        }
+
+        double MeanMb(IEnumerable<(double Seconds, long RssBytes)> points) => points.Average(p => p.RssBytes) / 1024 / 1024;
+        var first = MeanMb(timeline.Skip(30).Take(60));
+        var last = MeanMb(timeline.TakeLast(60));
+        return $"Working set: {first:N0} MB averaged over minute 1 (after 30 s), {last:N0} MB over the last minute ({100 * (last - first) / first:+0.0;-0.0}%).\n";
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "PatientContact.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run from inside the repository.");
+    }
+}
