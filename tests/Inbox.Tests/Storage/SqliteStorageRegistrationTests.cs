@@ -36,6 +36,7 @@ public sealed class SqliteStorageRegistrationTests : IDisposable
             provider.GetRequiredService<IAuditStore>().ShouldBeOfType<SqliteAuditStore>();
             provider.GetRequiredService<IUsageCounterStore>().ShouldBeOfType<SqliteUsageCounterStore>();
             provider.GetRequiredService<IOptOutStore>().ShouldBeOfType<SqliteOptOutStore>();
+            provider.GetRequiredService<IActivityStore>().ShouldBeOfType<SqliteActivityStore>();
             provider.GetRequiredService<IRequestStore>().ShouldBeSameAs(provider.GetRequiredService<IRequestStore>());
             provider.GetRequiredService<SqliteDatabase>().ShouldBeSameAs(database);
 

@@ -66,7 +66,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     [Fact]
     public async Task Schema_version_is_recorded_in_the_file()
     {
-        (await Scalar("PRAGMA user_version;")).ShouldBe(2L);
+        (await Scalar("PRAGMA user_version;")).ShouldBe(3L);
     }
 
     [Fact]
@@ -119,7 +119,8 @@ public sealed class SqliteStoreContractTests : StoreContractTests
             new SqliteUsageCounterStore(database),
             new SqliteOptOutStore(database),
             new SqliteStoreHealth(database),
-            new SqliteStaffStore(database));
+            new SqliteStaffStore(database),
+            new SqliteActivityStore(database));
     }
 
     private SqliteDatabase Track(SqliteDatabase database)

@@ -11,4 +11,5 @@ public sealed record StoreSet(
     IUsageCounterStore UsageCounters,
     IOptOutStore OptOuts,
     IStoreHealth Health,
-    IStaffAccountStore Staff);
+    IStaffAccountStore Staff,
+    IActivityStore Activities);

@@ -105,6 +105,20 @@ internal static class SqliteSchema
             document    TEXT    NOT NULL
         );
         """,
+        // 3: Direct Line activity batches (web chat streams), numbered per conversation.
+        """
+        CREATE TABLE IF NOT EXISTS activity_batches (
+            conversation_id    TEXT    NOT NULL,
+            sequence           INTEGER NOT NULL,
+            client_activity_id TEXT,
+            activities         TEXT    NOT NULL,
+            at                 TEXT    NOT NULL,
+            PRIMARY KEY (conversation_id, sequence)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX IF NOT EXISTS ux_activity_batches_client
+            ON activity_batches (conversation_id, client_activity_id) WHERE client_activity_id IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS ix_activity_batches_at ON activity_batches (at);
+        """,
     ];
 
     /// <summary>The schema version this code writes and reads.</summary>

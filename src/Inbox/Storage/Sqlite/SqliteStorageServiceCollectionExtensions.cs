@@ -39,6 +39,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.TryAddSingleton<IUsageCounterStore, SqliteUsageCounterStore>();
         services.TryAddSingleton<IOptOutStore, SqliteOptOutStore>();
         services.TryAddSingleton<IStaffAccountStore, SqliteStaffStore>();
+        services.TryAddSingleton<IActivityStore, SqliteActivityStore>();
         services.TryAddSingleton<IStoreHealth, SqliteStoreHealth>();
         return services;
     }
