@@ -1,4 +1,6 @@
+using PatientContact.Conversation.Dev.Pds;
 using PatientContact.Conversation.Hosting;
+using PatientContact.Inbox.Matching;
 using PatientContact.Rules;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -6,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddRules(builder.Configuration);
 builder.Services.AddStorage(builder.Configuration, builder.Environment);
 builder.Services.AddConversation();
+builder.Services.AddMatching(builder.Configuration, builder.Environment);
 
 if (args is ["graph", ..])
 {
@@ -23,6 +26,7 @@ if (args is ["chat", ..])
 
 var app = builder.Build();
 app.MapHealth();
+app.MapDevPds();
 app.Run();
 return 0;
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using PatientContact.Conversation.Intake;
 using PatientContact.Conversation.Verification;
 using PatientContact.Inbox.Messaging;
@@ -13,6 +14,8 @@ public static class ConversationServiceCollectionExtensions
         services.AddOptions<ConversationOptions>().BindConfiguration("Conversation").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<VerificationOptions>().BindConfiguration("Verification").ValidateOnStart();
         services.AddSingleton<OneTimeCodes>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerificationOptions>, VerificationOptionsValidator>());
+        services.AddSingleton<CodeSendLimiter>();
         services.AddSingleton<IOutboundSender, OutboxSender>();
         services.AddSingleton<IntakeEngine>();
         services.AddHostedService<ConversationPurger>();

@@ -25,7 +25,8 @@ public sealed partial class IntakeEngine(
     TimeProvider time,
     IOptions<ConversationOptions> conversationOptions,
     IOptions<VerificationOptions> verificationOptions,
-    ILogger<IntakeEngine> logger)
+    ILogger<IntakeEngine> logger,
+    CodeSendLimiter? codeSendLimiter = null)
 {
     private const int MaxAttempts = 10;
     private const int ProcessedInputsKept = 12;
@@ -34,6 +35,9 @@ public sealed partial class IntakeEngine(
     private readonly ConversationLocks _locks = new();
     private readonly ConversationOptions _options = conversationOptions.Value;
     private readonly VerificationOptions _verification = verificationOptions.Value;
+
+    // Shared across conversations when registered; an engine built by hand (tests, tools) gets its own.
+    private readonly CodeSendLimiter _codeSendLimiter = codeSendLimiter ?? new CodeSendLimiter(verificationOptions, time);
 
     /// <summary>Runs one turn. Throws <see cref="UnknownServiceException"/> for a service the rules do not know.</summary>
     public async Task<TurnResult> HandleAsync(TurnInput input, CancellationToken cancellationToken = default)
@@ -515,7 +519,11 @@ public sealed partial class IntakeEngine(
                 return;
             }
 
-            SendCode(turn);
+            if (!await TrySendCodeAsync(turn, ct))
+            {
+                return;
+            }
+
             turn.Say("We've sent a new code.");
             turn.Ask(Step.Otp);
             return;
@@ -565,6 +573,21 @@ public sealed partial class IntakeEngine(
         code.ExpiresAt = null;
         turn.Say($"{why} We'll carry on without checking your phone. Your request will still reach us.");
         await AdvanceAsync(turn, Trigger.Answered, ct);
+    }
+
+    /// <summary>Sends a code unless the number is not a UK mobile or a rate limit is reached; then carries on unverified, saying why.</summary>
+    private async Task<bool> TrySendCodeAsync(Turn turn, CancellationToken ct)
+    {
+        var a = turn.Session.Answers;
+        if (_codeSendLimiter.TryAcquire(a.Phone, a.PhoneIsMobile, turn.Input.ClientAddress, turn.Input.SenderPhone) is { } refusal)
+        {
+            LogCodeRefused(logger, turn.Service.Id, refusal);
+            await GiveUpCodeAsync(turn, CodeSendLimiter.Explain(refusal), ct);
+            return false;
+        }
+
+        SendCode(turn);
+        return true;
     }
 
     private void SendCode(Turn turn)
@@ -679,9 +702,9 @@ public sealed partial class IntakeEngine(
                     return;
                 }
 
-                if (code.Hash is null || turn.Now >= code.ExpiresAt)
+                if ((code.Hash is null || turn.Now >= code.ExpiresAt) && !await TrySendCodeAsync(turn, ct))
                 {
-                    SendCode(turn);
+                    return;
                 }
 
                 break;
@@ -757,6 +780,9 @@ public sealed partial class IntakeEngine(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Details for service {ServiceId} matched {Count} red-flag rule(s)")]
     private static partial void LogRedFlag(ILogger logger, string serviceId, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No one-time code sent for service {ServiceId}: {Refusal}")]
+    private static partial void LogCodeRefused(ILogger logger, string serviceId, CodeSendRefusal refusal);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wrong one-time code for service {ServiceId} ({Tries} wrong in this conversation)")]
     private static partial void LogWrongCode(ILogger logger, string serviceId, int tries);

@@ -12,6 +12,49 @@ public sealed class VerificationOptions
     public TimeSpan CodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
     public int MaxWrongTries { get; set; } = 5;
     public int MaxSends { get; set; } = 5;
+
+    /// <summary>Codes texted to one number within <see cref="RateLimitWindow"/>, across all conversations.</summary>
+    public int MaxCodesPerNumber { get; set; } = 10;
+
+    /// <summary>Codes asked for by one client (IP address, or SMS sender) within <see cref="RateLimitWindow"/>.</summary>
+    public int MaxCodesPerClient { get; set; } = 30;
+
+    public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromHours(1);
+}
+
+/// <summary>Refuses code settings that would make codes useless or unlimited, naming the setting.</summary>
+public sealed class VerificationOptionsValidator : IValidateOptions<VerificationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, VerificationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (options.CodeLifetime < TimeSpan.FromMinutes(1) || options.CodeLifetime > TimeSpan.FromMinutes(30))
+        {
+            errors.Add("Verification:CodeLifetime must be from 1 to 30 minutes.");
+        }
+
+        foreach (var (setting, value, max) in new[]
+        {
+            ("MaxWrongTries", options.MaxWrongTries, 10),
+            ("MaxSends", options.MaxSends, 10),
+            ("MaxCodesPerNumber", options.MaxCodesPerNumber, 100),
+            ("MaxCodesPerClient", options.MaxCodesPerClient, 10_000),
+        })
+        {
+            if (value < 1 || value > max)
+            {
+                errors.Add($"Verification:{setting} must be from 1 to {max}.");
+            }
+        }
+
+        if (options.RateLimitWindow < TimeSpan.FromMinutes(1) || options.RateLimitWindow > TimeSpan.FromDays(1))
+        {
+            errors.Add("Verification:RateLimitWindow must be from 1 minute to 1 day.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
 }
 
 /// <summary>Makes six-digit codes and checks them against a keyed hash, never keeping the code itself.</summary>
