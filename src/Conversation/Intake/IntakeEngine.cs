@@ -29,10 +29,15 @@ public sealed partial class IntakeEngine(
     CodeSendLimiter? codeSendLimiter = null)
 {
     private const int MaxAttempts = 10;
-    private const int ProcessedInputsKept = 12;
+    /// <summary>Enough for channel retries (Twilio retries within 15 s, Direct Line within 20 s) without bloating every save.</summary>
+    private const int ProcessedInputsKept = 6;
+
+    /// <summary>What a pooled machine holds between turns, so it never keeps a patient's session alive.</summary>
+    private static readonly IntakeSession Detached = new();
     private const int MaxDetailsLength = 1000;
 
     private readonly ConversationLocks _locks = new();
+    private readonly System.Collections.Concurrent.ConcurrentBag<IntakeMachine> _machines = [];
     private readonly ConversationOptions _options = conversationOptions.Value;
     private readonly VerificationOptions _verification = verificationOptions.Value;
 
@@ -60,8 +65,16 @@ public sealed partial class IntakeEngine(
                 return new TurnResult(done.Replies, Replayed: true);
             }
 
-            var turn = new Turn(session, service, input, time.GetUtcNow(), new IntakeMachine(session));
-            await RunAsync(turn, cancellationToken);
+            var machine = _machines.TryTake(out var pooled) ? pooled : new IntakeMachine();
+            var turn = new Turn(session, service, input, time.GetUtcNow(), machine.Attach(session));
+            try
+            {
+                await RunAsync(turn, cancellationToken);
+            }
+            finally
+            {
+                _machines.Add(machine.Attach(Detached));
+            }
 
             if (input.InputId is not null)
             {
@@ -601,7 +614,8 @@ public sealed partial class IntakeEngine(
         var body = $"{value} is your code for {turn.Service.Name}. It expires in {_verification.CodeLifetime.TotalMinutes:0} minutes. Do not share it with anyone.";
         var key = $"otp:{turn.Input.ConversationKey}:{session.StartedAt.ToUnixTimeMilliseconds()}:{session.Code.Sends}";
         var seconds = (int)_verification.CodeLifetime.TotalSeconds;
-        turn.AfterCommit.Add(ct => sender.QueueAsync(new OutboundText(to, body, "otp", key, seconds), ct));
+        var from = turn.Service.SmsNumbers.FirstOrDefault();
+        turn.AfterCommit.Add(ct => sender.QueueAsync(new OutboundText(to, body, "otp", key, seconds, from), ct));
     }
 
     private async Task SubmitAsync(Turn turn, CancellationToken ct)
@@ -643,7 +657,8 @@ public sealed partial class IntakeEngine(
         {
             var body = $"{turn.Service.Name}: we have your request, reference {referenceId}. If you feel worse while you wait, call 111. In an emergency, call 999.";
             var to = a.Phone!;
-            turn.AfterCommit.Add(c => sender.QueueAsync(new OutboundText(to, body, "confirmation", $"confirmation:{referenceId}"), c));
+            var from = turn.Service.SmsNumbers.FirstOrDefault();
+            turn.AfterCommit.Add(c => sender.QueueAsync(new OutboundText(to, body, "confirmation", $"confirmation:{referenceId}", From: from), c));
         }
 
         turn.Ask(Step.Submitted);
@@ -732,9 +747,9 @@ public sealed partial class IntakeEngine(
 
     public static string ChannelName(Channel channel) => channel switch
     {
-        Channel.Sms => Channels.Sms,
-        Channel.WebChat => Channels.WebChat,
-        _ => Channels.Terminal,
+        Channel.Sms => PatientContact.Rules.Channels.Sms,
+        Channel.WebChat => PatientContact.Rules.Channels.WebChat,
+        _ => PatientContact.Rules.Channels.Terminal,
     };
 
     /// <summary>The working state of one turn.</summary>

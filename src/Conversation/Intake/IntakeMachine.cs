@@ -5,19 +5,24 @@ using Stateless.Reflection;
 namespace PatientContact.Conversation.Intake;
 
 /// <summary>
-/// The conversation's state machine, built over a session's own <see cref="IntakeSession.Step"/>.
+/// The conversation's state machine, built over the attached session's own <see cref="IntakeSession.Step"/>.
 /// It owns which moves are allowed; parsing answers and saying things is the engine's job.
 /// A trigger a step does not accept throws: the engine asks <see cref="CanFire"/> first on purpose.
 /// </summary>
+/// <remarks>
+/// Configuring the machine costs more than a whole turn, so one instance is configured once and
+/// reused: <see cref="Attach"/> points it at the session of the turn in hand. An instance drives one
+/// turn at a time; the engine keeps a pool of them.
+/// </remarks>
 public sealed class IntakeMachine
 {
     private readonly StateMachine<Step, Trigger> _machine;
     private readonly StateMachine<Step, Trigger>.TriggerWithParameters<Step> _changeAnswer;
+    private IntakeSession _session = new();
 
-    public IntakeMachine(IntakeSession session, bool includeGlobalCommands = true)
+    public IntakeMachine(bool includeGlobalCommands = true)
     {
-        ArgumentNullException.ThrowIfNull(session);
-        _machine = new StateMachine<Step, Trigger>(() => session.Step, step => session.Step = step);
+        _machine = new StateMachine<Step, Trigger>(() => _session.Step, step => _session.Step = step);
         _changeAnswer = _machine.SetTriggerParameters<Step>(Trigger.ChangeAnswer);
 
         _machine.Configure(Step.Welcome)
@@ -30,11 +35,11 @@ public sealed class IntakeMachine
 
         _machine.Configure(Step.RequestType)
             .Permit(Trigger.ChoseAdvice, Step.Advice)
-            .PermitDynamic(Trigger.Answered, () => IntakeFlow.Next(Step.RequestType, session), "next needed", Possible(Step.RequestType));
+            .PermitDynamic(Trigger.Answered, () => IntakeFlow.Next(Step.RequestType, _session), "next needed", Possible(Step.RequestType));
 
         _machine.Configure(Step.RedFlag)
             .Permit(Trigger.StopHere, Step.EmergencyAdvice)
-            .PermitDynamic(Trigger.Answered, () => IntakeFlow.Next(Step.RedFlag, session), "next needed", Possible(Step.RedFlag));
+            .PermitDynamic(Trigger.Answered, () => IntakeFlow.Next(Step.RedFlag, _session), "next needed", Possible(Step.RedFlag));
 
         foreach (var step in IntakeFlow.Order)
         {
@@ -45,7 +50,7 @@ public sealed class IntakeMachine
 
             var from = step;
             _machine.Configure(step)
-                .PermitDynamic(Trigger.Answered, () => IntakeFlow.Next(from, session), "next needed", Possible(from));
+                .PermitDynamic(Trigger.Answered, () => IntakeFlow.Next(from, _session), "next needed", Possible(from));
         }
 
         _machine.Configure(Step.Review)
@@ -75,9 +80,17 @@ public sealed class IntakeMachine
 
             if (step is not (Step.Welcome or Step.Emergency) && !step.IsEnd())
             {
-                configuration.PermitDynamic(Trigger.Back, () => session.History[^1]);
+                configuration.PermitDynamic(Trigger.Back, () => _session.History[^1]);
             }
         }
+    }
+
+    /// <summary>Makes this machine drive <paramref name="session"/> until the next call.</summary>
+    public IntakeMachine Attach(IntakeSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        _session = session;
+        return this;
     }
 
     public bool CanFire(Trigger trigger) => _machine.CanFire(trigger);
@@ -89,7 +102,7 @@ public sealed class IntakeMachine
     /// <summary>The conversation as a Mermaid state diagram, forward moves only (back, restart and expiry apply everywhere).</summary>
     public static string ToMermaid()
     {
-        var machine = new IntakeMachine(new IntakeSession(), includeGlobalCommands: false);
+        var machine = new IntakeMachine(includeGlobalCommands: false);
         return MermaidGraph.Format(machine._machine.GetInfo());
     }
 
