@@ -105,7 +105,7 @@ public class EngineBenchmarks
 
     private string Next() => $"i{Interlocked.Increment(ref _input)}";
 
-    private static string FindRules()
+    internal static string FindRules()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
