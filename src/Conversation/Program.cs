@@ -1,6 +1,7 @@
 using PatientContact.Conversation.Dev.Pds;
 using PatientContact.Conversation.Hosting;
 using PatientContact.Inbox.Matching;
+using PatientContact.Inbox.Staff;
 using PatientContact.Rules;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +10,7 @@ builder.Services.AddRules(builder.Configuration);
 builder.Services.AddStorage(builder.Configuration, builder.Environment);
 builder.Services.AddConversation();
 builder.Services.AddMatching(builder.Configuration, builder.Environment);
+builder.Services.AddInbox(builder.Configuration);
 
 if (args is ["graph", ..])
 {
@@ -24,9 +26,17 @@ if (args is ["chat", ..])
     return await TerminalChat.RunAsync(host.Services, args.ElementAtOrDefault(1), Console.In, Console.Out, CancellationToken.None);
 }
 
+if (args is ["add-staff", ..])
+{
+    builder.Services.RemoveAll<IHostedService>();
+    using var host = builder.Build();
+    return await StaffCommand.RunAsync(host.Services, args[1..], Console.In, Console.Out, Console.Error, CancellationToken.None);
+}
+
 var app = builder.Build();
 app.MapHealth();
 app.MapDevPds();
+app.MapInbox();
 app.Run();
 return 0;
 

@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PatientContact.Inbox.Staff.Accounts;
+using PatientContact.Inbox.Staff.Api;
+using PatientContact.Inbox.Staff.Pages;
+using PatientContact.Inbox.Staff.Requests;
+using PatientContact.Inbox.Staff.SignIn;
+
+namespace PatientContact.Inbox.Staff;
+
+/// <summary>The staff inbox in one pair: <c>builder.Services.AddInbox(builder.Configuration)</c> and <c>app.MapInbox()</c>.</summary>
+public static class InboxServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers staff sign-in (local accounts or OpenID Connect, from <c>Staff:SignIn</c>), the request pages
+    /// and API, the audit, and in Development the demo staff accounts. Needs the stores, the rules and an
+    /// <see cref="Messaging.IOutboundSender"/> registered too.
+    /// </summary>
+    public static IServiceCollection AddInbox(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<StaffOptions>().BindConfiguration(StaffOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StaffOptions>, StaffOptionsValidation>());
+        services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
+
+        services.AddStaffAuthentication(configuration);
+        services.AddAntiforgery();
+        services.AddRazorComponents();
+
+        services.TryAddSingleton<StaffAudit>();
+        services.TryAddSingleton<StaffPasswords>();
+        services.TryAddSingleton<UnknownAccountThrottle>();
+        services.TryAddSingleton<LocalSignIn>();
+        services.TryAddSingleton<OidcSignIn>();
+        services.TryAddSingleton<StaffAccountCreator>();
+        services.TryAddSingleton<StaffContentSecurityPolicy>();
+        services.TryAddSingleton<RequestAccess>();
+        services.TryAddSingleton<RequestChanges>();
+        services.TryAddSingleton<InboxPageData>();
+        services.AddHostedService<DemoStaffSeeder>();
+        return services;
+    }
+
+    /// <summary>Maps <c>/inbox</c> (pages), <c>/inbox/assets</c> (styles) and <c>/api/inbox</c> (JSON).</summary>
+    public static IEndpointRouteBuilder MapInbox(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        StaffAssets.WarnIfMissing(app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StaffAssets).FullName!));
+        app.MapStaffAssets();
+        app.MapInboxPages();
+        app.MapInboxApi();
+        return app;
+    }
+}

@@ -1,0 +1,360 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using PatientContact.Inbox.Requests;
+using PatientContact.Inbox.Staff.Requests;
+using PatientContact.Inbox.Staff.SignIn;
+using PatientContact.Inbox.Storage;
+using PatientContact.Rules;
+
+namespace PatientContact.Inbox.Staff.Pages;
+
+/// <summary>
+/// The server-rendered inbox under <c>/inbox</c>: sign-in, the list, a request and its actions, the audit
+/// trail. Every form is a plain POST with an anti-forgery token; nothing needs JavaScript. A request the
+/// person may not see is "Page not found", exactly like one that does not exist.
+/// </summary>
+public static class InboxPages
+{
+    public static IEndpointRouteBuilder MapInboxPages(this IEndpointRouteBuilder app)
+    {
+        var open = app.MapGroup("/inbox").AllowAnonymous().ExcludeFromDescription();
+        open.AddEndpointFilter(SecurityHeadersAsync).AddEndpointFilter(AntiforgeryCheckAsync);
+        open.MapGet("/login", LoginPageAsync);
+        open.MapPost("/login", SignInAsync);
+        open.MapPost("/login/oidc", SignInWithOidcAsync);
+
+        var inbox = app.MapGroup("/inbox").RequireAuthorization(StaffClaims.Policy).ExcludeFromDescription();
+        inbox.AddEndpointFilter(SecurityHeadersAsync).AddEndpointFilter(AntiforgeryCheckAsync);
+        inbox.MapPost("/logout", SignOutAsync);
+        inbox.MapGet("", ListAsync);
+        inbox.MapPost("/search", SearchAsync);
+        inbox.MapGet("/requests/{referenceId}", DetailAsync);
+        inbox.MapPost("/requests/{referenceId}/{action}", ActAsync);
+        inbox.MapGet("/audit", AuditAsync);
+        return app;
+    }
+
+    // ---- sign-in -------------------------------------------------------------------------------
+
+    private static async Task<IResult> LoginPageAsync(HttpContext context, IOptions<StaffOptions> options, string? returnUrl, string? problem, string? signedOut)
+    {
+        var session = await context.AuthenticateAsync(StaffClaims.Scheme);
+        if (session.Succeeded && StaffMember.From(session.Principal) is not null)
+        {
+            return Results.Redirect(SafeReturn(returnUrl));
+        }
+
+        var notice = signedOut is not null ? "You have signed out."
+            : problem switch
+            {
+                OidcNoServices => "Your account does not give you access to any service in this inbox. Ask your inbox administrator to add you.",
+                OidcNoEmail => "Your organisation's account did not say your email address, so you cannot sign in here. Ask your inbox administrator.",
+                "sign-in-failed" => "Signing in with your organisation's account did not work. Try again.",
+                _ => null,
+            };
+        return Login(context, options.Value, null, returnUrl, [], notice, StatusCodes.Status200OK);
+    }
+
+    private const string OidcNoServices = "no-services";
+    private const string OidcNoEmail = "no-email";
+
+    private static async Task<IResult> SignInAsync(HttpContext context, LocalSignIn signIn, IOptions<StaffOptions> options)
+    {
+        var staff = options.Value;
+        if (staff.SignIn != StaffSignInMode.Local)
+        {
+            return NotFoundPage(context);
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var email = form["email"].ToString().Trim();
+        var password = form["password"].ToString();
+        var returnUrl = form["returnUrl"].ToString();
+        var problems = new List<FieldProblem>();
+        if (email.Length == 0)
+        {
+            problems.Add(new FieldProblem("email", "Enter your email address."));
+        }
+
+        if (password.Length == 0)
+        {
+            problems.Add(new FieldProblem("password", "Enter your password."));
+        }
+
+        if (email.Length > StaffEmail.MaxLength || password.Length > 1024)
+        {
+            problems.Add(new FieldProblem("email", "Enter a correct email address and password."));
+        }
+
+        if (problems.Count > 0)
+        {
+            return Login(context, staff, email, returnUrl, problems, null, StatusCodes.Status400BadRequest);
+        }
+
+        var result = await signIn.SignInAsync(email, password, context.RequestAborted);
+        switch (result.Outcome)
+        {
+            case SignInOutcome.SignedIn:
+                await context.SignInAsync(StaffClaims.Scheme, result.Member!.ToPrincipal(), new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
+                return SeeOther(SafeReturn(returnUrl));
+            case SignInOutcome.LockedOut:
+                return Login(context, staff, email, returnUrl,
+                    [new FieldProblem("email", $"Too many wrong tries: signing in with this email is locked. Try again in {Minutes(staff.LockoutDuration)} minutes.")],
+                    null, StatusCodes.Status401Unauthorized);
+            default:
+                return Login(context, staff, email, returnUrl,
+                    [new FieldProblem("email", "Enter a correct email address and password.")],
+                    null, StatusCodes.Status401Unauthorized);
+        }
+    }
+
+    private static async Task<IResult> SignInWithOidcAsync(HttpContext context, IOptions<StaffOptions> options)
+    {
+        if (options.Value.SignIn != StaffSignInMode.Oidc)
+        {
+            return NotFoundPage(context);
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        return Results.Challenge(new AuthenticationProperties { RedirectUri = SafeReturn(form["returnUrl"]) }, [StaffClaims.OidcScheme]);
+    }
+
+    private static async Task<IResult> SignOutAsync(HttpContext context, StaffAudit audit)
+    {
+        var staff = StaffMember.From(context.User)!;
+        await context.SignOutAsync(StaffClaims.Scheme);
+        await audit.WriteAsync(staff.Email, AuditActions.SignedOut, cancellationToken: context.RequestAborted);
+        return SeeOther($"{StaffAuthentication.LoginPath}?signedOut=true");
+    }
+
+    // ---- the list ------------------------------------------------------------------------------
+
+    private static Task<IResult> ListAsync(HttpContext context, InboxPageData data) =>
+        RenderListAsync(context, data, context.Request.Query, searchMode: false);
+
+    private static async Task<IResult> SearchAsync(HttpContext context, InboxPageData data)
+    {
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var values = new QueryCollection(form.Keys.ToDictionary(k => k, k => form[k], StringComparer.Ordinal));
+        if (string.IsNullOrWhiteSpace(values["q"]))
+        {
+            var (filter, _) = InboxFilter.Parse(values);
+            return SeeOther($"/inbox{filter.ToQueryString()}");
+        }
+
+        return await RenderListAsync(context, data, values, searchMode: true);
+    }
+
+    private static async Task<IResult> RenderListAsync(HttpContext context, InboxPageData data, IQueryCollection values, bool searchMode)
+    {
+        var staff = StaffMember.From(context.User)!;
+        var (filter, problems) = InboxFilter.Parse(values);
+        var model = await data.ListAsync(staff, filter, Chrome(context, "Requests", "requests"), searchMode,
+            [.. problems.Select(p => new FieldProblem(p.Key, p.Value[0]))], context.RequestAborted);
+        return Page<ListPage>(model, problems.Count > 0 ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK);
+    }
+
+    // ---- one request ---------------------------------------------------------------------------
+
+    private static async Task<IResult> DetailAsync(HttpContext context, string referenceId, string? done, InboxPageData data, RequestAccess access)
+    {
+        var staff = StaffMember.From(context.User)!;
+        var request = await access.FindAsync(staff, referenceId, context.RequestAborted);
+        if (request is null)
+        {
+            return NotFoundPage(context);
+        }
+
+        var model = await data.DetailAsync(staff, request, Chrome(context, $"Request {request.ReferenceId}", "requests"), DoneMessage(done, request), conflict: false, [], new Dictionary<string, string>(), context.RequestAborted);
+        return Page<DetailPage>(model);
+    }
+
+    private static async Task<IResult> ActAsync(HttpContext context, string referenceId, string action, RequestChanges changes, InboxPageData data)
+    {
+        var staff = StaffMember.From(context.User)!;
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var hasVersion = long.TryParse(form["version"], out var version);
+        if (!hasVersion && action is "status" or "assign" or "rematch" or "match")
+        {
+            return Message(context, StatusCodes.Status400BadRequest, "The form could not be read", "Part of the form was missing. Go back, reload the page and try again.");
+        }
+
+        var ct = context.RequestAborted;
+        var kept = new Dictionary<string, string>(StringComparer.Ordinal);
+        ChangeResult result;
+        switch (action)
+        {
+            case "status":
+                kept["status"] = form["status"].ToString();
+                result = await changes.ChangeStatusAsync(staff, referenceId, form["status"], version, ct);
+                break;
+            case "assign":
+                kept["assignee"] = form["assignee"].ToString();
+                result = await changes.AssignAsync(staff, referenceId, form["assignee"], version, ct);
+                break;
+            case "notes":
+                kept["note"] = form["note"].ToString();
+                result = await changes.AddNoteAsync(staff, referenceId, form["note"], ct);
+                break;
+            case "texts":
+                kept["message"] = form["message"].ToString();
+                result = await changes.TextPatientAsync(staff, referenceId, form["message"], form["sendId"], ct);
+                break;
+            case "rematch":
+                result = await changes.RequestRematchAsync(staff, referenceId, version, ct);
+                break;
+            case "match":
+                kept["nhsNumber"] = form["nhsNumber"].ToString();
+                result = await changes.MatchManuallyAsync(staff, referenceId, form["nhsNumber"], version, ct);
+                break;
+            default:
+                return NotFoundPage(context);
+        }
+
+        switch (result.Outcome)
+        {
+            case ChangeOutcome.NotFound:
+                return NotFoundPage(context);
+            case ChangeOutcome.Changed:
+                return SeeOther($"/inbox/requests/{result.Request!.ReferenceId}?done={action}");
+            default:
+                var conflict = result.Outcome == ChangeOutcome.Conflict;
+                // A refused change keeps what was typed; a conflict shows the latest version with it.
+                if (conflict && action is "status" or "assign")
+                {
+                    kept.Remove(action == "status" ? "status" : "assignee");
+                }
+
+                var problems = result.Problem is null ? [] : new[] { new FieldProblem(result.Field ?? "details", result.Problem) };
+                var model = await data.DetailAsync(staff, result.Request!, Chrome(context, $"Request {result.Request!.ReferenceId}", "requests"), null, conflict, problems, kept, ct);
+                return Page<DetailPage>(model, conflict ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest);
+        }
+    }
+
+    // ---- audit ---------------------------------------------------------------------------------
+
+    private static async Task<IResult> AuditAsync(HttpContext context, IAuditStore store, StaffAudit audit, TimeProvider time)
+    {
+        var staff = StaffMember.From(context.User)!;
+        if (!staff.IsAdministrator)
+        {
+            return NotFoundPage(context);
+        }
+
+        var (query, problems) = AuditFilter.Parse(context.Request.Query, time.GetUtcNow());
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in new[] { "referenceId", "actor", "service", "from", "to" })
+        {
+            values[key] = context.Request.Query[key].ToString();
+        }
+
+        IReadOnlyList<AuditEntry> entries = [];
+        if (problems.Count == 0)
+        {
+            entries = await store.QueryAsync(query, context.RequestAborted);
+            await audit.WriteAsync(staff.Email, AuditActions.AuditQueried, query.ServiceId, query.ReferenceId, AuditFilter.Describe(query), context.RequestAborted);
+        }
+
+        var model = new AuditModel(Chrome(context, "Audit trail", "audit"), values, entries, [.. problems.Select(p => new FieldProblem(p.Key, p.Value[0]))], entries.Count >= AuditFilter.Limit);
+        return Page<AuditPage>(model, problems.Count > 0 ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK);
+    }
+
+    // ---- shared --------------------------------------------------------------------------------
+
+    /// <summary>Anti-forgery on every form: a POST without a valid token changes nothing.</summary>
+    private static async ValueTask<object?> AntiforgeryCheckAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var context = invocation.HttpContext;
+        if (HttpMethods.IsPost(context.Request.Method))
+        {
+            var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
+            if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context))
+            {
+                return Message(context, StatusCodes.Status400BadRequest, "The form could not be sent",
+                    "The form was not sent from this site, or it has expired. Go back, reload the page and try again.");
+            }
+        }
+
+        return await next(invocation);
+    }
+
+    /// <summary>Pages with patient data: never cached, never framed, no scripts, forms only to this site (and the identity provider).</summary>
+    private static ValueTask<object?> SecurityHeadersAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var context = invocation.HttpContext;
+        var headers = context.Response.Headers;
+        headers.ContentSecurityPolicy = context.RequestServices.GetRequiredService<StaffContentSecurityPolicy>().Value;
+        headers.XFrameOptions = "DENY";
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.CacheControl = "no-store";
+        headers.Pragma = "no-cache";
+        return next(invocation);
+    }
+
+    private static PageChrome Chrome(HttpContext context, string title, string section)
+    {
+        var tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
+        return new PageChrome(title, StaffMember.From(context.User), tokens.FormFieldName, tokens.RequestToken, section);
+    }
+
+    private static IResult Login(HttpContext context, StaffOptions staff, string? email, string? returnUrl, IReadOnlyList<FieldProblem> problems, string? notice, int status)
+    {
+        var chrome = Chrome(context, "Sign in", "login") with { Staff = null };
+        var model = new LoginModel(chrome, staff.SignIn, staff.Oidc.DisplayName, email, OidcSignIn.IsLocalInboxPath(returnUrl) ? returnUrl : null, problems, notice, staff.MaxFailedSignIns, Minutes(staff.LockoutDuration));
+        return Page<LoginPage>(model, status);
+    }
+
+    private static int Minutes(TimeSpan span) => (int)Math.Ceiling(span.TotalMinutes);
+
+    private static IResult NotFoundPage(HttpContext context) =>
+        Message(context, StatusCodes.Status404NotFound, "Page not found", "If you typed the web address, check it is correct. If you followed a link to a request, it may be for a service you do not work for.", "Go to the requests", "/inbox");
+
+    private static IResult Message(HttpContext context, int status, string heading, string body, string? linkText = null, string? linkHref = null) =>
+        Page<MessagePage>(new MessageModel(Chrome(context, heading, ""), heading, body, linkText, linkHref), status);
+
+    private static RazorComponentResult<TPage> Page<TPage>(object model, int status = StatusCodes.Status200OK) where TPage : IComponent =>
+        new(new Dictionary<string, object?> { ["Model"] = model })
+        {
+            StatusCode = status,
+            ContentType = "text/html; charset=utf-8",
+        };
+
+    private static IResult SeeOther(string location) => new SeeOtherResult(location);
+
+    private static string SafeReturn(StringValues returnUrl)
+    {
+        var value = returnUrl.ToString();
+        return OidcSignIn.IsLocalInboxPath(value) ? value : "/inbox";
+    }
+
+    private static string? DoneMessage(string? done, ContactRequest request) => done switch
+    {
+        "status" => $"Status changed to {InboxText.StatusLabel(request.Status).ToLowerInvariant()}.",
+        "assign" => request.AssignedTo is null ? "The request is no longer assigned to anyone." : $"Assigned to {request.AssignedTo}.",
+        "notes" => "Note added.",
+        "texts" => $"Text message on its way to {InboxText.PhoneLabel(request.Contact.Phone)}.",
+        "rematch" => "Matching will run again shortly.",
+        "match" => "Matched to the NHS number you gave.",
+        _ => null,
+    };
+
+    /// <summary>303: after a form, the browser fetches the next page with GET, so a reload never posts twice.</summary>
+    private sealed class SeeOtherResult(string location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status303SeeOther;
+            httpContext.Response.Headers.Location = location;
+            return Task.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,279 @@
+using Microsoft.Extensions.Logging;
+using PatientContact.Inbox.Matching;
+using PatientContact.Inbox.Messaging;
+using PatientContact.Inbox.Requests;
+using PatientContact.Inbox.Staff.SignIn;
+using PatientContact.Inbox.Storage;
+
+namespace PatientContact.Inbox.Staff.Requests;
+
+/// <summary>What a change to a request came to.</summary>
+public enum ChangeOutcome
+{
+    Changed,
+    /// <summary>Not there, or not this person's to see: the same answer for both.</summary>
+    NotFound,
+    /// <summary>The input was refused; <see cref="ChangeResult.Problem"/> says why and nothing changed.</summary>
+    Invalid,
+    /// <summary>Someone else changed the request since this person loaded it; nothing changed.</summary>
+    Conflict,
+}
+
+/// <summary>The outcome, the field a problem is about, and the request as it now stands.</summary>
+public sealed record ChangeResult(ChangeOutcome Outcome, ContactRequest? Request, string? Field = null, string? Problem = null)
+{
+    public static ChangeResult NotFound { get; } = new(ChangeOutcome.NotFound, null);
+}
+
+/// <summary>
+/// Every change staff make to a request. A change made on what the person saw (status, assignment,
+/// matching) is written only if the request is still at the version they saw, so two people changing
+/// one request at once never overwrite each other: the second is told. A note or a text does not depend
+/// on what was seen, so it is added to the latest version. Every change is audited.
+/// </summary>
+public sealed partial class RequestChanges(
+    IRequestStore requests,
+    IStaffAccountStore accounts,
+    IOptOutStore optOuts,
+    IOutboundSender sender,
+    RequestAccess access,
+    StaffAudit audit,
+    TimeProvider time,
+    ILogger<RequestChanges> logger)
+{
+    public const int MaxNoteLength = 2000;
+    /// <summary>Three SMS segments of GSM-7.</summary>
+    public const int MaxTextLength = 459;
+    public const string StaffMatchReason = "matched by staff";
+    private const int MaxRetries = 10;
+
+    public Task<ChangeResult> ChangeStatusAsync(StaffMember staff, string referenceId, string? status, long seenVersion, CancellationToken cancellationToken = default) =>
+        ChangeSeenAsync(staff, referenceId, seenVersion, AuditActions.StatusChanged, request =>
+        {
+            if (!InboxText.TryParseStatus(status, out var parsed))
+            {
+                return Refuse("status", "Choose a status: new, in progress or done.");
+            }
+
+            return parsed == request.Status
+                ? Refuse("status", $"The request is already {InboxText.StatusLabel(parsed).ToLowerInvariant()}.")
+                : Ok(request with { Status = parsed }, $"{InboxText.Status(request.Status)} -> {InboxText.Status(parsed)}");
+        }, cancellationToken);
+
+    /// <summary>Assigns to a colleague of the request's service, to the person themself (<c>me</c>), or to nobody (empty).</summary>
+    public async Task<ChangeResult> AssignAsync(StaffMember staff, string referenceId, string? assignee, long seenVersion, CancellationToken cancellationToken = default)
+    {
+        var request = await access.FindAsync(staff, referenceId, cancellationToken);
+        if (request is null)
+        {
+            return ChangeResult.NotFound;
+        }
+
+        string? to = null;
+        if (!string.IsNullOrWhiteSpace(assignee))
+        {
+            var email = assignee.Trim().Equals("me", StringComparison.OrdinalIgnoreCase) ? staff.Email : StaffEmail.Normalize(assignee);
+            // Whoever can see the request works for its service; anyone else must be an account of that service.
+            var colleague = email == staff.Email ? null : await accounts.GetAsync(email, cancellationToken);
+            if (email != staff.Email && colleague?.ServiceIds.Contains(request.ServiceId, StringComparer.Ordinal) != true)
+            {
+                return new ChangeResult(ChangeOutcome.Invalid, request, "assignee", "Choose someone who works for this service.");
+            }
+
+            to = colleague?.Email ?? staff.Email;
+        }
+
+        return await ChangeSeenAsync(staff, referenceId, seenVersion, AuditActions.Assigned, current =>
+            current.AssignedTo == to
+                ? Refuse("assignee", to is null ? "The request is not assigned to anyone already." : "The request is already assigned to that person.")
+                : Ok(current with { AssignedTo = to }, to is null ? "unassigned" : $"to {to}"), cancellationToken);
+    }
+
+    /// <summary>Sets the match back to "not yet checked" so the matching worker tries again.</summary>
+    public Task<ChangeResult> RequestRematchAsync(StaffMember staff, string referenceId, long seenVersion, CancellationToken cancellationToken = default) =>
+        ChangeSeenAsync(staff, referenceId, seenVersion, AuditActions.RematchRequested, request =>
+            request.Match == MatchResult.Pending
+                ? Refuse("rematch", "Matching is already waiting to run for this request.")
+                : Ok(request with { Match = MatchResult.Pending }, $"was {InboxText.Match(request.Match.Status)}{(request.Match.Reason is { } reason ? $" ({reason})" : "")}"),
+            cancellationToken);
+
+    /// <summary>Matches the request to an NHS number a person has checked, after the modulus 11 check.</summary>
+    public Task<ChangeResult> MatchManuallyAsync(StaffMember staff, string referenceId, string? nhsNumber, long seenVersion, CancellationToken cancellationToken = default) =>
+        ChangeSeenAsync(staff, referenceId, seenVersion, AuditActions.MatchedManually, request =>
+        {
+            if (string.IsNullOrWhiteSpace(nhsNumber))
+            {
+                return Refuse("nhsNumber", "Enter the patient's NHS number.");
+            }
+
+            var digits = new string([.. nhsNumber.Where(char.IsAsciiDigit)]);
+            if (digits.Length != 10 || nhsNumber.Any(c => !char.IsAsciiDigit(c) && c is not (' ' or '-')))
+            {
+                return Refuse("nhsNumber", "Enter an NHS number of 10 digits, like 943 476 5919.");
+            }
+
+            if (!NhsNumber.TryNormalize(nhsNumber, out var valid))
+            {
+                return Refuse("nhsNumber", "That is not a valid NHS number: check the digits again.");
+            }
+
+            return request.Match is { Status: MatchStatus.Matched } current && current.NhsNumber == valid
+                ? Refuse("nhsNumber", "The request is already matched to that NHS number.")
+                : Ok(request with { Match = new MatchResult(MatchStatus.Matched, StaffMatchReason, valid) }, $"was {InboxText.Match(request.Match.Status)}");
+        }, cancellationToken);
+
+    /// <summary>Adds an internal note to the latest version of the request.</summary>
+    public async Task<ChangeResult> AddNoteAsync(StaffMember staff, string referenceId, string? text, CancellationToken cancellationToken = default)
+    {
+        var note = text?.Trim();
+        var request = await access.FindAsync(staff, referenceId, cancellationToken);
+        if (request is null)
+        {
+            return ChangeResult.NotFound;
+        }
+
+        if (string.IsNullOrEmpty(note))
+        {
+            return new ChangeResult(ChangeOutcome.Invalid, request, "note", "Enter a note.");
+        }
+
+        if (note.Length > MaxNoteLength)
+        {
+            return new ChangeResult(ChangeOutcome.Invalid, request, "note", $"The note must be {MaxNoteLength:N0} characters or fewer.");
+        }
+
+        for (var attempt = 0; attempt < MaxRetries; attempt++)
+        {
+            var now = time.GetUtcNow();
+            var updated = request with
+            {
+                Notes = [.. request.Notes, new StaffNote(now, staff.Email, note)],
+                UpdatedAt = now,
+                Version = request.Version + 1,
+            };
+            if (await requests.TryUpdateAsync(updated, cancellationToken))
+            {
+                await audit.WriteAsync(staff.Email, AuditActions.NoteAdded, updated.ServiceId, updated.ReferenceId, cancellationToken: cancellationToken);
+                return new ChangeResult(ChangeOutcome.Changed, updated);
+            }
+
+            request = await access.FindAsync(staff, referenceId, cancellationToken);
+            if (request is null)
+            {
+                return ChangeResult.NotFound;
+            }
+        }
+
+        return new ChangeResult(ChangeOutcome.Conflict, request);
+    }
+
+    /// <summary>
+    /// Texts the patient at the request's contact number, through the one outbound sender. Only UK mobiles
+    /// get texts; a number that sent STOP gets none. The same <paramref name="sendId"/> (one form) sends once.
+    /// The text is kept in the audit trail, which the request's timeline shows.
+    /// </summary>
+    public async Task<ChangeResult> TextPatientAsync(StaffMember staff, string referenceId, string? text, string? sendId, CancellationToken cancellationToken = default)
+    {
+        var body = text?.Trim();
+        var request = await access.FindAsync(staff, referenceId, cancellationToken);
+        if (request is null)
+        {
+            return ChangeResult.NotFound;
+        }
+
+        if (!InboxText.IsUkMobile(request.Contact.Phone))
+        {
+            return new ChangeResult(ChangeOutcome.Invalid, request, "message", "The patient's number is not a mobile, so it cannot get texts. Phone them instead.");
+        }
+
+        if (await optOuts.IsOptedOutAsync(request.Contact.Phone, cancellationToken))
+        {
+            return new ChangeResult(ChangeOutcome.Invalid, request, "message", "The patient has asked for no more texts (they sent STOP). Phone them instead.");
+        }
+
+        if (string.IsNullOrEmpty(body))
+        {
+            return new ChangeResult(ChangeOutcome.Invalid, request, "message", "Enter the text message.");
+        }
+
+        if (body.Length > MaxTextLength)
+        {
+            return new ChangeResult(ChangeOutcome.Invalid, request, "message", $"The text message must be {MaxTextLength} characters or fewer.");
+        }
+
+        if (string.IsNullOrWhiteSpace(sendId) || sendId.Length > 64)
+        {
+            sendId = Guid.NewGuid().ToString("N");
+        }
+
+        var queued = await sender.QueueAsync(new OutboundText(request.Contact.Phone, body, "staff-reply", $"staff-reply:{request.ReferenceId}:{sendId}"), cancellationToken);
+        if (!queued)
+        {
+            if (await optOuts.IsOptedOutAsync(request.Contact.Phone, cancellationToken))
+            {
+                return new ChangeResult(ChangeOutcome.Invalid, request, "message", "The patient has asked for no more texts (they sent STOP). Phone them instead.");
+            }
+
+            // The same form sent twice (a double click, a retried post): it went the first time.
+            return new ChangeResult(ChangeOutcome.Changed, request);
+        }
+
+        await audit.WriteAsync(staff.Email, AuditActions.Texted, request.ServiceId, request.ReferenceId, body, cancellationToken);
+        LogTexted(logger, request.ReferenceId);
+        return new ChangeResult(ChangeOutcome.Changed, request);
+    }
+
+    private static (ContactRequest? Updated, string? Detail, string? Field, string? Problem) Ok(ContactRequest updated, string detail) => (updated, detail, null, null);
+
+    private static (ContactRequest? Updated, string? Detail, string? Field, string? Problem) Refuse(string field, string problem) => (null, null, field, problem);
+
+    /// <summary>A change decided on what the person saw: written only at the version they saw.</summary>
+    private async Task<ChangeResult> ChangeSeenAsync(
+        StaffMember staff,
+        string referenceId,
+        long seenVersion,
+        string action,
+        Func<ContactRequest, (ContactRequest? Updated, string? Detail, string? Field, string? Problem)> change,
+        CancellationToken cancellationToken)
+    {
+        var request = await access.FindAsync(staff, referenceId, cancellationToken);
+        if (request is null)
+        {
+            return ChangeResult.NotFound;
+        }
+
+        if (request.Version != seenVersion)
+        {
+            return await RefuseStaleAsync(staff, request, action, cancellationToken);
+        }
+
+        var (updated, detail, field, problem) = change(request);
+        if (updated is null)
+        {
+            return new ChangeResult(ChangeOutcome.Invalid, request, field, problem);
+        }
+
+        updated = updated with { UpdatedAt = time.GetUtcNow(), Version = request.Version + 1 };
+        if (!await requests.TryUpdateAsync(updated, cancellationToken))
+        {
+            var latest = await access.FindAsync(staff, referenceId, cancellationToken);
+            return latest is null ? ChangeResult.NotFound : await RefuseStaleAsync(staff, latest, action, cancellationToken);
+        }
+
+        await audit.WriteAsync(staff.Email, action, updated.ServiceId, updated.ReferenceId, detail, cancellationToken);
+        return new ChangeResult(ChangeOutcome.Changed, updated);
+    }
+
+    private async Task<ChangeResult> RefuseStaleAsync(StaffMember staff, ContactRequest latest, string action, CancellationToken cancellationToken)
+    {
+        await audit.WriteAsync(staff.Email, AuditActions.ChangeRefused, latest.ServiceId, latest.ReferenceId, $"{action}: changed by someone else first", cancellationToken);
+        LogConflict(logger, latest.ReferenceId);
+        return new ChangeResult(ChangeOutcome.Conflict, latest);
+    }
+
+    [LoggerMessage(EventId = 630, Level = LogLevel.Information, Message = "A change to request {ReferenceId} was refused: someone else changed it first")]
+    private static partial void LogConflict(ILogger logger, string referenceId);
+
+    [LoggerMessage(EventId = 631, Level = LogLevel.Information, Message = "Staff texted the patient of request {ReferenceId}")]
+    private static partial void LogTexted(ILogger logger, string referenceId);
+}

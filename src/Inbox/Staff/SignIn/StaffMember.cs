@@ -1,0 +1,72 @@
+using System.Security.Claims;
+
+namespace PatientContact.Inbox.Staff.SignIn;
+
+/// <summary>The signed-in member of staff, as every inbox page, API call and action sees them.</summary>
+public sealed record StaffMember(string Email, string DisplayName, IReadOnlyList<string> ServiceIds, bool IsAdministrator, string SignInMethod)
+{
+    /// <summary>Whether this person works for the service, and so may see its requests.</summary>
+    public bool WorksFor(string serviceId) => ServiceIds.Contains(serviceId, StringComparer.Ordinal);
+
+    /// <summary>The person in a staff session cookie; null for anyone else.</summary>
+    public static StaffMember? From(ClaimsPrincipal? principal)
+    {
+        if (principal?.Identity is not { IsAuthenticated: true, AuthenticationType: StaffClaims.AuthenticationType } identity)
+        {
+            return null;
+        }
+
+        var claims = (ClaimsIdentity)identity;
+        var email = claims.FindFirst(StaffClaims.Email)?.Value;
+        if (string.IsNullOrEmpty(email))
+        {
+            return null;
+        }
+
+        return new StaffMember(
+            email,
+            claims.FindFirst(StaffClaims.Name)?.Value ?? email,
+            [.. claims.FindAll(StaffClaims.Service).Select(c => c.Value).Distinct(StringComparer.Ordinal)],
+            claims.HasClaim(StaffClaims.Role, StaffClaims.AdministratorRole),
+            claims.FindFirst(StaffClaims.Method)?.Value ?? "local");
+    }
+
+    /// <summary>The principal kept in the session cookie.</summary>
+    public ClaimsPrincipal ToPrincipal()
+    {
+        var claims = new List<Claim>
+        {
+            new(StaffClaims.Email, Email),
+            new(StaffClaims.Name, DisplayName),
+            new(StaffClaims.Method, SignInMethod),
+        };
+        claims.AddRange(ServiceIds.Select(s => new Claim(StaffClaims.Service, s)));
+        if (IsAdministrator)
+        {
+            claims.Add(new Claim(StaffClaims.Role, StaffClaims.AdministratorRole));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, StaffClaims.AuthenticationType, StaffClaims.Email, StaffClaims.Role));
+    }
+}
+
+/// <summary>The claim types of a staff session, and its authentication scheme.</summary>
+public static class StaffClaims
+{
+    /// <summary>The cookie scheme of staff sessions.</summary>
+    public const string Scheme = "Staff";
+
+    /// <summary>The OpenID Connect scheme, registered when <c>Staff:SignIn</c> is <c>Oidc</c>.</summary>
+    public const string OidcScheme = "StaffOidc";
+
+    /// <summary>The authorization policy every inbox page and API call requires.</summary>
+    public const string Policy = "Staff";
+
+    public const string AuthenticationType = "PatientContact.Staff";
+    public const string Email = "pc:email";
+    public const string Name = "pc:name";
+    public const string Service = "pc:service";
+    public const string Role = "pc:role";
+    public const string Method = "pc:sign-in";
+    public const string AdministratorRole = "administrator";
+}

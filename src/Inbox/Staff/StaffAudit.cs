@@ -1,0 +1,41 @@
+using PatientContact.Inbox.Storage;
+
+namespace PatientContact.Inbox.Staff;
+
+/// <summary>The audit actions the inbox writes. Their details never hold a password, and hold patient data only where the action is about it (the text sent to a patient).</summary>
+public static class AuditActions
+{
+    public const string SignedIn = "staff.signed-in";
+    public const string SignInFailed = "staff.sign-in-failed";
+    public const string LockedOut = "staff.locked-out";
+    public const string SignedOut = "staff.signed-out";
+    public const string AccountCreated = "staff.account-created";
+
+    public const string ListViewed = "requests.listed";
+    public const string Viewed = "request.viewed";
+    public const string ListExported = "requests.exported";
+    public const string Exported = "request.exported";
+
+    public const string Assigned = "request.assigned";
+    public const string StatusChanged = "request.status-changed";
+    public const string NoteAdded = "request.note-added";
+    public const string Texted = "request.texted";
+    public const string RematchRequested = "request.rematch-requested";
+    public const string MatchedManually = "request.matched-manually";
+    public const string ChangeRefused = "request.change-refused";
+
+    public const string AuditQueried = "audit.queried";
+
+    /// <summary>The actor of a sign-in attempt for an email no account has: the email itself is not kept.</summary>
+    public const string UnknownAccount = "unknown account";
+
+    /// <summary>Actions that only read; the detail page lists them apart from the changes.</summary>
+    public static bool IsView(string action) => action is Viewed or Exported;
+}
+
+/// <summary>Writes the inbox's entries to the append-only audit trail, stamped with the clock.</summary>
+public sealed class StaffAudit(IAuditStore audit, TimeProvider time)
+{
+    public Task WriteAsync(string actor, string action, string? serviceId = null, string? referenceId = null, string? detail = null, CancellationToken cancellationToken = default) =>
+        audit.AppendAsync(new AuditEntry(time.GetUtcNow(), actor, action, serviceId, referenceId, detail), cancellationToken);
+}
