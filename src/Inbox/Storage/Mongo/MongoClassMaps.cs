@@ -1,0 +1,105 @@
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
+using MongoDB.Bson.Serialization.Conventions;
+using MongoDB.Bson.Serialization.Serializers;
+using PatientContact.Inbox.Requests;
+
+namespace PatientContact.Inbox.Storage.Mongo;
+
+/// <summary>
+/// How every stored type maps to BSON, registered once per process before any collection is used:
+/// camelCase element names, enums by name, moments as BSON dates (UTC, to the millisecond), dates of
+/// birth as <c>yyyy-MM-dd</c> strings, ids as readable strings. A document with an element the map does
+/// not know is refused on read rather than dropped, so an older host can never write back less than it read.
+/// </summary>
+internal static class MongoClassMaps
+{
+    private static readonly Lock Gate = new();
+    private static bool _registered;
+
+    public static void EnsureRegistered()
+    {
+        lock (Gate)
+        {
+            if (_registered)
+            {
+                return;
+            }
+
+            var conventions = new ConventionPack
+            {
+                new CamelCaseElementNameConvention(),
+                new EnumRepresentationConvention(BsonType.String),
+                new StoredValueConvention(),
+            };
+            ConventionRegistry.Register("PatientContact storage", conventions, IsStoredType);
+
+            Register<ContactRequest>();
+            Register<PatientDetails>();
+            Register<Submitter>();
+            Register<ContactDetails>();
+            Register<MatchResult>();
+            Register<RedFlagHit>(map =>
+            {
+                // A red flag's "Id" is the rule's id, not a document id: keep it as an ordinary element.
+                map.SetIdMember(null);
+                map.GetMemberMap(r => r.Id).SetElementName("id");
+            });
+            Register<StaffNote>();
+            Register<OutboxMessage>(map => map.MapIdMember(m => m.Id).SetSerializer(new GuidSerializer(BsonType.String)));
+
+            Register<ConversationDocument>();
+            Register<RequestDocument>();
+            Register<RequestSearchKeys>();
+            Register<AuditDocument>();
+            Register<UsageCounterDocument>();
+            Register<OptOutDocument>();
+            Register<ActivityBatchDocument>();
+            Register<StaffAccount>();
+            Register<StaffAccountDocument>();
+
+            _registered = true;
+        }
+    }
+
+    private static bool IsStoredType(Type type) =>
+        type.Namespace is "PatientContact.Inbox.Requests" or "PatientContact.Inbox.Storage" or "PatientContact.Inbox.Storage.Mongo";
+
+    private static void Register<T>(Action<BsonClassMap<T>>? adjust = null)
+    {
+        if (BsonClassMap.IsClassMapRegistered(typeof(T)))
+        {
+            throw new InvalidOperationException(
+                $"{typeof(T).Name} was mapped to BSON before the MongoDB store registered its class maps; register them first.");
+        }
+
+        BsonClassMap.RegisterClassMap<T>(map =>
+        {
+            map.AutoMap();
+            adjust?.Invoke(map);
+        });
+    }
+
+    /// <summary>Moments as BSON dates and days as ISO strings, whatever the driver's defaults.</summary>
+    private sealed class StoredValueConvention() : ConventionBase("StoredValues"), IMemberMapConvention
+    {
+        private static readonly DateTimeOffsetSerializer Moment = new(BsonType.DateTime);
+
+        public void Apply(BsonMemberMap memberMap)
+        {
+            var type = memberMap.MemberType;
+            if (type == typeof(DateTimeOffset))
+            {
+                memberMap.SetSerializer(Moment);
+            }
+            else if (type == typeof(DateTimeOffset?))
+            {
+                memberMap.SetSerializer(new NullableSerializer<DateTimeOffset>(Moment));
+            }
+            else if (type == typeof(DateOnly))
+            {
+                memberMap.SetSerializer(new DateOnlySerializer(BsonType.String));
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using MongoDB.Driver;
+
+namespace PatientContact.Inbox.Storage.Mongo;
+
+/// <summary>
+/// Conversations in progress in MongoDB, one document each, with optimistic concurrency on its version:
+/// version 1 is an insert that the unique <c>_id</c> refuses when another writer got there first; any
+/// later version replaces the document only while it is still at the version before.
+/// </summary>
+public sealed class MongoConversationStore(MongoStorage storage) : IConversationStore
+{
+    private static readonly FilterDefinitionBuilder<ConversationDocument> Filter = Builders<ConversationDocument>.Filter;
+
+    public async Task<ConversationRecord?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
+        var document = await storage.Conversations.Find(ByKey(key)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return document?.ToRecord();
+    }
+
+    public async Task<bool> TrySaveAsync(ConversationRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentOutOfRangeException.ThrowIfLessThan(record.Version, 1);
+        await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
+        var document = ConversationDocument.From(record, storage.ExpiresAt(storage.Options.ConversationRetention));
+
+        if (record.Version == 1)
+        {
+            try
+            {
+                await storage.Conversations.InsertOneAsync(document, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception ex) when (MongoErrors.IsDuplicateKey(ex))
+            {
+                return false;
+            }
+        }
+
+        var result = await storage.Conversations
+            .ReplaceOneAsync(AtVersion(record.Key, record.Version - 1), document, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return result.MatchedCount == 1;
+    }
+
+    public async Task<IReadOnlyList<ConversationRecord>> ListIdleAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken = default)
+    {
+        var take = MongoLimits.Clamp(limit);
+        if (take == 0)
+        {
+            return [];
+        }
+
+        await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
+        var documents = await storage.Conversations
+            .Find(IdleFilter(cutoff))
+            .Sort(IdleSort)
+            .Limit(take)
+            .ToListAsync(cancellationToken)
+            .ConfigureAwait(false);
+        return documents.ConvertAll(d => d.ToRecord());
+    }
+
+    public async Task<bool> TryDeleteAsync(string key, long version, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
+        var result = await storage.Conversations.DeleteOneAsync(AtVersion(key, version), cancellationToken).ConfigureAwait(false);
+        return result.DeletedCount == 1;
+    }
+
+    internal static FilterDefinition<ConversationDocument> ByKey(string key) => Filter.Eq(d => d.Id, key);
+
+    internal static FilterDefinition<ConversationDocument> AtVersion(string key, long version) =>
+        Filter.Eq(d => d.Id, key) & Filter.Eq(d => d.Version, version);
+
+    internal static FilterDefinition<ConversationDocument> IdleFilter(DateTimeOffset cutoff) => Filter.Lt(d => d.UpdatedAt, cutoff);
+
+    internal static readonly SortDefinition<ConversationDocument> IdleSort =
+        Builders<ConversationDocument>.Sort.Ascending(d => d.UpdatedAt).Ascending(d => d.Id);
+}

@@ -1,0 +1,102 @@
+using MongoDB.Bson;
+using PatientContact.Inbox.Requests;
+
+namespace PatientContact.Inbox.Storage.Mongo;
+
+// The shapes written to MongoDB, one per collection. Requests and outbox texts are stored through class
+// maps of their own records (see MongoClassMaps); the rest have document records here, because they carry
+// what the store needs besides the record (an _id, a TTL time, search keys).
+
+/// <summary>A conversation in <c>conversations</c>; <c>_id</c> is the conversation key.</summary>
+internal sealed record ConversationDocument(
+    string Id,
+    string ServiceId,
+    string State,
+    string Data,
+    long Version,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset ExpiresAt)
+{
+    public static ConversationDocument From(ConversationRecord record, DateTimeOffset expiresAt) =>
+        new(record.Key, record.ServiceId, record.State, record.Data, record.Version, record.UpdatedAt, expiresAt);
+
+    public ConversationRecord ToRecord() => new(Id, ServiceId, State, Data, Version, UpdatedAt);
+}
+
+/// <summary>
+/// A submitted request in <c>requests</c>: <c>_id</c> is the reference ID (so MongoDB's own unique
+/// <c>_id</c> index is what refuses a second request with it), the request whole, and the keys search uses.
+/// </summary>
+internal sealed record RequestDocument(string Id, RequestSearchKeys Search, ContactRequest Request)
+{
+    public static RequestDocument From(ContactRequest request) => new(request.ReferenceId, RequestSearchKeys.From(request), request);
+}
+
+/// <summary>
+/// What the inbox search compares, in one spelling: the reference ID upper case without hyphens, the
+/// names lower case (invariant culture, as the SQLite store folds them).
+/// </summary>
+internal sealed record RequestSearchKeys(string ReferenceKey, string FirstName, string LastName)
+{
+    public static RequestSearchKeys From(ContactRequest request) => new(
+        KeyOf(request.ReferenceId),
+        request.Patient.FirstName.ToLowerInvariant(),
+        request.Patient.LastName.ToLowerInvariant());
+
+    /// <summary>A reference ID as typed: upper case, hyphens and white space dropped.</summary>
+    public static string KeyOf(string value)
+    {
+        var builder = new System.Text.StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            if (c != '-' && !char.IsWhiteSpace(c))
+            {
+                builder.Append(char.ToUpperInvariant(c));
+            }
+        }
+        return builder.ToString();
+    }
+}
+
+/// <summary>One audit line in <c>audit</c>; the ObjectId orders lines written in the same millisecond.</summary>
+internal sealed record AuditDocument(
+    ObjectId Id,
+    DateTimeOffset At,
+    string Actor,
+    string Action,
+    string? ServiceId,
+    string? ReferenceId,
+    string? Detail)
+{
+    public static AuditDocument From(AuditEntry entry) =>
+        new(ObjectId.GenerateNewId(), entry.At, entry.Actor, entry.Action, entry.ServiceId, entry.ReferenceId, entry.Detail);
+
+    public AuditEntry ToEntry() => new(At, Actor, Action, ServiceId, ReferenceId, Detail);
+}
+
+/// <summary>One counter for one service and day in <c>usageCounters</c> (unique on the three).</summary>
+internal sealed record UsageCounterDocument(ObjectId Id, string ServiceId, string Counter, DateOnly Day, long Value);
+
+/// <summary>The latest STOP or START of a number in <c>optOuts</c>; <c>_id</c> is the E.164 number.</summary>
+internal sealed record OptOutDocument(string Id, bool OptedOut, DateTimeOffset UpdatedAt);
+
+/// <summary>One web chat turn's activities in <c>activities</c>, numbered per conversation.</summary>
+internal sealed record ActivityBatchDocument(
+    ObjectId Id,
+    string ConversationId,
+    long Sequence,
+    string? ClientActivityId,
+    IReadOnlyList<string> Activities,
+    DateTimeOffset At,
+    DateTimeOffset ExpiresAt)
+{
+    public ActivityBatch ToBatch() => new(ConversationId, Sequence, ClientActivityId, Activities, At);
+}
+
+/// <summary>A staff account in <c>staffAccounts</c>; <c>_id</c> is the email trimmed and lower-cased.</summary>
+internal sealed record StaffAccountDocument(string Id, StaffAccount Account)
+{
+    public static StaffAccountDocument From(StaffAccount account) => new(Key(account.Email), account);
+
+    public static string Key(string email) => email.Trim().ToLowerInvariant();
+}

@@ -1,0 +1,116 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+using PatientContact.Inbox.Requests;
+
+namespace PatientContact.Inbox.Storage.Mongo;
+
+/// <summary>
+/// Every index the stores rely on, by collection. Each has a fixed name and definition, so creating them
+/// again (every start, every host) does nothing. TTL indexes expire on an <c>expiresAt</c> time written
+/// with the record, so changing a retention setting never changes an index definition.
+/// </summary>
+internal static class MongoIndexes
+{
+    public static async Task<int> CreateAllAsync(MongoStorage storage, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        count += await CreateAsync(storage.Conversations, Conversations, cancellationToken).ConfigureAwait(false);
+        count += await CreateAsync(storage.Requests, Requests, cancellationToken).ConfigureAwait(false);
+        count += await CreateAsync(storage.Outbox, Outbox, cancellationToken).ConfigureAwait(false);
+        count += await CreateAsync(storage.Audit, Audit, cancellationToken).ConfigureAwait(false);
+        count += await CreateAsync(storage.UsageCounters, UsageCounters, cancellationToken).ConfigureAwait(false);
+        count += await CreateAsync(storage.Activities, Activities, cancellationToken).ConfigureAwait(false);
+        count += await CreateAsync(storage.StaffAccounts, StaffAccounts, cancellationToken).ConfigureAwait(false);
+        return count;
+    }
+
+    /// <summary>Idle listing, and a TTL backstop behind the service's own purge.</summary>
+    public static readonly IReadOnlyList<CreateIndexModel<ConversationDocument>> Conversations =
+    [
+        new(Builders<ConversationDocument>.IndexKeys.Ascending(d => d.UpdatedAt), new CreateIndexOptions { Name = "updatedAt" }),
+        new(Builders<ConversationDocument>.IndexKeys.Ascending(d => d.ExpiresAt), new CreateIndexOptions { Name = "expiresAt_ttl", ExpireAfter = TimeSpan.Zero }),
+    ];
+
+    /// <summary>
+    /// The reference ID is <c>_id</c>, unique by MongoDB's own index. No TTL here: nothing given a
+    /// reference ID is ever removed by the store.
+    /// </summary>
+    public static readonly IReadOnlyList<CreateIndexModel<RequestDocument>> Requests =
+    [
+        // The inbox list: a service's requests in a status, newest first.
+        new(Builders<RequestDocument>.IndexKeys
+                .Ascending(d => d.Request.ServiceId)
+                .Ascending(d => d.Request.Status)
+                .Descending(d => d.Request.CreatedAt),
+            new CreateIndexOptions { Name = "serviceId_status_createdAt" }),
+        // The list without a status filter, and the daily capacity count.
+        new(Builders<RequestDocument>.IndexKeys.Ascending(d => d.Request.ServiceId).Descending(d => d.Request.CreatedAt),
+            new CreateIndexOptions { Name = "serviceId_createdAt" }),
+        new(Builders<RequestDocument>.IndexKeys.Ascending(d => d.Search.ReferenceKey), new CreateIndexOptions { Name = "referenceKey" }),
+        // Background re-matching.
+        new(Builders<RequestDocument>.IndexKeys
+                .Ascending(d => d.Request.Match.Status)
+                .Ascending(d => d.Request.Match.Reason)
+                .Ascending(d => d.Request.CreatedAt),
+            new CreateIndexOptions { Name = "matchStatus_matchReason_createdAt" }),
+    ];
+
+    public static readonly IReadOnlyList<CreateIndexModel<OutboxMessage>> Outbox =
+    [
+        // Claiming: what is pending or sending and due.
+        new(Builders<OutboxMessage>.IndexKeys.Ascending(m => m.Status).Ascending(m => m.NextAttemptAt), new CreateIndexOptions { Name = "status_nextAttemptAt" }),
+        new(Builders<OutboxMessage>.IndexKeys.Ascending(m => m.To).Descending(m => m.CreatedAt), new CreateIndexOptions { Name = "to_createdAt" }),
+        // Unique among texts that have a key; any number of texts may have none.
+        new(Builders<OutboxMessage>.IndexKeys.Ascending(m => m.IdempotencyKey),
+            new CreateIndexOptions<OutboxMessage>
+            {
+                Name = "idempotencyKey_unique",
+                Unique = true,
+                PartialFilterExpression = Builders<OutboxMessage>.Filter.Type(m => m.IdempotencyKey, BsonType.String),
+            }),
+    ];
+
+    /// <summary>The audit trail is kept for ever: no TTL.</summary>
+    public static readonly IReadOnlyList<CreateIndexModel<AuditDocument>> Audit =
+    [
+        new(Builders<AuditDocument>.IndexKeys.Ascending(d => d.At).Ascending(d => d.Id), new CreateIndexOptions { Name = "at" }),
+        new(Builders<AuditDocument>.IndexKeys.Ascending(d => d.ReferenceId).Ascending(d => d.At), new CreateIndexOptions { Name = "referenceId_at" }),
+        new(Builders<AuditDocument>.IndexKeys.Ascending(d => d.ServiceId).Ascending(d => d.At), new CreateIndexOptions { Name = "serviceId_at" }),
+        new(Builders<AuditDocument>.IndexKeys.Ascending(d => d.Actor).Ascending(d => d.At), new CreateIndexOptions { Name = "actor_at" }),
+    ];
+
+    public static readonly IReadOnlyList<CreateIndexModel<UsageCounterDocument>> UsageCounters =
+    [
+        new(Builders<UsageCounterDocument>.IndexKeys.Ascending(d => d.ServiceId).Ascending(d => d.Counter).Ascending(d => d.Day),
+            new CreateIndexOptions { Name = "serviceId_counter_day_unique", Unique = true }),
+    ];
+
+    public static readonly IReadOnlyList<CreateIndexModel<ActivityBatchDocument>> Activities =
+    [
+        // One batch per number in a conversation: two hosts appending at once cannot both take it.
+        new(Builders<ActivityBatchDocument>.IndexKeys.Ascending(d => d.ConversationId).Ascending(d => d.Sequence),
+            new CreateIndexOptions { Name = "conversationId_sequence_unique", Unique = true }),
+        // A retried post (same clientActivityId) is recognised, never stored twice.
+        new(Builders<ActivityBatchDocument>.IndexKeys.Ascending(d => d.ConversationId).Ascending(d => d.ClientActivityId),
+            new CreateIndexOptions<ActivityBatchDocument>
+            {
+                Name = "conversationId_clientActivityId_unique",
+                Unique = true,
+                PartialFilterExpression = Builders<ActivityBatchDocument>.Filter.Type(d => d.ClientActivityId, BsonType.String),
+            }),
+        new(Builders<ActivityBatchDocument>.IndexKeys.Ascending(d => d.At), new CreateIndexOptions { Name = "at" }),
+        new(Builders<ActivityBatchDocument>.IndexKeys.Ascending(d => d.ExpiresAt), new CreateIndexOptions { Name = "expiresAt_ttl", ExpireAfter = TimeSpan.Zero }),
+    ];
+
+    /// <summary>The staff of a service (multikey over each account's services).</summary>
+    public static readonly IReadOnlyList<CreateIndexModel<StaffAccountDocument>> StaffAccounts =
+    [
+        new(Builders<StaffAccountDocument>.IndexKeys.Ascending(d => d.Account.ServiceIds), new CreateIndexOptions { Name = "serviceIds" }),
+    ];
+
+    private static async Task<int> CreateAsync<T>(IMongoCollection<T> collection, IReadOnlyList<CreateIndexModel<T>> indexes, CancellationToken cancellationToken)
+    {
+        await collection.Indexes.CreateManyAsync(indexes, cancellationToken).ConfigureAwait(false);
+        return indexes.Count;
+    }
+}

@@ -1,0 +1,178 @@
+using System.Text.RegularExpressions;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using PatientContact.Inbox.Requests;
+
+namespace PatientContact.Inbox.Storage.Mongo;
+
+/// <summary>
+/// Submitted requests in MongoDB, one document each, <c>_id</c> the reference ID. Every write waits for a
+/// majority of the replica set and their journals (<see cref="MongoStorage.SubmissionWriteConcern"/>):
+/// an add that returns has been stored durably, and one that could not be throws rather than pretend.
+/// </summary>
+public sealed class MongoRequestStore(MongoStorage storage) : IRequestStore
+{
+    public const int MaxPageSize = 100;
+    private const int MaxSearchTerms = 5;
+
+    private static readonly FilterDefinitionBuilder<RequestDocument> Filter = Builders<RequestDocument>.Filter;
+
+    public async Task<AddResult> AddAsync(ContactRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // An insert, never an upsert: a retried submission must not overwrite what staff may be working on.
+            await storage.Requests.InsertOneAsync(RequestDocument.From(request), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return AddResult.Added;
+        }
+        catch (Exception ex) when (MongoErrors.IsDuplicateKey(ex))
+        {
+            return AddResult.AlreadyExists;
+        }
+    }
+
+    public async Task<ContactRequest?> GetAsync(string referenceId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(referenceId);
+        await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
+        var document = await storage.Requests.Find(ByReferenceId(referenceId)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return document?.Request;
+    }
+
+    /// <remarks>
+    /// The total and the page are two reads, not one snapshot: a request submitted between them can make
+    /// the total one more than the pages hold, which the next refresh puts right.
+    /// </remarks>
+    public async Task<RequestPage> ListAsync(RequestQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var page = Math.Max(1, query.Page);
+        var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
+        var filter = ListFilter(query);
+        if (filter is null)
+        {
+            return new RequestPage([], 0, page, pageSize);
+        }
+
+        await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
+        var total = await storage.Requests.CountDocumentsAsync(filter, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var skip = (long)(page - 1) * pageSize;
+        if (skip >= total)
+        {
+            return new RequestPage([], total, page, pageSize);
+        }
+
+        var documents = await storage.Requests
+            .Find(filter)
+            .Sort(NewestFirst)
+            .Skip((int)skip)
+            .Limit(pageSize)
+            .ToListAsync(cancellationToken)
+            .ConfigureAwait(false);
+        return new RequestPage(documents.ConvertAll(d => d.Request), total, page, pageSize);
+    }
+
+    public async Task<bool> TryUpdateAsync(ContactRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
+        // One conditional write: the version check and the replacement cannot be split by another writer.
+        var result = await storage.Requests
+            .ReplaceOneAsync(AtVersion(request.ReferenceId, request.Version - 1), RequestDocument.From(request), cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return result.MatchedCount == 1;
+    }
+
+    public async Task<long> CountSinceAsync(string serviceId, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(serviceId);
+        await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
+        return await storage.Requests.CountDocumentsAsync(SinceFilter(serviceId, since), cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<ContactRequest>> ListUnmatchedAsync(string reason, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        var take = MongoLimits.Clamp(limit);
+        if (take == 0)
+        {
+            return [];
+        }
+
+        await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
+        var documents = await storage.Requests
+            .Find(UnmatchedFilter(reason))
+            .Sort(OldestFirst)
+            .Limit(take)
+            .ToListAsync(cancellationToken)
+            .ConfigureAwait(false);
+        return documents.ConvertAll(d => d.Request);
+    }
+
+    internal static readonly SortDefinition<RequestDocument> NewestFirst =
+        Builders<RequestDocument>.Sort.Descending(d => d.Request.CreatedAt).Ascending(d => d.Id);
+
+    internal static readonly SortDefinition<RequestDocument> OldestFirst =
+        Builders<RequestDocument>.Sort.Ascending(d => d.Request.CreatedAt).Ascending(d => d.Id);
+
+    internal static FilterDefinition<RequestDocument> ByReferenceId(string referenceId) => Filter.Eq(d => d.Id, referenceId);
+
+    internal static FilterDefinition<RequestDocument> AtVersion(string referenceId, long version) =>
+        Filter.Eq(d => d.Id, referenceId) & Filter.Eq(d => d.Request.Version, version);
+
+    internal static FilterDefinition<RequestDocument> SinceFilter(string serviceId, DateTimeOffset since) =>
+        Filter.Eq(d => d.Request.ServiceId, serviceId) & Filter.Gte(d => d.Request.CreatedAt, since);
+
+    internal static FilterDefinition<RequestDocument> UnmatchedFilter(string reason) =>
+        Filter.Eq(d => d.Request.Match.Status, MatchStatus.Unmatched) & Filter.Eq(d => d.Request.Match.Reason, reason);
+
+    /// <summary>
+    /// The inbox list's filter, or null when the reader may see no service. Every value from the query
+    /// goes in as a value: equality on strings and enums, and name search as an escaped regular
+    /// expression over the lower-cased copies, so no text can become an operator or a pattern.
+    /// </summary>
+    internal static FilterDefinition<RequestDocument>? ListFilter(RequestQuery query)
+    {
+        var serviceIds = query.ServiceIds.Distinct(StringComparer.Ordinal).ToArray();
+        if (serviceIds.Length == 0)
+        {
+            return null;
+        }
+
+        var clauses = new List<FilterDefinition<RequestDocument>> { Filter.In(d => d.Request.ServiceId, serviceIds) };
+        if (query.Status is { } status)
+        {
+            clauses.Add(Filter.Eq(d => d.Request.Status, status));
+        }
+        if (query.Matched is { } matched)
+        {
+            clauses.Add(Filter.Eq(d => d.Request.Match.Status, matched ? MatchStatus.Matched : MatchStatus.Unmatched));
+        }
+        if (query.RequestTypeId is { } requestTypeId)
+        {
+            clauses.Add(Filter.Eq(d => d.Request.RequestTypeId, requestTypeId));
+        }
+        if (query.RedFlagged is { } redFlagged)
+        {
+            // "redFlags.0" exists only when the list has an item.
+            clauses.Add(redFlagged ? Filter.SizeGt(d => d.Request.RedFlags, 0) : Filter.Size(d => d.Request.RedFlags, 0));
+        }
+
+        var search = query.Search?.Trim();
+        if (!string.IsNullOrEmpty(search))
+        {
+            // Every word has to be in the first or the last name, so "jo smi" finds John Smith.
+            var terms = search.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Take(MaxSearchTerms);
+            var names = terms.Select(term =>
+            {
+                var pattern = new BsonRegularExpression(Regex.Escape(term.ToLowerInvariant()));
+                return Filter.Regex(d => d.Search.FirstName, pattern) | Filter.Regex(d => d.Search.LastName, pattern);
+            });
+            clauses.Add(Filter.Eq(d => d.Search.ReferenceKey, RequestSearchKeys.KeyOf(search)) | Filter.And(names));
+        }
+
+        return Filter.And(clauses);
+    }
+}
