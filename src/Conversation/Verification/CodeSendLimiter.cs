@@ -47,9 +47,15 @@ public sealed class CodeSendLimiter
         _ => "We've sent as many codes as we can for now.",
     };
 
-    /// <summary>True for a UK mobile in E.164: +447 and ten digits after the 44.</summary>
+    /// <summary>
+    /// True for a UK mobile in E.164: +447 and ten digits after the 44, but not 070 (personal numbers, often
+    /// charged at premium rates) or 076 (pagers), which share the 07 prefix without being mobiles.
+    /// </summary>
     public static bool IsUkMobile(string? e164) =>
-        e164 is { Length: 13 } && e164.StartsWith("+447", StringComparison.Ordinal) && e164.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0;
+        e164 is { Length: 13 }
+        && e164.StartsWith("+447", StringComparison.Ordinal)
+        && e164[4] is not ('0' or '6')
+        && e164.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0;
 
     /// <summary>
     /// Counts a code about to be sent to <paramref name="phone"/> for this client, or says why it may not be.

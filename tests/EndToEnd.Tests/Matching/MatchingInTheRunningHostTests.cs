@@ -1,0 +1,183 @@
+using System.Text.RegularExpressions;
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PatientContact.Conversation.Intake;
+using PatientContact.EndToEnd.Tests.Support;
+using PatientContact.Inbox.Requests;
+using PatientContact.Inbox.Storage;
+
+namespace PatientContact.EndToEnd.Tests.Matching;
+
+/// <summary>
+/// A patient's whole conversation in the running Development host, then the background worker matching
+/// the stored request against the host's own local PDS over HTTP. The engine is driven in the host (the
+/// channel-independent entry point every channel calls); the web chat and SMS versions are in
+/// MatchingOverChannelsTests.
+/// </summary>
+public sealed partial class MatchingInTheRunningHostTests : IAsyncLifetime
+{
+    private ServiceHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await ServiceHost.StartAsync(FastMatching());
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    public static Dictionary<string, string?> FastMatching(Dictionary<string, string?>? more = null)
+    {
+        var settings = new Dictionary<string, string?> { ["Matching:PollInterval"] = "00:00:00.100" };
+        foreach (var (key, value) in more ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    [Fact]
+    public async Task Jane_smith_with_her_verified_mobile_arrives_matched_with_her_nhs_number()
+    {
+        var (request, _) = await SubmitAsync(_host);
+
+        request.Match.ShouldBe(new MatchResult(MatchStatus.Matched, null, "9000000009"));
+        var audit = await _host.Services.GetRequiredService<IAuditStore>().QueryAsync(new AuditQuery { ReferenceId = request.ReferenceId });
+        audit.ShouldContain(a => a.Actor == "system" && a.Action == "match" && a.Detail == "matched");
+    }
+
+    [Fact]
+    public async Task Every_other_case_arrives_unmatched_with_its_reason_and_the_patient_is_told_exactly_the_same()
+    {
+        var matched = await SubmitAsync(_host);
+        var unverified = await SubmitAsync(_host, hasPhone: false);
+        var otherMobile = await SubmitAsync(_host, phone: "07700 900999");
+        var wrongBirthday = await SubmitAsync(_host, born: "23/10/2010");
+        var twin = await SubmitAsync(_host, first: "Alex", last: "Morgan", born: "14/03/2001", postcode: "LS2 7EW", phone: "07700 900201");
+
+        unverified.Request.Match.ShouldBe(new MatchResult(MatchStatus.Unmatched, MatchReasons.PhoneNotVerified, null));
+        otherMobile.Request.Match.ShouldBe(new MatchResult(MatchStatus.Unmatched, MatchReasons.PhoneNotOnRecord, null));
+        wrongBirthday.Request.Match.ShouldBe(new MatchResult(MatchStatus.Unmatched, MatchReasons.NoMatch, null));
+        twin.Request.Match.ShouldBe(new MatchResult(MatchStatus.Unmatched, MatchReasons.SeveralMatches, null));
+
+        foreach (var other in new[] { unverified, otherMobile, wrongBirthday, twin })
+        {
+            other.Told.ShouldBe(matched.Told);
+        }
+
+        matched.Told.ShouldNotContain("NHS number");
+    }
+
+    [Fact]
+    public async Task With_pds_switched_off_the_request_is_stored_and_arrives_unmatched_pds_unavailable()
+    {
+        await using var host = await ServiceHost.StartAsync(FastMatching(new() { ["Pds:Enabled"] = "false" }));
+
+        var (request, told) = await SubmitAsync(host);
+
+        request.Match.ShouldBe(new MatchResult(MatchStatus.Unmatched, MatchReasons.PdsUnavailable, null));
+        told.ShouldBe((await SubmitAsync(_host)).Told);
+    }
+
+    [Fact]
+    public async Task Nothing_the_patient_typed_their_code_or_their_nhs_number_reaches_the_logs_of_a_whole_match()
+    {
+        var logs = new CapturedLogs();
+        await using var host = await ServiceHost.StartAsync(FastMatching(), services => services.AddSingleton<ILoggerProvider>(logs));
+
+        var (request, _) = await SubmitAsync(host);
+
+        request.Match.Status.ShouldBe(MatchStatus.Matched);
+        var code = (await host.Services.GetRequiredService<IOutboxStore>().ListForRecipientAsync("+447700900123", 10)).First(t => t.Purpose == "otp").Body[..6];
+        logs.All.ShouldContain(request.ReferenceId);
+        logs.All.ShouldContain("PDS search");
+        foreach (var personal in new[] { "Jane", "Smith", "2010-10-22", "22/10/2010", "LS1", "+447700900123", "07700 900123", "07700900123", "9000000009", "cough", code })
+        {
+            logs.All.ShouldNotContain(personal);
+        }
+    }
+
+    /// <summary>
+    /// Walks a patient through to a reference ID and waits for the worker to decide the match. Returns the
+    /// stored request and what the patient was told from "Submit" on (reference ID and phone number replaced).
+    /// </summary>
+    public static async Task<(ContactRequest Request, string Told)> SubmitAsync(
+        ServiceHost host,
+        string first = "Jane",
+        string last = "Smith",
+        string born = "22/10/2010",
+        string postcode = "LS1 6AE",
+        string phone = "07700 900123",
+        bool hasPhone = true)
+    {
+        var engine = host.Services.GetRequiredService<IntakeEngine>();
+        var outbox = host.Services.GetRequiredService<IOutboxStore>();
+        var key = "e2e:" + Guid.NewGuid().ToString("N");
+        var inputs = 0;
+        async Task<TurnResult> Say(string? text) =>
+            await engine.HandleAsync(new TurnInput(key, "riverside-gp", Channel.WebChat, text is null ? "open" : $"in-{++inputs}", text, null, "127.0.0.1"));
+
+        await Say(null);
+        foreach (var answer in new[] { "1", "1", "I have had a cough for two weeks.", "1", first, last, born, "1", postcode, phone })
+        {
+            await Say(answer);
+        }
+
+        var result = await Say(hasPhone ? "yes" : "no");
+        if (hasPhone)
+        {
+            result.Step.ToId().ShouldBe("otp");
+            var e164 = "+44" + phone.Replace(" ", string.Empty, StringComparison.Ordinal)[1..];
+            var code = (await outbox.ListForRecipientAsync(e164, 10)).First(t => t.Purpose == "otp").Body[..6];
+            result = await Say(code);
+        }
+
+        result.Step.ToId().ShouldBe("contact-preference");
+        result = await Say("1");
+        result.Step.ToId().ShouldBe("review");
+        result = await Say("1");
+        result.Step.ToId().ShouldBe("submitted");
+        var told = string.Join("\n", result.Replies.Select(r => r.Text));
+        var referenceId = ReferenceId().Match(told).Value;
+
+        var requests = host.Services.GetRequiredService<IRequestStore>();
+        var request = (await requests.GetAsync(referenceId))!;
+        for (var i = 0; i < 200 && request.Match.Reason == MatchReasons.NotYetChecked; i++)
+        {
+            await Task.Delay(50);
+            request = (await requests.GetAsync(referenceId))!;
+        }
+
+        request.Match.Reason.ShouldNotBe(MatchReasons.NotYetChecked, "matching did not run within 10 seconds");
+        return (request, told.Replace(referenceId, "REFERENCE", StringComparison.Ordinal).Replace(phone, "PHONE", StringComparison.Ordinal));
+    }
+
+    [GeneratedRegex("[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")]
+    private static partial Regex ReferenceId();
+
+    /// <summary>Every log line the host writes, formatted, with its values and exception.</summary>
+    private sealed class CapturedLogs : ILoggerProvider
+    {
+        private readonly ConcurrentQueue<string> _lines = new();
+
+        public string All => string.Join("\n", _lines);
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(CapturedLogs owner, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(";", pairs.Select(p => $"{p.Key}={p.Value}")) : string.Empty;
+                owner._lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} [{values}] {exception}");
+            }
+        }
+    }
+}
