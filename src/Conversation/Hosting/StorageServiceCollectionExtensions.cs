@@ -1,8 +1,9 @@
+using PatientContact.Inbox.Storage.Mongo;
 using PatientContact.Inbox.Storage.Sqlite;
 
 namespace PatientContact.Conversation.Hosting;
 
-/// <summary>Chooses the store from <c>Storage:Provider</c>: the embedded SQLite file by default.</summary>
+/// <summary>Chooses the store from <c>Storage:Provider</c>: the embedded SQLite file by default, or MongoDB.</summary>
 public static class StorageServiceCollectionExtensions
 {
     public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
@@ -17,6 +18,12 @@ public static class StorageServiceCollectionExtensions
             }
 
             return services.AddSqliteStorage(path);
+        }
+
+        if (provider.Equals("MongoDb", StringComparison.OrdinalIgnoreCase))
+        {
+            // Storage:MongoDb:ConnectionString and :Database are validated when the host starts.
+            return services.AddMongoStorage(MongoStorageOptions.SectionName);
         }
 
         throw new InvalidOperationException($"Storage:Provider '{provider}' is not known. Use Sqlite or MongoDb.");
