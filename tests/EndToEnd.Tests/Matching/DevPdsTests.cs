@@ -1,28 +1,41 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using PatientContact.Conversation.Dev.Pds;
 using PatientContact.EndToEnd.Tests.Support;
 using PatientContact.Inbox.Matching.Pds;
 
 namespace PatientContact.EndToEnd.Tests.Matching;
 
-/// <summary>The local PDS endpoint of a Development host, over HTTP, as the real client and PDS's own documentation use it.</summary>
-public sealed class DevPdsTests : IAsyncLifetime
+/// <summary>One Development host shared by the local PDS tests: they only read.</summary>
+public sealed class DevPdsHost : IAsyncLifetime
 {
-    private ServiceHost _host = null!;
-    private HttpClient _http = null!;
+    public ServiceHost Host { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        _host = await ServiceHost.StartAsync();
-        _http = _host.CreateClient();
+        Host = await ServiceHost.StartAsync();
+        Http = Host.CreateClient();
     }
 
     public async Task DisposeAsync()
     {
-        _http.Dispose();
-        await _host.DisposeAsync();
+        Http.Dispose();
+        await Host.DisposeAsync();
     }
+}
+
+/// <summary>The local PDS endpoint of a Development host, over HTTP, as the real client and PDS's own documentation use it.</summary>
+public sealed class DevPdsTests(DevPdsHost fixture) : IClassFixture<DevPdsHost>
+{
+    private readonly ServiceHost _host = fixture.Host;
+    private readonly HttpClient _http = fixture.Http;
 
     private async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> GetAsync(string pathAndQuery, string? requestId = "a8a2b7b4-0c1d-4f7e-9a55-1b2c3d4e5f60", string? authorization = null)
     {
@@ -192,15 +205,19 @@ public sealed class DevPdsTests : IAsyncLifetime
 /// <summary>Outside Development the local PDS does not exist.</summary>
 public sealed class DevPdsOutsideDevelopmentTests
 {
-    [Fact]
-    public async Task Outside_development_dev_pds_is_404()
+    [Theory]
+    [InlineData("Staging")]
+    [InlineData("Production")]
+    public async Task Outside_development_dev_pds_is_404(string environment)
     {
-        await using var host = await ServiceHost.StartAsync(new Dictionary<string, string?>
-        {
-            ["environment"] = "Staging",
-            ["Pds:BaseUrl"] = "https://sandbox.api.service.nhs.uk/personal-demographics/FHIR/R4",
-        });
-        using var http = host.CreateClient();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment });
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Services.AddSingleton(TimeProvider.System);
+        await using var app = builder.Build();
+        app.MapGet("/health/live", () => "live");
+        app.MapDevPds();
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
         using var request = new HttpRequestMessage(HttpMethod.Get, "/dev/pds/Patient?family=Smith&birthdate=eq2010-10-22");
         request.Headers.Add("X-Request-ID", Guid.NewGuid().ToString());
 
@@ -208,5 +225,6 @@ public sealed class DevPdsOutsideDevelopmentTests
 
         response.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         (await http.GetAsync("/health/live")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await app.StopAsync();
     }
 }
