@@ -13,7 +13,10 @@ public interface IOutboundSender
 }
 
 /// <summary>A text to send. <see cref="Purpose"/> names what it is for, without personal data.</summary>
-public sealed record OutboundText(string To, string Body, string Purpose, string? IdempotencyKey = null, int? ValiditySeconds = null);
+/// <param name="To">The recipient, E.164.</param>
+/// <param name="ValiditySeconds">How long the text is worth delivering (one-time codes); null for no limit.</param>
+/// <param name="From">The service's own SMS number (E.164) the text goes from; a text without one is not sent.</param>
+public sealed record OutboundText(string To, string Body, string Purpose, string? IdempotencyKey = null, int? ValiditySeconds = null, string? From = null);
 
 /// <summary>Writes texts to the outbox, where the delivery worker (or, in Development, a person) picks them up.</summary>
 public sealed class OutboxSender(IOutboxStore outbox, IOptOutStore optOuts, TimeProvider time) : IOutboundSender
@@ -32,6 +35,7 @@ public sealed class OutboxSender(IOutboxStore outbox, IOptOutStore optOuts, Time
             {
                 Id = Guid.NewGuid(),
                 To = text.To,
+                From = text.From,
                 Body = text.Body,
                 Purpose = text.Purpose,
                 IdempotencyKey = text.IdempotencyKey,

@@ -80,6 +80,8 @@ public sealed record OutboxMessage
     public required Guid Id { get; init; }
     /// <summary>E.164.</summary>
     public required string To { get; init; }
+    /// <summary>The service's own number the text goes from (E.164); null when the sender did not say.</summary>
+    public string? From { get; init; }
     public required string Body { get; init; }
     /// <summary>What it is for, without personal data: "otp", "confirmation", "staff-reply", ...</summary>
     public required string Purpose { get; init; }

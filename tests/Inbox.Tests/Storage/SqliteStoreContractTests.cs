@@ -66,7 +66,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     [Fact]
     public async Task Schema_version_is_recorded_in_the_file()
     {
-        (await Scalar("PRAGMA user_version;")).ShouldBe(3L);
+        (await Scalar("PRAGMA user_version;")).ShouldBe(4L);
     }
 
     [Fact]

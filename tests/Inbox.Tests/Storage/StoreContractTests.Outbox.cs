@@ -11,6 +11,7 @@ public abstract partial class StoreContractTests
     {
         var message = Text(idempotencyKey: "otp:webchat:1:1") with
         {
+            From = "+447700900001",
             Body = "Your code is 123456. Do not share it. – Surgery A",
             Purpose = "otp",
             Status = OutboxStatus.Held,

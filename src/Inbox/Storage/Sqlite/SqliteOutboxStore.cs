@@ -6,7 +6,7 @@ namespace PatientContact.Inbox.Storage.Sqlite;
 public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
 {
     private const string Columns =
-        "id, recipient, body, purpose, idempotency_key, created_at, status, attempts, next_attempt_at, provider_message_id, error, validity_seconds";
+        "id, recipient, body, purpose, idempotency_key, created_at, status, attempts, next_attempt_at, provider_message_id, error, validity_seconds, sender";
 
     public async Task<bool> EnqueueAsync(OutboxMessage message, CancellationToken cancellationToken = default)
     {
@@ -16,7 +16,7 @@ public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
         // No conflict target: a repeated idempotency key or a repeated id both leave the first row alone.
         command.CommandText = $"""
             INSERT INTO outbox ({Columns})
-            VALUES (@id, @recipient, @body, @purpose, @idempotency_key, @created_at, @status, @attempts, @next_attempt_at, @provider_message_id, @error, @validity_seconds)
+            VALUES (@id, @recipient, @body, @purpose, @idempotency_key, @created_at, @status, @attempts, @next_attempt_at, @provider_message_id, @error, @validity_seconds, @sender)
             ON CONFLICT DO NOTHING;
             """;
         command
@@ -31,7 +31,8 @@ public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
             .With("@next_attempt_at", SqliteValues.Time(message.NextAttemptAt))
             .With("@provider_message_id", message.ProviderMessageId)
             .With("@error", message.Error)
-            .With("@validity_seconds", message.ValiditySeconds);
+            .With("@validity_seconds", message.ValiditySeconds)
+            .With("@sender", message.From);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -116,5 +117,6 @@ public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
         ProviderMessageId = reader.GetNullableString(9),
         Error = reader.GetNullableString(10),
         ValiditySeconds = reader.IsDBNull(11) ? null : reader.GetInt32(11),
+        From = reader.GetNullableString(12),
     };
 }

@@ -105,6 +105,7 @@ internal static class SqliteSchema
             document    TEXT    NOT NULL
         );
         """,
+
         // 3: Direct Line activity batches (web chat streams), numbered per conversation.
         """
         CREATE TABLE IF NOT EXISTS activity_batches (
@@ -118,6 +119,11 @@ internal static class SqliteSchema
         CREATE UNIQUE INDEX IF NOT EXISTS ux_activity_batches_client
             ON activity_batches (conversation_id, client_activity_id) WHERE client_activity_id IS NOT NULL;
         CREATE INDEX IF NOT EXISTS ix_activity_batches_at ON activity_batches (at);
+        """,
+
+        // 4: the service number an outbound text goes from.
+        """
+        ALTER TABLE outbox ADD COLUMN sender TEXT;
         """,
     ];
 

@@ -1,0 +1,25 @@
+using PatientContact.Inbox.Messaging;
+
+namespace PatientContact.Conversation.Channels.Sms;
+
+/// <summary>Registers and maps the SMS channel (Twilio's webhook).</summary>
+public static class SmsChannelServiceCollectionExtensions
+{
+    public static IServiceCollection AddSmsChannel(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddTwilioOptions();
+        services.AddOptions<SmsWebhookOptions>()
+            .Configure<IConfiguration>((o, configuration) => o.PublicBaseUrl = configuration["PublicBaseUrl"])
+            .Validate(
+                o => string.IsNullOrEmpty(o.PublicBaseUrl)
+                    || (Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" && uri.Query.Length == 0 && uri.Fragment.Length == 0),
+                "PublicBaseUrl must be an absolute http(s) URL with no query, like https://contact.example.nhs.uk.")
+            .ValidateOnStart();
+        services.TryAddSingleton<SmsConversation>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapSmsChannel(this IEndpointRouteBuilder app) => app.MapTwilioWebhook();
+}

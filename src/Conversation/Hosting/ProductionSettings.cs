@@ -1,0 +1,91 @@
+namespace PatientContact.Conversation.Hosting;
+
+/// <summary>One setting a Production deployment must give, and when it applies.</summary>
+/// <param name="Key">The configuration key, e.g. <c>Twilio:AuthToken</c> (environment variable <c>Twilio__AuthToken</c>).</param>
+/// <param name="Meaning">What it is for, shown when it is missing.</param>
+/// <param name="AppliesWhen">Null when always needed; otherwise only when this says so (e.g. for one store provider).</param>
+/// <param name="AllowedValues">When given, the value must be one of these (ignoring case).</param>
+public sealed record RequiredSetting(
+    string Key,
+    string Meaning,
+    Func<IConfiguration, bool>? AppliesWhen = null,
+    IReadOnlyList<string>? AllowedValues = null);
+
+/// <summary>
+/// The settings every Production deployment sets (SPEC section 8). Start-up in Production refuses a
+/// configuration missing any of them, naming each. A feature that needs a new setting adds it to
+/// <see cref="Required"/>.
+/// </summary>
+public static class ProductionSettings
+{
+    private static bool Provider(IConfiguration c, string name) =>
+        string.Equals(c["Storage:Provider"], name, StringComparison.OrdinalIgnoreCase);
+
+    private static bool SignIn(IConfiguration c, string name) =>
+        string.Equals(c["Staff:SignIn"], name, StringComparison.OrdinalIgnoreCase);
+
+    public static IReadOnlyList<RequiredSetting> Required { get; } =
+    [
+        new("PublicBaseUrl", "the public https address of the service, which Twilio signs its webhooks over"),
+        new("Storage:Provider", "the store: Sqlite or MongoDb", AllowedValues: ["Sqlite", "MongoDb"]),
+        new("Storage:Sqlite:Path", "the SQLite file", c => Provider(c, "Sqlite")),
+        new("Storage:MongoDb:ConnectionString", "the MongoDB connection string", c => Provider(c, "MongoDb")),
+        new("Storage:MongoDb:Database", "the MongoDB database name", c => Provider(c, "MongoDb")),
+        new("Twilio:AccountSid", "the Twilio account texts are sent from"),
+        new("Twilio:AuthToken", "the Twilio auth token (REST API password and webhook signing key)"),
+        new("Twilio:ApiBaseUrl", "the Twilio REST API address, https://api.twilio.com"),
+        new("Pds:BaseUrl", "the Personal Demographics Service FHIR address"),
+        new("Verification:HashKey", "the key one-time codes are hashed with (Base64, at least 16 bytes)"),
+        new("WebChat:TokenKey", "the key web chat tokens are signed with"),
+        new("DataProtection:KeyPath", "where the Data Protection keys are kept (shared by every instance)"),
+        new("Staff:SignIn", "how staff sign in: Local or Oidc", AllowedValues: ["Local", "Oidc"]),
+    ];
+
+    /// <summary>What is wrong with <paramref name="configuration"/> for Production: one line per missing or invalid setting.</summary>
+    public static IReadOnlyList<string> Check(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var problems = new List<string>();
+        foreach (var setting in Required)
+        {
+            if (setting.AppliesWhen is { } applies && !applies(configuration))
+            {
+                continue;
+            }
+
+            var value = configuration[setting.Key];
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                problems.Add($"{setting.Key} is not set ({setting.Meaning}).");
+            }
+            else if (setting.AllowedValues is { } allowed && !allowed.Contains(value.Trim(), StringComparer.OrdinalIgnoreCase))
+            {
+                problems.Add($"{setting.Key} is '{value}', but must be one of {string.Join(", ", allowed)}.");
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>
+    /// In Production, stops start-up when <see cref="Check"/> finds anything, naming every gap at once.
+    /// Called first thing in Program.cs, before any feature reads its own settings and fails on one alone.
+    /// </summary>
+    /// <exception cref="ProductionSettingsException">A setting is missing or invalid.</exception>
+    public static void ThrowIfIncomplete(IConfiguration configuration, IHostEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(environment);
+        if (environment.IsProduction() && Check(configuration) is { Count: > 0 } problems)
+        {
+            throw new ProductionSettingsException(problems);
+        }
+    }
+}
+
+/// <summary>Production start-up stopped: the message lists every setting missing or invalid.</summary>
+public sealed class ProductionSettingsException(IReadOnlyList<string> problems)
+    : Exception("Production needs these settings (SPEC section 8); start-up stopped:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "- " + p)))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}

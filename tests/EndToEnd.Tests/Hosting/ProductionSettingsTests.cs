@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Configuration;
+using PatientContact.Conversation.Hosting;
+using PatientContact.EndToEnd.Tests.Support;
+
+namespace PatientContact.EndToEnd.Tests.Hosting;
+
+/// <summary>SPEC section 8: Production refuses to start without its settings, naming each one missing.</summary>
+public class ProductionSettingsTests
+{
+    [Fact]
+    public async Task Production_start_up_stops_naming_every_missing_setting()
+    {
+        var error = await Should.ThrowAsync<Exception>(() => ServiceHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["environment"] = "Production",
+            ["PublicBaseUrl"] = "",
+            ["Twilio:AuthToken"] = "set",
+        }));
+
+        var message = error.ToString();
+        foreach (var name in new[] { "PublicBaseUrl", "Twilio:AccountSid", "Twilio:ApiBaseUrl", "Pds:BaseUrl", "Verification:HashKey", "WebChat:TokenKey", "DataProtection:KeyPath", "Staff:SignIn" })
+        {
+            message.ShouldContain($"{name} is not set");
+        }
+
+        message.ShouldNotContain("Twilio:AuthToken is not set");
+    }
+
+    [Fact]
+    public void A_complete_production_configuration_passes_and_each_gap_is_named()
+    {
+        var complete = new Dictionary<string, string?>
+        {
+            ["PublicBaseUrl"] = "https://contact.example.nhs.uk",
+            ["Storage:Provider"] = "MongoDb",
+            ["Storage:MongoDb:ConnectionString"] = "mongodb://db.example:27017",
+            ["Storage:MongoDb:Database"] = "patientcontact",
+            ["Twilio:AccountSid"] = "AC00000000000000000000000000000000",
+            ["Twilio:AuthToken"] = "token",
+            ["Twilio:ApiBaseUrl"] = "https://api.twilio.com",
+            ["Pds:BaseUrl"] = "https://pds.example/FHIR/R4",
+            ["Verification:HashKey"] = "AAAAAAAAAAAAAAAAAAAAAA==",
+            ["WebChat:TokenKey"] = "AAAAAAAAAAAAAAAAAAAAAA==",
+            ["DataProtection:KeyPath"] = "/var/lib/patientcontact/keys",
+            ["Staff:SignIn"] = "Oidc",
+        };
+
+        ProductionSettings.Check(Build(complete)).ShouldBeEmpty();
+
+        ProductionSettings.Check(Build(new(complete) { ["Storage:MongoDb:Database"] = " " }))
+            .ShouldBe(["Storage:MongoDb:Database is not set (the MongoDB database name)."]);
+        ProductionSettings.Check(Build(new(complete) { ["Staff:SignIn"] = "Magic" }))
+            .ShouldBe(["Staff:SignIn is 'Magic', but must be one of Local, Oidc."]);
+        // The SQLite path is only needed when SQLite is the store.
+        ProductionSettings.Check(Build(new(complete) { ["Storage:Provider"] = "Sqlite" }))
+            .ShouldBe(["Storage:Sqlite:Path is not set (the SQLite file)."]);
+    }
+
+    private static IConfiguration Build(Dictionary<string, string?> settings) =>
+        new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+}
