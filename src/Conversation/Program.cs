@@ -1,15 +1,21 @@
+using PatientContact.Conversation.Channels.Sms;
+using PatientContact.Conversation.Dev.Outbox;
 using PatientContact.Conversation.Dev.Pds;
 using PatientContact.Conversation.Hosting;
 using PatientContact.Inbox.Matching;
+using PatientContact.Inbox.Messaging;
 using PatientContact.Inbox.Staff;
 using PatientContact.Rules;
 
 var builder = WebApplication.CreateBuilder(args);
+ProductionSettings.ThrowIfIncomplete(builder.Configuration, builder.Environment);
 
 builder.Services.AddRules(builder.Configuration);
 builder.Services.AddStorage(builder.Configuration, builder.Environment);
 builder.Services.AddConversation();
 builder.Services.AddMatching(builder.Configuration, builder.Environment);
+builder.Services.AddOutboxDelivery();
+builder.Services.AddSmsChannel();
 builder.Services.AddInbox(builder.Configuration);
 
 if (args is ["graph", ..])
@@ -36,7 +42,9 @@ if (args is ["add-staff", ..])
 var app = builder.Build();
 app.MapHealth();
 app.MapDevPds();
+app.MapSmsChannel();
 app.MapInbox();
+app.MapDevOutbox(app.Environment);
 app.Run();
 return 0;
 
