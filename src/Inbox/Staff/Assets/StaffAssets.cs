@@ -81,12 +81,18 @@ public static partial class StaffAssets
         if (p == "nhsuk-frontend.min.css")
         {
             // The package's CSS points at its icons from the site root; here they live under /inbox/assets.
-            content = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(content)
-                .Replace("url(/assets/images/", "url(/inbox/assets/images/", StringComparison.Ordinal));
+            // Its Frutiger web font comes from the NHS's own CDN, which these pages do not load from (only
+            // this origin is allowed): without the @font-face rules the stack falls back to Arial, as designed.
+            var css = System.Text.Encoding.UTF8.GetString(content)
+                .Replace("url(/assets/images/", "url(/inbox/assets/images/", StringComparison.Ordinal);
+            content = System.Text.Encoding.UTF8.GetBytes(ExternalFonts().Replace(css, string.Empty));
         }
 
         return new Asset(content, contentType, $"\"{Convert.ToHexString(SHA256.HashData(content))[..16]}\"");
     });
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"@font-face\{[^}]*https://[^}]*\}")]
+    private static partial System.Text.RegularExpressions.Regex ExternalFonts();
 
     private sealed record Asset(byte[] Content, string ContentType, string ETag);
 

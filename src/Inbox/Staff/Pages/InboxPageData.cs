@@ -72,7 +72,8 @@ public sealed class InboxPageData(
         {
             if (!AuditActions.IsView(entry.Action) && Describe(entry) is { } what)
             {
-                timeline.Add(new TimelineEntry(entry.At, entry.Actor, what, entry.Action == AuditActions.Texted ? entry.Detail : null, false));
+                var who = entry.Actor == Matching.RequestMatching.AuditActor ? "automatic matching" : entry.Actor;
+                timeline.Add(new TimelineEntry(entry.At, who, what, entry.Action == AuditActions.Texted ? entry.Detail : null, false));
             }
         }
 
@@ -104,6 +105,8 @@ public sealed class InboxPageData(
         AuditActions.RematchRequested => "Asked for matching to run again",
         AuditActions.MatchedManually => "Matched by hand to an NHS number",
         AuditActions.ChangeRefused => "A change was not saved: someone else had changed the request first",
+        Matching.RequestMatching.AuditAction when entry.Detail == "matched" => "Matched to an NHS record automatically",
+        Matching.RequestMatching.AuditAction => $"Not matched automatically ({entry.Detail?.Replace("unmatched: ", "", StringComparison.Ordinal)})",
         // The note itself is on the timeline.
         AuditActions.NoteAdded => null,
         _ => entry.Detail is null ? entry.Action : $"{entry.Action}: {entry.Detail}",
