@@ -16,6 +16,7 @@ builder.Services.AddConversation();
 builder.Services.AddMatching(builder.Configuration, builder.Environment);
 builder.Services.AddOutboxDelivery();
 builder.Services.AddSmsChannel();
+builder.Services.AddDataProtectionKeyStorage(builder.Configuration);
 builder.Services.AddInbox(builder.Configuration);
 
 if (args is ["graph", ..])

@@ -33,6 +33,7 @@ public sealed class ChildProcess : IAsyncDisposable
     {
         var info = new ProcessStartInfo(fileName)
         {
+            WorkingDirectory = arguments.FirstOrDefault(a => a.EndsWith(".dll", StringComparison.Ordinal)) is { } dll ? Path.GetDirectoryName(dll)! : Environment.CurrentDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -115,6 +115,7 @@ public static class LoadProgram
             ["Twilio__AuthToken"] = SmsLoad.AuthToken,
             ["WebChat__TokenRequestsPerMinute"] = "100000",
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Outbox__Mode"] = "Hold",
         };
         return await ChildProcess.StartAsync("dotnet", [dll], environment, "/health/ready", port);
     }

@@ -24,6 +24,12 @@ public static class ProductionSettings
     private static bool SignIn(IConfiguration c, string name) =>
         string.Equals(c["Staff:SignIn"], name, StringComparison.OrdinalIgnoreCase);
 
+    private static bool PdsOn(IConfiguration c) =>
+        !string.Equals(c["Pds:Enabled"], "false", StringComparison.OrdinalIgnoreCase);
+
+    private static bool PdsSignedIn(IConfiguration c) =>
+        PdsOn(c) && string.Equals(c["Pds:Auth:Mode"], "ApplicationRestricted", StringComparison.OrdinalIgnoreCase);
+
     public static IReadOnlyList<RequiredSetting> Required { get; } =
     [
         new("PublicBaseUrl", "the public https address of the service, which Twilio signs its webhooks over"),
@@ -34,11 +40,18 @@ public static class ProductionSettings
         new("Twilio:AccountSid", "the Twilio account texts are sent from"),
         new("Twilio:AuthToken", "the Twilio auth token (REST API password and webhook signing key)"),
         new("Twilio:ApiBaseUrl", "the Twilio REST API address, https://api.twilio.com"),
-        new("Pds:BaseUrl", "the Personal Demographics Service FHIR address"),
+        new("Pds:BaseUrl", "the Personal Demographics Service FHIR address (or Pds:Enabled=false to store every request unmatched)", PdsOn),
+        new("Pds:TokenUrl", "the PDS OAuth token endpoint", PdsSignedIn),
+        new("Pds:Auth:ApiKey", "the PDS application's API key", PdsSignedIn),
+        new("Pds:Auth:KeyId", "the id of the PDS application's registered public key", PdsSignedIn),
+        new("Pds:Auth:PrivateKey", "the PDS application's private key (PEM)", PdsSignedIn),
         new("Verification:HashKey", "the key one-time codes are hashed with (Base64, at least 16 bytes)"),
         new("WebChat:TokenKey", "the key web chat tokens are signed with"),
         new("DataProtection:KeyPath", "where the Data Protection keys are kept (shared by every instance)"),
         new("Staff:SignIn", "how staff sign in: Local or Oidc", AllowedValues: ["Local", "Oidc"]),
+        new("Staff:Oidc:Authority", "the OpenID Connect provider staff sign in with", c => SignIn(c, "Oidc")),
+        new("Staff:Oidc:ClientId", "this service's client id at the OpenID Connect provider", c => SignIn(c, "Oidc")),
+        new("Staff:Oidc:ClientSecret", "this service's client secret at the OpenID Connect provider", c => SignIn(c, "Oidc")),
     ];
 
     /// <summary>What is wrong with <paramref name="configuration"/> for Production: one line per missing or invalid setting.</summary>

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using PatientContact.Conversation.Hosting;
 using PatientContact.EndToEnd.Tests.Support;
 
@@ -43,6 +45,9 @@ public class ProductionSettingsTests
             ["WebChat:TokenKey"] = "AAAAAAAAAAAAAAAAAAAAAA==",
             ["DataProtection:KeyPath"] = "/var/lib/patientcontact/keys",
             ["Staff:SignIn"] = "Oidc",
+            ["Staff:Oidc:Authority"] = "https://login.example.nhs.uk",
+            ["Staff:Oidc:ClientId"] = "patientcontact",
+            ["Staff:Oidc:ClientSecret"] = "secret",
         };
 
         ProductionSettings.Check(Build(complete)).ShouldBeEmpty();
@@ -51,9 +56,39 @@ public class ProductionSettingsTests
             .ShouldBe(["Storage:MongoDb:Database is not set (the MongoDB database name)."]);
         ProductionSettings.Check(Build(new(complete) { ["Staff:SignIn"] = "Magic" }))
             .ShouldBe(["Staff:SignIn is 'Magic', but must be one of Local, Oidc."]);
+        ProductionSettings.Check(Build(new(complete) { ["Staff:Oidc:ClientSecret"] = null }))
+            .ShouldBe(["Staff:Oidc:ClientSecret is not set (this service's client secret at the OpenID Connect provider)."]);
+        ProductionSettings.Check(Build(new(complete) { ["Pds:Auth:Mode"] = "ApplicationRestricted" })).Count.ShouldBe(4);
+        ProductionSettings.Check(Build(new(complete) { ["Pds:BaseUrl"] = null, ["Pds:Enabled"] = "false" })).ShouldBeEmpty();
         // The SQLite path is only needed when SQLite is the store.
         ProductionSettings.Check(Build(new(complete) { ["Storage:Provider"] = "Sqlite" }))
             .ShouldBe(["Storage:Sqlite:Path is not set (the SQLite file)."]);
+    }
+
+    [Fact]
+    public async Task Data_protection_keys_are_kept_in_the_configured_folder()
+    {
+        var keys = Path.Combine(Path.GetTempPath(), "pc-keys-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (var host = await ServiceHost.StartAsync(new Dictionary<string, string?> { ["DataProtection:KeyPath"] = keys }))
+            {
+                var protector = host.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test");
+                var secret = protector.Protect("kept across restarts");
+                await host.RestartAsync();
+
+                host.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Unprotect(secret).ShouldBe("kept across restarts");
+            }
+
+            Directory.GetFiles(keys, "key-*.xml").ShouldNotBeEmpty();
+        }
+        finally
+        {
+            if (Directory.Exists(keys))
+            {
+                Directory.Delete(keys, recursive: true);
+            }
+        }
     }
 
     private static IConfiguration Build(Dictionary<string, string?> settings) =>

@@ -132,7 +132,5 @@ public sealed partial class SmsConversation(
     private static partial void LogBusy(ILogger logger, string serviceId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The SMS reply at step {Step} for service {ServiceId} takes {Segments} segments: its question alone is over the budget")]
-    private static partial void LogOverBudgetCore(ILogger logger, string step, string serviceId, int segments);
-
-    private static void LogOverBudget(ILogger logger, string serviceId, string step, int segments) => LogOverBudgetCore(logger, step, serviceId, segments);
+    private static partial void LogOverBudget(ILogger logger, string serviceId, string step, int segments);
 }
