@@ -9,8 +9,8 @@ namespace PatientContact.Tests.Support;
 /// The MongoDB server the tests run against, once per test run: a real MongoDB when the environment
 /// variable <c>PATIENTCONTACT_TEST_MONGODB</c> holds its connection string, otherwise the
 /// MongoDB-wire-compatible test server from the npm package <c>@jongodb/memory-server-bin-linux-x64-gnu</c>
-/// (installed by <c>scripts/install-prerequisites.sh</c>), started as a single-node replica set on a free
-/// loopback port and killed when the tests end. Each test uses a database of its own.
+/// (installed by <c>scripts/install-prerequisites.sh</c>), started standalone on a free loopback port
+/// and killed when the tests end. Each test uses a database of its own.
 /// </summary>
 public sealed class MongoTestServer : IAsyncDisposable, IDisposable
 {
@@ -38,7 +38,7 @@ public sealed class MongoTestServer : IAsyncDisposable, IDisposable
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Kill();
     }
 
-    /// <summary>Where the server is; for the emulator, <c>mongodb://127.0.0.1:PORT/test?replicaSet=rs0</c>.</summary>
+    /// <summary>Where the server is; for the emulator, <c>mongodb://127.0.0.1:PORT/test</c>.</summary>
     public string ConnectionString { get; }
 
     /// <summary>
@@ -137,7 +137,10 @@ public sealed class MongoTestServer : IAsyncDisposable, IDisposable
             {
                 StartInfo = new ProcessStartInfo(binary)
                 {
-                    ArgumentList = { "--host=127.0.0.1", $"--port={port}", "--topology-profile=singleNodeReplicaSet", "--replica-set-name=rs0" },
+                    // Standalone: in its replica-set profile the test server refuses the driver's
+                    // heartbeat (a hello with readPreference primaryPreferred), so the driver clears
+                    // its connection pool every heartbeat and operations fail now and then.
+                    ArgumentList = { "--host=127.0.0.1", $"--port={port}" },
                     RedirectStandardOutput = true,
                     RedirectStandardError = true,
                     UseShellExecute = false,
@@ -170,9 +173,7 @@ public sealed class MongoTestServer : IAsyncDisposable, IDisposable
             try
             {
                 var uri = ready.Task.WaitAsync(StartTimeout).GetAwaiter().GetResult();
-                // The test server answers the driver's streaming heartbeat badly (the connection pool
-                // keeps pausing); polling heartbeats work. A real MongoDB needs no such setting.
-                return (process, uri + (uri.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "serverMonitoringMode=poll");
+                return (process, uri);
             }
             catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
             {
