@@ -16,8 +16,8 @@ namespace PatientContact.Inbox.Tests.Staff;
 
 /// <summary>
 /// Single sign-on as configuration: the settings checked at start, the OpenID Connect client they make,
-/// and how a provider's claims become a staff member. No real identity provider can be reached from
-/// the tests, so the protocol exchange itself is not run here.
+/// and how a provider's claims become a staff member. The protocol exchange runs end to end against a
+/// stand-in provider in <c>tests/EndToEnd.Tests/Inbox/InboxOidcTests.cs</c>.
 /// </summary>
 public sealed class OidcSignInConfigurationTests : IDisposable
 {
