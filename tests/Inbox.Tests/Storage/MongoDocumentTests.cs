@@ -127,6 +127,7 @@ public sealed class MongoDocumentTests
         {
             Id = Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"),
             To = "+447700900123",
+            From = "+447700900001",
             Body = "Your code is 123456.",
             Purpose = "otp",
             IdempotencyKey = "otp:webchat:1:1",
@@ -146,6 +147,7 @@ public sealed class MongoDocumentTests
         document["status"].ShouldBe(new BsonString("Held"));
         document["nextAttemptAt"].ShouldBe(new BsonDateTime(T0.AddMinutes(5).UtcDateTime));
         document["validitySeconds"].ShouldBe(new BsonInt32(600));
+        document["from"].ShouldBe(new BsonString("+447700900001"));
         document.Names.ShouldNotContain("id");
     }
 
