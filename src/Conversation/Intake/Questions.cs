@@ -94,7 +94,9 @@ public static class Questions
         var details = a.Details ?? string.Empty;
         if (session.Channel == Channel.Sms && details.Length > SmsDetailsPreview)
         {
-            details = details[..SmsDetailsPreview].TrimEnd() + "...";
+            // Cut between whole characters as people see them, never inside an emoji or an accent.
+            var keep = new StringInfo(details).SubstringByTextElements(0, Math.Min(SmsDetailsPreview, new StringInfo(details).LengthInTextElements));
+            details = keep.TrimEnd() + "...";
         }
 
         var text = new StringBuilder("Please check your answers.\n");

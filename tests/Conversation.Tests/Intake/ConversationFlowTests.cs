@@ -367,4 +367,19 @@ public sealed class ConversationFlowTests : IDisposable
         patient.Step.ShouldBe("emergency");
         patient.Said.ShouldContain("Welcome");
     }
+
+    [Fact]
+    public async Task By_sms_the_review_shortens_long_details_without_splitting_an_emoji()
+    {
+        var patient = await _harness.Patient(channel: Channel.Sms, senderPhone: "+447700900555").SayAsync("hi");
+        var details = new string('a', 59) + "😀" + new string('b', 100);
+        foreach (var answer in new[] { "1", "1", details, "1", "Jane", "Smith", "22/10/2010", "1", "LS1 6AE", "0113 496 0000" })
+        {
+            await patient.SayAsync(answer);
+        }
+
+        patient.Step.ShouldBe("review");
+        patient.Said.ShouldContain("Details: " + new string('a', 59) + "😀...");
+        patient.Said.ShouldNotContain(new string('b', 5));
+    }
 }
