@@ -39,6 +39,19 @@ public sealed partial class DemoStaffSeeder(
         var passwords = services.GetRequiredService<StaffPasswords>();
         var creator = services.GetRequiredService<StaffAccountCreator>();
 
+        try
+        {
+            await SeedAsync(rules, accounts, passwords, creator, password, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A store that cannot be reached must not stop the service starting: /health/ready says so.
+            LogStoreUnavailable(logger, ex.GetType().Name);
+        }
+    }
+
+    private async Task SeedAsync(IRuleBookProvider rules, IStaffAccountStore accounts, StaffPasswords passwords, StaffAccountCreator creator, string password, CancellationToken cancellationToken)
+    {
         foreach (var service in rules.Current.Services)
         {
             var email = EmailFor(service.Id);
@@ -60,6 +73,9 @@ public sealed partial class DemoStaffSeeder(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 612, Level = LogLevel.Warning, Message = "Demo staff accounts were not made: the store could not be used ({Error})")]
+    private static partial void LogStoreUnavailable(ILogger logger, string error);
 
     [LoggerMessage(EventId = 610, Level = LogLevel.Warning, Message = "Demo:StaffPassword is not set: no demo staff accounts were made")]
     private static partial void LogNoPassword(ILogger logger);
