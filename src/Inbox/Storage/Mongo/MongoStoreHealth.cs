@@ -1,3 +1,4 @@
+using System.Net;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
@@ -27,16 +28,41 @@ public sealed class MongoStoreHealth(MongoStorage storage) : IStoreHealth
         }
         catch (OperationCanceledException)
         {
-            return (false, $"MongoDB did not answer within {storage.Options.HealthTimeout.TotalSeconds:0.#} s");
+            return (false, Shorten($"MongoDB did not answer within {storage.Options.HealthTimeout.TotalSeconds:0.#} s ({Servers()})"));
         }
         catch (Exception ex)
         {
             // Type and a short message only: enough to act on. Server and driver messages name hosts and
             // codes, never documents, and the connection string (with any password) is not in them.
-            return (false, $"MongoDB unavailable ({ex.GetType().Name}): {Shorten(ex.Message)}");
+            return (false, Shorten($"MongoDB unavailable ({ex.GetType().Name}: {Innermost(ex).Message}) ({Servers()})"));
         }
     }
 
+    /// <summary>What the driver's monitoring last saw of each server: address, state and why it failed.</summary>
+    private string Servers()
+    {
+        var servers = storage.Database.Client.Cluster.Description.Servers;
+        return servers.Count == 0
+            ? "no server known yet"
+            : string.Join("; ", servers.Select(server =>
+                $"{Address(server.EndPoint)} {server.State}{(server.HeartbeatException is { } failure ? ": " + Innermost(failure).Message : "")}"));
+    }
+
+    private static string Address(EndPoint endPoint) => endPoint switch
+    {
+        DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+        _ => endPoint.ToString() ?? "?",
+    };
+
+    private static Exception Innermost(Exception exception)
+    {
+        while (exception.InnerException is { } inner)
+        {
+            exception = inner;
+        }
+        return exception;
+    }
+
     private static string Shorten(string message) =>
-        message.Length <= 200 ? message : message[..200];
+        message.Length <= 300 ? message : message[..300];
 }
