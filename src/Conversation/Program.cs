@@ -1,4 +1,5 @@
 using PatientContact.Conversation.Channels.Sms;
+using PatientContact.Conversation.Channels.WebChat;
 using PatientContact.Conversation.Dev.Outbox;
 using PatientContact.Conversation.Dev.Pds;
 using PatientContact.Conversation.Hosting;
@@ -17,6 +18,7 @@ builder.Services.AddMatching(builder.Configuration, builder.Environment);
 builder.Services.AddOutboxDelivery();
 builder.Services.AddSmsChannel();
 builder.Services.AddDataProtectionKeyStorage(builder.Configuration);
+builder.Services.AddWebChat();
 builder.Services.AddInbox(builder.Configuration);
 
 if (args is ["graph", ..])
@@ -44,6 +46,7 @@ var app = builder.Build();
 app.MapHealth();
 app.MapDevPds();
 app.MapSmsChannel();
+app.MapWebChat();
 app.MapInbox();
 app.MapDevOutbox(app.Environment);
 app.Run();

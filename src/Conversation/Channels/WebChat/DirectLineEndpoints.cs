@@ -1,0 +1,358 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using PatientContact.Conversation.Intake;
+
+namespace PatientContact.Conversation.Channels.WebChat;
+
+/// <summary>
+/// The Direct Line 3.0 subset the Web Chat widget uses, at <c>/v3/directline</c>. See
+/// <c>docs/web-chat.md</c> for the calls, the answers and the status codes.
+/// </summary>
+public static partial class DirectLineEndpoints
+{
+    public const string Prefix = "/v3/directline";
+
+    /// <summary>A poll never waits longer than this on the store; the widget gives up after 20 s.</summary>
+    public static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(5);
+
+    private const long MaxUploadBytes = 10 * 1024 * 1024;
+
+    public static RouteGroupBuilder MapDirectLine(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup(Prefix).RequireCors(WebChatServiceCollectionExtensions.CorsPolicy);
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            WebChatHeaders.ForApi(context.HttpContext.Response);
+            return await next(context);
+        });
+
+        group.MapPost("/conversations", StartAsync);
+        group.MapGet("/conversations/{conversationId}", ReconnectAsync);
+        group.MapPost("/conversations/{conversationId}/activities", PostActivityAsync);
+        group.MapPost("/conversations/{conversationId}/upload", UploadAsync);
+        group.MapGet("/conversations/{conversationId}/activities", GetActivitiesAsync);
+        group.MapGet("/conversations/{conversationId}/stream", StreamAsync);
+        group.MapPost("/tokens/refresh", Refresh);
+        return group;
+    }
+
+    /// <summary>POST /conversations: opens the conversation the token was issued for (201), or finds it open (200).</summary>
+    private static async Task<IResult> StartAsync(HttpContext context, DirectLineTokens tokens, WebChatConversations conversations, IHostApplicationLifetime lifetime, ILoggerFactory logs)
+    {
+        if (Authorize(context, tokens, conversationId: null, out var token) is { } refused)
+        {
+            return refused;
+        }
+
+        bool created;
+        try
+        {
+            // Not the request's own token: a turn once begun is finished even if the client goes.
+            created = await conversations.OpenAsync(token, ClientAddress(context), lifetime.ApplicationStopping);
+        }
+        catch (UnknownServiceException)
+        {
+            return NotFound();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFailed(Logger(logs), "start", token.ServiceId, ex.GetType().Name);
+            return Unavailable();
+        }
+
+        return Fresh(context, tokens, token, watermark: 0, created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+    }
+
+    /// <summary>GET /conversations/{id}?watermark=: a reconnect; a new token and a streamUrl that resumes after the watermark.</summary>
+    private static async Task<IResult> ReconnectAsync(HttpContext context, string conversationId, string? watermark, DirectLineTokens tokens, WebChatConversations conversations, ILoggerFactory logs)
+    {
+        if (Authorize(context, tokens, conversationId, out var token) is { } refused)
+        {
+            return refused;
+        }
+
+        if (!TryParseWatermark(watermark, out var after))
+        {
+            return BadWatermark();
+        }
+
+        try
+        {
+            if (!await conversations.ExistsAsync(conversationId, context.RequestAborted))
+            {
+                return NotFound();
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFailed(Logger(logs), "reconnect", token.ServiceId, ex.GetType().Name);
+            return Unavailable();
+        }
+
+        return Fresh(context, tokens, token, after, StatusCodes.Status200OK);
+    }
+
+    /// <summary>POST /conversations/{id}/activities: one message, one turn; answered with the echo's id.</summary>
+    private static async Task<IResult> PostActivityAsync(HttpContext context, string conversationId, DirectLineTokens tokens, WebChatConversations conversations, IHostApplicationLifetime lifetime, ILoggerFactory logs)
+    {
+        if (Authorize(context, tokens, conversationId, out var token) is { } refused)
+        {
+            return refused;
+        }
+
+        var body = await ReadLimitedAsync(context.Request.Body, context.Request.ContentLength, DirectLineActivities.MaxActivityBytes, context.RequestAborted);
+        if (body is null)
+        {
+            return TooLarge();
+        }
+
+        var activity = DirectLineActivities.TryRead(body, out var problem);
+        return activity is null
+            ? DirectLineJson.Error(StatusCodes.Status400BadRequest, "BadArgument", problem!)
+            : await PostAsync(context, token, activity, conversations, lifetime, logs);
+    }
+
+    /// <summary>
+    /// POST /conversations/{id}/upload: a message with files. The files are read past and never kept;
+    /// the conversation says it cannot take them and asks its question again.
+    /// </summary>
+    private static async Task<IResult> UploadAsync(HttpContext context, string conversationId, DirectLineTokens tokens, WebChatConversations conversations, IHostApplicationLifetime lifetime, ILoggerFactory logs)
+    {
+        if (Authorize(context, tokens, conversationId, out var token) is { } refused)
+        {
+            return refused;
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = MaxUploadBytes;
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType)
+            || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
+        {
+            return DirectLineJson.Error(StatusCodes.Status400BadRequest, "BadArgument", "Send an upload as multipart/form-data with an 'activity' part.");
+        }
+
+        byte[]? activityJson = null;
+        try
+        {
+            var reader = new MultipartReader(boundary, context.Request.Body) { BodyLengthLimit = MaxUploadBytes };
+            while (await reader.ReadNextSectionAsync(context.RequestAborted) is { } section)
+            {
+                var isActivity = ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    && HeaderUtilities.RemoveQuotes(disposition.Name).Equals("activity", StringComparison.Ordinal);
+                if (isActivity && activityJson is null)
+                {
+                    activityJson = await ReadLimitedAsync(section.Body, null, DirectLineActivities.MaxActivityBytes, context.RequestAborted);
+                    if (activityJson is null)
+                    {
+                        return TooLarge();
+                    }
+                }
+                else
+                {
+                    await section.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            return DirectLineJson.Error(StatusCodes.Status400BadRequest, "BadArgument", $"The upload could not be read; it may be over {MaxUploadBytes / (1024 * 1024)} MB.");
+        }
+
+        if (activityJson is null)
+        {
+            return DirectLineJson.Error(StatusCodes.Status400BadRequest, "BadArgument", "The upload has no 'activity' part.");
+        }
+
+        var activity = DirectLineActivities.TryRead(activityJson, out var problem);
+        return activity is null
+            ? DirectLineJson.Error(StatusCodes.Status400BadRequest, "BadArgument", problem!)
+            : await PostAsync(context, token, activity with { HasAttachments = true }, conversations, lifetime, logs);
+    }
+
+    /// <summary>
+    /// GET /conversations/{id}/activities?watermark=: the polling read. It answers from the store at
+    /// once and never with a 5xx: one error stops the widget polling for good, so a store fault is
+    /// answered 200 with nothing new and the same watermark, and logged.
+    /// </summary>
+    private static async Task<IResult> GetActivitiesAsync(HttpContext context, string conversationId, string? watermark, DirectLineTokens tokens, WebChatConversations conversations, TimeProvider time, ILoggerFactory logs)
+    {
+        if (Authorize(context, tokens, conversationId, out var token) is { } refused)
+        {
+            return refused;
+        }
+
+        if (!TryParseWatermark(watermark, out var after))
+        {
+            return BadWatermark();
+        }
+
+        ActivityPage? page;
+        try
+        {
+            page = await conversations.ReadAsync(conversationId, after, context.RequestAborted).WaitAsync(PollTimeout, time, context.RequestAborted);
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            LogPollFault(Logger(logs), token.ServiceId, ex.GetType().Name);
+            page = new ActivityPage([], after, More: false);
+        }
+
+        return page is null
+            ? NotFound()
+            : Results.Bytes(DirectLineJson.ActivitySet(page.Activities, page.Watermark), DirectLineJson.ContentType);
+    }
+
+    /// <summary>
+    /// GET /conversations/{id}/stream?t=&amp;watermark=: the WebSocket. A browser cannot send headers on a
+    /// WebSocket, so its token is in the URL: a stream-only token that lasts two minutes.
+    /// </summary>
+    private static async Task StreamAsync(HttpContext context, string conversationId, string? t, string? watermark, DirectLineTokens tokens, DirectLineStream stream, IHostApplicationLifetime lifetime)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await DirectLineJson.Error(StatusCodes.Status400BadRequest, "BadArgument", "This address takes WebSocket connections only.").ExecuteAsync(context);
+            return;
+        }
+
+        var check = tokens.Check(t, TokenScope.Stream);
+        if (Refuse(check, conversationId) is { } refused)
+        {
+            await refused.ExecuteAsync(context);
+            return;
+        }
+
+        if (!TryParseWatermark(watermark, out var after))
+        {
+            await BadWatermark().ExecuteAsync(context);
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        await stream.RunAsync(socket, conversationId, after, stopping.Token);
+    }
+
+    /// <summary>POST /tokens/refresh: a new token for the same conversation, lasting the full lifetime again.</summary>
+    private static IResult Refresh(HttpContext context, DirectLineTokens tokens)
+    {
+        if (Authorize(context, tokens, conversationId: null, out var token) is { } refused)
+        {
+            return refused;
+        }
+
+        return tokens.Refresh(token) is { } fresh
+            ? DirectLineJson.Conversation(token.ConversationId, fresh.Token, tokens.ExpiresIn(fresh.Claims), streamUrl: null)
+            : SessionOver();
+    }
+
+    private static async Task<IResult> PostAsync(HttpContext context, DirectLineToken token, IncomingActivity activity, WebChatConversations conversations, IHostApplicationLifetime lifetime, ILoggerFactory logs)
+    {
+        try
+        {
+            var outcome = await conversations.PostAsync(token, activity, ClientAddress(context), lifetime.ApplicationStopping);
+            return outcome.Found ? Results.Json(new { id = outcome.Id }) : NotFound();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The widget offers "Retry", which posts the same clientActivityID: applied once whatever happened here.
+            LogFailed(Logger(logs), "post", token.ServiceId, ex.GetType().Name);
+            return Unavailable();
+        }
+    }
+
+    private static IResult Fresh(HttpContext context, DirectLineTokens tokens, DirectLineToken token, long watermark, int statusCode)
+    {
+        if (tokens.Refresh(token) is not { } fresh)
+        {
+            return SessionOver();
+        }
+
+        var request = context.Request;
+        var streamUrl = string.Create(CultureInfo.InvariantCulture,
+            $"{(request.IsHttps ? "wss" : "ws")}://{request.Host.Value}{request.PathBase}{Prefix}/conversations/{Uri.EscapeDataString(token.ConversationId)}/stream"
+            + $"?t={Uri.EscapeDataString(tokens.IssueStreamToken(fresh.Claims))}&watermark={watermark}");
+        return DirectLineJson.Conversation(token.ConversationId, fresh.Token, tokens.ExpiresIn(fresh.Claims), streamUrl, statusCode);
+    }
+
+    /// <summary>Checks the bearer token and that it is for this conversation; the answer to send when it is not.</summary>
+    private static IResult? Authorize(HttpContext context, DirectLineTokens tokens, string? conversationId, out DirectLineToken token)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        var bearer = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+        var check = tokens.Check(bearer, TokenScope.Conversation);
+        token = check.Token!;
+        return Refuse(check, conversationId);
+    }
+
+    private static IResult? Refuse(TokenCheck check, string? conversationId) => check.Problem switch
+    {
+        TokenProblem.Missing => DirectLineJson.Error(StatusCodes.Status401Unauthorized, "Unauthorized", "Send the conversation's token as 'Authorization: Bearer <token>'."),
+        TokenProblem.Expired => DirectLineJson.Error(StatusCodes.Status403Forbidden, "TokenExpired", "The token has expired. Start a new conversation."),
+        TokenProblem.Invalid or TokenProblem.WrongScope => DirectLineJson.Error(StatusCodes.Status403Forbidden, "Forbidden", "The token is not valid."),
+        _ when conversationId is not null && !string.Equals(conversationId, check.Token!.ConversationId, StringComparison.Ordinal) =>
+            DirectLineJson.Error(StatusCodes.Status403Forbidden, "Forbidden", "The token is for another conversation."),
+        _ => null,
+    };
+
+    private static bool TryParseWatermark(string? value, out long watermark)
+    {
+        watermark = 0;
+        return string.IsNullOrEmpty(value)
+            || (value.Length <= 18 && value.All(char.IsAsciiDigit) && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out watermark));
+    }
+
+    /// <summary>Reads at most <paramref name="max"/> bytes; null when there are more.</summary>
+    private static async Task<byte[]?> ReadLimitedAsync(Stream body, long? declaredLength, int max, CancellationToken cancellationToken)
+    {
+        if (declaredLength > max)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > max)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static string? ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString();
+
+    private static IResult NotFound() =>
+        DirectLineJson.Error(StatusCodes.Status404NotFound, "NotFound", "This conversation has ended or does not exist. Start a new conversation.");
+
+    private static IResult TooLarge() =>
+        DirectLineJson.Error(StatusCodes.Status400BadRequest, "BadArgument", $"The activity is too large: at most {DirectLineActivities.MaxActivityBytes / 1024} KB.");
+
+    private static IResult BadWatermark() =>
+        DirectLineJson.Error(StatusCodes.Status400BadRequest, "BadArgument", "The watermark must be one this service gave.");
+
+    private static IResult SessionOver() =>
+        DirectLineJson.Error(StatusCodes.Status403Forbidden, "TokenExpired", "This conversation's time is up. Start a new conversation.");
+
+    private static IResult Unavailable() =>
+        DirectLineJson.Error(StatusCodes.Status503ServiceUnavailable, "ServiceUnavailable", "The service could not take that just now. Please try again.");
+
+    private static ILogger Logger(ILoggerFactory logs) => logs.CreateLogger(typeof(DirectLineEndpoints).FullName!);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A polling read for service {ServiceId} failed ({Error}); answered with nothing new")]
+    private static partial void LogPollFault(ILogger logger, string serviceId, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Web chat {Call} for service {ServiceId} failed ({Error}); answered 503")]
+    private static partial void LogFailed(ILogger logger, string call, string serviceId, string error);
+}

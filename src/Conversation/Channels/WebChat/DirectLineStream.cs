@@ -1,0 +1,127 @@
+using System.Net.WebSockets;
+
+namespace PatientContact.Conversation.Channels.WebChat;
+
+/// <summary>
+/// One conversation's WebSocket stream: pushes each new batch as a text frame
+/// <c>{activities, watermark}</c> and ignores what the client sends (the widget's empty keep-alive frames).
+/// </summary>
+public sealed partial class DirectLineStream(
+    WebChatConversations conversations,
+    ActivitySignals signals,
+    TimeProvider time,
+    ILogger<DirectLineStream> logger)
+{
+    /// <summary>How often the store is read again without a signal: batches stored by another host arrive this late at most.</summary>
+    public static readonly TimeSpan RecheckEvery = TimeSpan.FromSeconds(2);
+
+    public async Task RunAsync(WebSocket socket, string conversationId, long watermark, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        // Subscribed before the first read, so a batch stored in between still wakes the loop.
+        using var subscription = signals.Subscribe(conversationId);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var receiving = ReceiveUntilClosedAsync(socket, stop);
+        var ended = false;
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                ActivityPage? page;
+                try
+                {
+                    page = await conversations.ReadAsync(conversationId, watermark, stop.Token);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A store fault: keep the socket, try again at the next signal or recheck.
+                    LogStoreFault(logger, ex.GetType().Name);
+                    page = new ActivityPage([], watermark, More: false);
+                }
+
+                if (page is null)
+                {
+                    ended = true;
+                    break;
+                }
+
+                if (page.Activities.Count > 0)
+                {
+                    var frame = DirectLineJson.ActivitySet(page.Activities, page.Watermark);
+                    await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, stop.Token);
+                    watermark = page.Watermark;
+                    if (page.More)
+                    {
+                        continue;
+                    }
+                }
+
+                await subscription.WaitAsync(RecheckEvery, time, stop.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went, or the service is stopping.
+        }
+        catch (WebSocketException)
+        {
+            // The connection broke; the client reconnects through GET conversations/{id}.
+        }
+        finally
+        {
+            // Close first: cancelling the pending receive would abort the socket without a close frame.
+            await CloseAsync(socket, ended);
+            await stop.CancelAsync();
+            await receiving;
+        }
+    }
+
+    private static async Task ReceiveUntilClosedAsync(WebSocket socket, CancellationTokenSource stop)
+    {
+        var buffer = new byte[512];
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var received = await socket.ReceiveAsync(buffer, stop.Token);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+            // Stopping either way.
+        }
+        finally
+        {
+            await stop.CancelAsync();
+        }
+    }
+
+    private static async Task CloseAsync(WebSocket socket, bool conversationEnded)
+    {
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            // The widget reconnects after any close; a conversation that ended then answers 404, which it understands.
+            await socket.CloseOutputAsync(
+                conversationEnded ? WebSocketCloseStatus.NormalClosure : WebSocketCloseStatus.EndpointUnavailable,
+                conversationEnded ? "conversation ended" : null,
+                timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+            socket.Abort();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A web chat stream could not read the store ({Error}); it will try again")]
+    private static partial void LogStoreFault(ILogger logger, string error);
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using PatientContact.Conversation.Channels.WebChat.Pages;
+using PatientContact.Rules;
+
+namespace PatientContact.Conversation.Channels.WebChat;
+
+/// <summary>The patient link <c>/c/{serviceId}</c>, the token its page asks for, and the link as a QR code.</summary>
+public static class LinkPageEndpoints
+{
+    private const string Html = "text/html; charset=utf-8";
+
+    public static IEndpointRouteBuilder MapLinkPage(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/c/{serviceId}", Page);
+        app.MapPost("/c/{serviceId}/token", Token).RequireCors(WebChatServiceCollectionExtensions.CorsPolicy);
+        app.MapGet("/c/{serviceId}/qr.svg", Qr);
+        return app;
+    }
+
+    /// <summary>The page with the chat, or a 404 page for a service the rules do not know.</summary>
+    private static IResult Page(HttpContext context, string serviceId, IRuleBookProvider rules, WebChatAssets assets, WebChatHeaders headers)
+    {
+        var service = rules.Current.FindService(serviceId);
+        if (service is null)
+        {
+            headers.ForStaticPage(context);
+            return Results.Content(NotFoundPage.Render(assets), Html, statusCode: StatusCodes.Status404NotFound);
+        }
+
+        var nonce = WebChatHeaders.NewNonce();
+        headers.ForPage(context, nonce);
+        return Results.Content(LinkPage.Render(service, assets, nonce), Html);
+    }
+
+    /// <summary>
+    /// A token for a new conversation with the service, in the shape of Direct Line's own token call:
+    /// <c>{token, conversationId, expires_in}</c>. Limited per client IP.
+    /// </summary>
+    private static IResult Token(HttpContext context, string serviceId, IRuleBookProvider rules, DirectLineTokens tokens, TokenRateLimiter limiter)
+    {
+        WebChatHeaders.ForApi(context.Response);
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (limiter.TryAcquire(address) is { } wait)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return DirectLineJson.Error(StatusCodes.Status429TooManyRequests, "TooManyRequests", $"Too many conversations were started from here. Try again in {seconds} seconds.");
+        }
+
+        var service = rules.Current.FindService(serviceId);
+        if (service is null)
+        {
+            return DirectLineJson.Error(StatusCodes.Status404NotFound, "NotFound", "No service has this address.");
+        }
+
+        var (token, claims) = tokens.IssueForNewConversation(service.Id);
+        return DirectLineJson.Conversation(claims.ConversationId, token, tokens.ExpiresIn(claims), streamUrl: null);
+    }
+
+    /// <summary>The service's link (under <c>PublicBaseUrl</c>) as an SVG QR code.</summary>
+    private static IResult Qr(HttpContext context, string serviceId, IRuleBookProvider rules, IOptions<WebChatOptions> options)
+    {
+        var service = rules.Current.FindService(serviceId);
+        WebChatHeaders.ForApi(context.Response, cacheable: service is not null);
+        if (service is null)
+        {
+            return Results.NotFound();
+        }
+
+        context.Response.Headers.CacheControl = "public, max-age=3600";
+        return Results.Text(QrCodes.Svg(LinkUrl(context.Request, options.Value.PublicBaseUrl, service.Id)), "image/svg+xml; charset=utf-8");
+    }
+
+    /// <summary>The public link of a service: <c>{PublicBaseUrl}/c/{id}</c>, or this request's origin when no base URL is set.</summary>
+    public static string LinkUrl(HttpRequest request, string? publicBaseUrl, string serviceId)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var origin = string.IsNullOrWhiteSpace(publicBaseUrl) ? $"{request.Scheme}://{request.Host.Value}{request.PathBase}" : publicBaseUrl.TrimEnd('/');
+        return $"{origin}/c/{Uri.EscapeDataString(serviceId)}";
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text.Encodings.Web;
+using PatientContact.Rules;
+
+namespace PatientContact.Conversation.Channels.WebChat.Pages;
+
+/// <summary>The patient link page, <c>/c/{serviceId}</c>: the service's name, what this is for, and the chat.</summary>
+public static class LinkPage
+{
+    public static string Render(ServiceDefinition service, WebChatAssets assets, string nonce)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(assets);
+        var name = Html(service.Name);
+        var phone = Html(service.PhoneNumber);
+        return $$"""
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+              <meta charset="utf-8">
+              <meta name="viewport" content="width=device-width, initial-scale=1">
+              <title>Send a request to {{name}}</title>
+              <link rel="icon" href="{{Html(assets.Url(WebChatAssets.Icon))}}" type="image/svg+xml">
+              <link rel="stylesheet" href="{{Html(assets.Url(WebChatAssets.NhsStyles))}}">
+              <link rel="stylesheet" href="{{Html(assets.Url(WebChatAssets.Styles))}}">
+              <script src="{{Html(assets.Url(WebChatAssets.Bundle))}}" nonce="{{nonce}}" defer></script>
+              <script src="{{Html(assets.Url(WebChatAssets.Script))}}" nonce="{{nonce}}" defer></script>
+            </head>
+            <body>
+              <a class="nhsuk-skip-link" href="#maincontent">Skip to main content</a>
+              <header class="nhsuk-header" role="banner">
+                <div class="nhsuk-header__container nhsuk-width-container">
+                  <div class="nhsuk-header__service">
+                    <span class="nhsuk-header__service-name">{{name}}</span>
+                  </div>
+                </div>
+              </header>
+              <div class="nhsuk-width-container">
+                <main class="nhsuk-main-wrapper" id="maincontent">
+                  <h1>{{name}}</h1>
+                  <p class="nhsuk-body-l">Send us a request that is not urgent. We'll ask you some questions. It takes about 5 minutes.</p>
+                  <div class="nhsuk-inset-text">
+                    <span class="nhsuk-u-visually-hidden">Information: </span>
+                    <p>If you need help now, call 111 or go to <a href="https://111.nhs.uk">111.nhs.uk</a>. In an emergency, call 999.</p>
+                  </div>
+                  <div id="chat-status" class="pc-chat-status" role="alert" tabindex="-1" hidden></div>
+                  <section class="pc-chat" aria-labelledby="chat-heading">
+                    <h2 id="chat-heading" class="nhsuk-heading-m">Your request</h2>
+                    <div id="webchat" class="pc-chat__widget" data-service-id="{{Html(service.Id)}}" data-phone="{{phone}}"></div>
+                    <noscript><p class="pc-chat__noscript">This page needs JavaScript to talk to you. You can call us on {{phone}} instead.</p></noscript>
+                  </section>
+                  <p>To speak to someone, call {{phone}}.</p>
+                </main>
+              </div>
+            </body>
+            </html>
+            """;
+    }
+
+    private static string Html(string value) => HtmlEncoder.Default.Encode(value);
+}

@@ -1,0 +1,34 @@
+using System.Text.Encodings.Web;
+
+namespace PatientContact.Conversation.Channels.WebChat.Pages;
+
+/// <summary>The page for a link that names no service: says so plainly and where to get help instead.</summary>
+public static class NotFoundPage
+{
+    public static string Render(WebChatAssets assets)
+    {
+        ArgumentNullException.ThrowIfNull(assets);
+        return $$"""
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+              <meta charset="utf-8">
+              <meta name="viewport" content="width=device-width, initial-scale=1">
+              <title>Page not found</title>
+              <link rel="icon" href="{{HtmlEncoder.Default.Encode(assets.Url(WebChatAssets.Icon))}}" type="image/svg+xml">
+              <link rel="stylesheet" href="{{HtmlEncoder.Default.Encode(assets.Url(WebChatAssets.NhsStyles))}}">
+            </head>
+            <body>
+              <a class="nhsuk-skip-link" href="#maincontent">Skip to main content</a>
+              <div class="nhsuk-width-container">
+                <main class="nhsuk-main-wrapper" id="maincontent">
+                  <h1>Page not found</h1>
+                  <p>There is no service at this address. Check the link you were given, or contact your GP practice or health service another way.</p>
+                  <p>If you need help now, call 111 or go to <a href="https://111.nhs.uk">111.nhs.uk</a>. In an emergency, call 999.</p>
+                </main>
+              </div>
+            </body>
+            </html>
+            """;
+    }
+}
