@@ -194,6 +194,38 @@ public sealed class DirectLineProtocolTests(WebChatHostFixture shared) : IClassF
     }
 
     [Fact]
+    public async Task Refreshing_stops_twelve_hours_after_the_first_token()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await ServiceHost.StartAsync(WebChatTestSupport.Settings(), time: clock);
+        var http = new DirectLineHttp(host.CreateClient());
+        var (token, _) = await http.GetTokenAsync();
+        var lifetimes = new List<int>();
+
+        while (true)
+        {
+            clock.Advance(TimeSpan.FromMinutes(25));
+            using var refresh = await http.SendAsync(HttpMethod.Post, "/v3/directline/tokens/refresh", token);
+            if (refresh.StatusCode != HttpStatusCode.OK)
+            {
+                refresh.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+                (await refresh.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["code"]!.GetValue<string>().ShouldBe("TokenExpired");
+                break;
+            }
+
+            var body = await refresh.Content.ReadFromJsonAsync<JsonObject>();
+            token = body!["token"]!.GetValue<string>();
+            lifetimes.Add(body["expires_in"]!.GetValue<int>());
+            lifetimes.Count.ShouldBeLessThan(40, "refreshing must stop");
+        }
+
+        // 28 refreshes, 25 minutes apart: the last, at 11 h 40 min, lasts only to the 12 hours.
+        lifetimes.Count.ShouldBe(28);
+        lifetimes[..^1].ShouldAllBe(seconds => seconds == 1800);
+        lifetimes[^1].ShouldBe(1200);
+    }
+
+    [Fact]
     public async Task Unknown_or_removed_conversation_gets_404()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
