@@ -21,6 +21,8 @@ public sealed record ContactRequest
     public required string ConversationKey { get; init; }
     public string? AssignedTo { get; init; }
     public IReadOnlyList<StaffNote> Notes { get; init; } = [];
+    /// <summary>Set when the patient came through a personal follow-up (PIFU) link.</summary>
+    public FollowUpTag? FollowUp { get; init; }
     /// <summary>Optimistic concurrency: bumped by every staff change.</summary>
     public long Version { get; init; } = 1;
 }
@@ -62,5 +64,8 @@ public static class MatchReasons
 }
 
 public sealed record RedFlagHit(string Id, string Severity, string Advice);
+
+/// <summary>The follow-up link a request came through: its pathway, and the NHS number staff gave with it (if any).</summary>
+public sealed record FollowUpTag(string LinkId, string Pathway, string? NhsNumber);
 
 public sealed record StaffNote(DateTimeOffset At, string Author, string Text);

@@ -1,3 +1,4 @@
+using PatientContact.Inbox.Links;
 using PatientContact.Inbox.Requests;
 
 namespace PatientContact.Inbox.Storage;
@@ -192,4 +193,22 @@ public interface IActivityStore
 
     /// <summary>Deletes whole conversations whose last batch is older than <paramref name="cutoff"/>; returns how many batches went.</summary>
     Task<int> DeleteIdleAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Links staff texted to patients (the "sent links" list), with optimistic concurrency on <see cref="SentLink.Version"/>.</summary>
+public interface ISentLinkStore
+{
+    /// <summary>Adds the link; one with the same id or token hash already there gives <see cref="AddResult.AlreadyExists"/> and changes nothing.</summary>
+    Task<AddResult> AddAsync(SentLink link, CancellationToken cancellationToken = default);
+
+    Task<SentLink?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>The follow-up link whose token hashes to <paramref name="tokenHash"/>; null when there is none.</summary>
+    Task<SentLink?> FindByTokenHashAsync(string tokenHash, CancellationToken cancellationToken = default);
+
+    /// <summary>Links sent for any of these services, newest first.</summary>
+    Task<IReadOnlyList<SentLink>> ListForServicesAsync(IReadOnlyCollection<string> serviceIds, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the link when the stored version is <c>link.Version - 1</c>; false when someone else changed it first.</summary>
+    Task<bool> TryUpdateAsync(SentLink link, CancellationToken cancellationToken = default);
 }
