@@ -58,17 +58,28 @@ public static class LoadProgram
             foreach (var which in scenario == "all" ? new[] { "sms", "webchat" } : [scenario])
             {
                 Console.WriteLine($"Measuring the service: {which}...");
-                await using var service = await StartServiceAsync(root, options);
+                await using var service = await StartServiceAsync(root, options, idleTimeout: which == "soak" ? TimeSpan.FromMinutes(1) : null);
                 var cpu0 = service.CpuSeconds();
+                if (which == "soak")
+                {
+                    // Half the patients text, half use web chat (every web chat conversation is new), and
+                    // conversations fall idle after a minute, so the purgers run throughout.
+                    var half = options with { Patients = Math.Max(1, options.Patients / 2) };
+                    var sms = SmsLoad.RunAsync(service.BaseAddress, "/sms/twilio", half, cancel.Token);
+                    var chat = WebChatLoad.RunAsync(service.BaseAddress, half, cancel.Token);
+                    await Task.WhenAll(sms, chat);
+                    var soakCores = (service.CpuSeconds() - cpu0) / (options.Warmup + options.Duration).TotalSeconds;
+                    load.Add(("PatientContact SMS, during the soak", await sms, soakCores, service.PeakRssBytes(), half.Patients));
+                    load.Add(("PatientContact web chat, during the soak (same service)", await chat, soakCores, service.PeakRssBytes(), half.Patients));
+                    report.AppendLine(SoakReport(service.RssTimeline));
+                    continue;
+                }
+
                 var summary = which == "webchat"
                     ? await WebChatLoad.RunAsync(service.BaseAddress, options, cancel.Token)
                     : await SmsLoad.RunAsync(service.BaseAddress, "/sms/twilio", options, cancel.Token);
                 var cores = (service.CpuSeconds() - cpu0) / (options.Warmup + options.Duration).TotalSeconds;
                 load.Add(($"PatientContact {(which == "webchat" ? "web chat (Direct Line polling)" : "SMS (signed Twilio webhook)")}", summary, cores, service.PeakRssBytes(), options.Patients));
-                if (which == "soak")
-                {
-                    report.AppendLine(SoakReport(service.RssTimeline));
-                }
             }
         }
 
@@ -95,7 +106,7 @@ public static class LoadProgram
         return 0;
     }
 
-    private static async Task<ChildProcess> StartServiceAsync(string root, LoadOptions options)
+    private static async Task<ChildProcess> StartServiceAsync(string root, LoadOptions options, TimeSpan? idleTimeout)
     {
         var port = ChildProcess.FreePort();
         var data = Directory.CreateTempSubdirectory("pc-load-").FullName;
@@ -109,6 +120,9 @@ public static class LoadProgram
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            // The content root is the project folder, as under `dotnet run`: the page's own scripts are
+            // in its wwwroot, which a build does not copy beside the dll.
+            ["ASPNETCORE_CONTENTROOT"] = Path.Combine(root, "src", "Conversation"),
             ["PublicBaseUrl"] = $"http://127.0.0.1:{port}",
             ["Storage__Sqlite__Path"] = Path.Combine(data, "load.db"),
             ["Rules__Directory"] = Path.Combine(root, "rules"),
@@ -117,6 +131,11 @@ public static class LoadProgram
             ["Logging__LogLevel__Default"] = "Warning",
             ["Outbox__Mode"] = "Hold",
         };
+        if (idleTimeout is { } idle)
+        {
+            environment["Conversation__IdleTimeout"] = idle.ToString("c", CultureInfo.InvariantCulture);
+        }
+
         return await ChildProcess.StartAsync("dotnet", [dll], environment, "/health/ready", port);
     }
 
@@ -130,7 +149,9 @@ public static class LoadProgram
         double MeanMb(IEnumerable<(double Seconds, long RssBytes)> points) => points.Average(p => p.RssBytes) / 1024 / 1024;
         var first = MeanMb(timeline.Skip(30).Take(60));
         var last = MeanMb(timeline.TakeLast(60));
-        return $"Working set: {first:N0} MB averaged over minute 1 (after 30 s), {last:N0} MB over the last minute ({100 * (last - first) / first:+0.0;-0.0}%).\n";
+        var minutes = string.Join(", ", timeline.GroupBy(p => (int)(p.Seconds / 60)).Select(g => $"{g.Key + 1}: {MeanMb(g):N0}"));
+        return $"Working set: {first:N0} MB averaged over minute 1 (after 30 s), {last:N0} MB over the last minute ({100 * (last - first) / first:+0.0;-0.0}%).\n"
+            + $"Working set by minute (MB): {minutes}.\n";
     }
 
     private static string FindRepositoryRoot()

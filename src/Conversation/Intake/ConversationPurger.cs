@@ -19,20 +19,31 @@ public sealed partial class ConversationPurger(
     /// <summary>Markers of expired conversations are kept this long, so a late reply still gets the explanation.</summary>
     public static readonly TimeSpan MarkerLifetime = TimeSpan.FromDays(1);
 
-    /// <summary>One pass; returns how many conversations it expired or removed.</summary>
+    /// <summary>Most batches in one pass, so a pass always ends; what is left goes on the next.</summary>
+    private const int MostBatches = 100;
+
+    /// <summary>One pass, batch after batch until nothing idle is left; returns how many conversations it expired or removed.</summary>
     public async Task<int> PurgeOnceAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var done = 0;
-        var idle = await conversations.ListIdleAsync(now - options.Value.IdleTimeout, Batch, cancellationToken);
-        foreach (var record in idle)
+        for (var batch = 0; batch < MostBatches; batch++)
         {
-            // A marker is written to fall idle only when it is due for deletion (see IntakeEngine.ExpireAsync).
-            var isMarker = record.State == Step.Expired.ToId();
-            var changed = isMarker
-                ? await conversations.TryDeleteAsync(record.Key, record.Version, cancellationToken)
-                : await engine.ExpireAsync(record, cancellationToken);
-            done += changed ? 1 : 0;
+            var idle = await conversations.ListIdleAsync(now - options.Value.IdleTimeout, Batch, cancellationToken);
+            foreach (var record in idle)
+            {
+                // A marker is written to fall idle only when it is due for deletion (see IntakeEngine.ExpireAsync).
+                var isMarker = record.State == Step.Expired.ToId();
+                var changed = isMarker
+                    ? await conversations.TryDeleteAsync(record.Key, record.Version, cancellationToken)
+                    : await engine.ExpireAsync(record, cancellationToken);
+                done += changed ? 1 : 0;
+            }
+
+            if (idle.Count < Batch)
+            {
+                break;
+            }
         }
 
         return done;
