@@ -18,6 +18,12 @@ public sealed record ServiceDefinition
     /// <summary>Local (Europe/London) opening windows; empty means never open.</summary>
     public IReadOnlyList<OpeningWindow> OpeningHours { get; init; } = [];
     public int? DailyCapacity { get; init; }
+
+    /// <summary>The text staff send with the service's link; <c>{service}</c> and <c>{link}</c> are filled in. Null: the standard wording.</summary>
+    public string? LinkMessage { get; init; }
+
+    /// <summary>The text with a personal follow-up link; <c>{service}</c>, <c>{link}</c> and <c>{ends}</c> are filled in. Null: the standard wording.</summary>
+    public string? FollowUpLinkMessage { get; init; }
 }
 
 /// <summary>One opening window on a day of the week, local time; Closes of 24:00 is written "24:00".</summary>

@@ -11,7 +11,9 @@ public static class ConversationServiceCollectionExtensions
     public static IServiceCollection AddConversation(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<ConversationOptions>().BindConfiguration("Conversation").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ConversationOptions>().BindConfiguration("Conversation")
+            .Configure<IConfiguration>((options, configuration) => options.PublicBaseUrl ??= configuration["PublicBaseUrl"])
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<VerificationOptions>().BindConfiguration("Verification").ValidateOnStart();
         services.AddSingleton<OneTimeCodes>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerificationOptions>, VerificationOptionsValidator>());

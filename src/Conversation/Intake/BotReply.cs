@@ -15,6 +15,7 @@ public sealed record Choice(string Value, string Label);
 /// <param name="Text">What the patient typed; null when a conversation opens before the patient says anything.</param>
 /// <param name="SenderPhone">E.164 of the SMS sender, when the channel knows it.</param>
 /// <param name="ClientAddress">The client's IP, for per-client rate limits; never stored with answers.</param>
+/// <param name="FollowUpLinkId">The personal follow-up link the channel opened the conversation from (web chat), if any.</param>
 public sealed record TurnInput(
     string ConversationKey,
     string ServiceId,
@@ -22,7 +23,8 @@ public sealed record TurnInput(
     string? InputId,
     string? Text,
     string? SenderPhone = null,
-    string? ClientAddress = null);
+    string? ClientAddress = null,
+    string? FollowUpLinkId = null);
 
 /// <summary>What a turn produced.</summary>
 public sealed record TurnResult(IReadOnlyList<BotReply> Replies, bool Replayed)

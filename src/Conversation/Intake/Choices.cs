@@ -40,6 +40,10 @@ public static class Choices
         new ChoiceItem<ContactPreference>(Inbox.Requests.ContactPreference.Text, "Text message", "text", "sms", "message"),
         new ChoiceItem<ContactPreference>(Inbox.Requests.ContactPreference.Phone, "Phone call", "phone", "call", "ring", "call me"));
 
+    public static readonly ChoiceSet<bool> FollowUpDetails = new(
+        new ChoiceItem<bool>(true, "Yes, they're right", "yes", "y", "right", "correct", "yes they are"),
+        new ChoiceItem<bool>(false, "No, I'll type them", "no", "n", "wrong", "not right"));
+
     public static readonly ChoiceSet<bool> Review = new(
         new ChoiceItem<bool>(true, "Submit", "send", "send it", "yes", "y", "submit request"),
         new ChoiceItem<bool>(false, "Change an answer", "change", "edit", "no"));

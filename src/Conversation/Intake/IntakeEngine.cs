@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PatientContact.Conversation.Intake.Parsing;
 using PatientContact.Conversation.Verification;
+using PatientContact.Inbox.Links;
 using PatientContact.Inbox.Messaging;
 using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Storage;
@@ -26,7 +27,8 @@ public sealed partial class IntakeEngine(
     IOptions<ConversationOptions> conversationOptions,
     IOptions<VerificationOptions> verificationOptions,
     ILogger<IntakeEngine> logger,
-    CodeSendLimiter? codeSendLimiter = null)
+    CodeSendLimiter? codeSendLimiter = null,
+    ISentLinkStore? links = null)
 {
     private const int MaxAttempts = 10;
     /// <summary>Enough for channel retries (Twilio retries within 15 s, Direct Line within 20 s) without bloating every save.</summary>
@@ -229,6 +231,7 @@ public sealed partial class IntakeEngine(
         s.ReferenceId = null;
         s.SubmittedAt = null;
         s.ExpiredNotice = false;
+        s.FollowUp = null;
         // Earlier replies may repeat answers (the review); they go with the answers.
         s.Processed.Clear();
         s.StartedAt = turn.Now;
@@ -243,6 +246,17 @@ public sealed partial class IntakeEngine(
         var availability = await rules.Current.GetAvailabilityAsync(service, ChannelName(turn.Input.Channel), turn.Now, requestsToday);
         turn.Session.StartedAt = turn.Now;
         turn.Say(Questions.Welcome(service));
+        if (turn.Input.FollowUpLinkId is { } linkId)
+        {
+            // The link is the channel's to give on every turn, so a restart or an expiry keeps it.
+            turn.Session.FollowUp = new FollowUpState { LinkId = linkId };
+            if (await FindOpenLinkAsync(turn, ct) is null)
+            {
+                EndLink(turn);
+                return;
+            }
+        }
+
         if (!availability.IsOpen)
         {
             turn.Machine.Fire(Trigger.ServiceClosed);
@@ -358,6 +372,21 @@ public sealed partial class IntakeEngine(
                 }
 
                 a.ProxyRelationship = relationship;
+                await AdvanceAsync(turn, Trigger.Answered, ct);
+                return;
+
+            case Step.FollowUpDateOfBirth:
+                await ConfirmFollowUpAsync(turn, text, ct);
+                return;
+
+            case Step.FollowUpDetails:
+                if (!Choices.FollowUpDetails.TryParse(text, out var right))
+                {
+                    turn.Invalid("Please choose 1 if the details are right, or 2 to type them yourself.", strikes);
+                    return;
+                }
+
+                AcceptFollowUpDetails(turn, right);
                 await AdvanceAsync(turn, Trigger.Answered, ct);
                 return;
 
@@ -621,10 +650,23 @@ public sealed partial class IntakeEngine(
     private async Task SubmitAsync(Turn turn, CancellationToken ct)
     {
         var s = turn.Session;
+        FollowUpTag? tag = null;
+        if (s.FollowUp is { } followUp)
+        {
+            if (await FindOpenLinkAsync(turn, ct) is not { } link)
+            {
+                EndLink(turn);
+                return;
+            }
+
+            // The NHS number staff gave goes with the request only when the patient said the details held are theirs.
+            tag = new FollowUpTag(link.Id, link.Pathway ?? string.Empty, followUp.Stage == FollowUpStage.Accepted ? link.NhsNumber : null);
+        }
+
         var referenceId = s.PendingReferenceId ??= ReferenceIds.New();
         for (var collisions = 0; ; collisions++)
         {
-            var request = BuildRequest(turn, referenceId);
+            var request = BuildRequest(turn, referenceId) with { FollowUp = tag };
             if (await requests.AddAsync(request, ct) == AddResult.Added)
             {
                 LogSubmitted(logger, turn.Service.Id, referenceId);
@@ -683,6 +725,127 @@ public sealed partial class IntakeEngine(
             Channel = turn.Input.Channel,
             ConversationKey = turn.Input.ConversationKey,
         };
+    }
+
+    /// <summary>
+    /// The date of birth on a personal follow-up link. When it is the one staff gave (and the link is still open
+    /// and has tries left), the details held are offered next; otherwise nothing is shown or hinted, the date is
+    /// kept as the patient's answer and the usual questions follow. A date that does not match counts against the link.
+    /// </summary>
+    private async Task ConfirmFollowUpAsync(Turn turn, string text, CancellationToken ct)
+    {
+        var born = DateOfBirthParser.Parse(text, DateOnly.FromDateTime(LocalTime.ToLondon(turn.Now).DateTime));
+        if (!born.Ok)
+        {
+            turn.Invalid(born.Reason!, _options.StrikesBeforePhone);
+            return;
+        }
+
+        var followUp = turn.Session.FollowUp!;
+        var link = await FindOpenLinkAsync(turn, ct);
+        if (link is null)
+        {
+            EndLink(turn);
+            return;
+        }
+
+        var a = turn.Session.Answers;
+        UndoFollowUpDetails(turn);
+        a.DateOfBirth = born.Value;
+        var matches = link.DateOfBirth == born.Value;
+        if (matches && link.FailedConfirmations < _options.FollowUpConfirmationTries)
+        {
+            followUp.Stage = FollowUpStage.Offered;
+            followUp.OfferedFirstName = link.FirstName;
+            followUp.OfferedLastName = link.LastName;
+            followUp.OfferedPhone = link.Phone;
+        }
+        else
+        {
+            followUp.Stage = FollowUpStage.NotOffered;
+            if (!matches)
+            {
+                LogFollowUpNotConfirmed(logger, turn.Service.Id);
+                turn.AfterCommit.Add(c => CountFailedConfirmationAsync(link.Id, c));
+            }
+        }
+
+        await AdvanceAsync(turn, Trigger.Answered, ct);
+    }
+
+    /// <summary>"Yes, they're right" makes the details held the answers; "no" asks the questions as usual.</summary>
+    private static void AcceptFollowUpDetails(Turn turn, bool right)
+    {
+        var followUp = turn.Session.FollowUp!;
+        UndoFollowUpDetails(turn);
+        if (!right)
+        {
+            followUp.Stage = FollowUpStage.Declined;
+            return;
+        }
+
+        var a = turn.Session.Answers;
+        a.FirstName = followUp.OfferedFirstName;
+        a.LastName = followUp.OfferedLastName;
+        var phone = PhoneParser.Parse(followUp.OfferedPhone ?? string.Empty);
+        if (phone.Ok)
+        {
+            SetPhone(turn, phone.Value!);
+        }
+
+        followUp.Stage = phone.Ok ? FollowUpStage.Accepted : FollowUpStage.Declined;
+    }
+
+    /// <summary>Takes back details accepted earlier (the patient went back and answers again).</summary>
+    private static void UndoFollowUpDetails(Turn turn)
+    {
+        var followUp = turn.Session.FollowUp!;
+        if (followUp.Stage != FollowUpStage.Accepted)
+        {
+            return;
+        }
+
+        var a = turn.Session.Answers;
+        a.FirstName = a.LastName = null;
+        a.Phone = null;
+        a.PhoneIsMobile = false;
+        a.MobileAccess = null;
+        a.Verified = false;
+        a.VerifiedBy = null;
+        a.ContactPreference = null;
+        followUp.Stage = FollowUpStage.Offered;
+    }
+
+    /// <summary>The conversation's follow-up link when it is still open for this service; null when it has ended, was ended early, or is not this service's.</summary>
+    private async Task<SentLink?> FindOpenLinkAsync(Turn turn, CancellationToken ct)
+    {
+        if (links is null || turn.Session.FollowUp is not { } followUp)
+        {
+            return null;
+        }
+
+        var link = await links.GetAsync(followUp.LinkId, ct);
+        return link is { Kind: SentLinkKind.FollowUp } && link.ServiceId == turn.Service.Id && link.IsOpenAt(turn.Now) ? link : null;
+    }
+
+    private void EndLink(Turn turn)
+    {
+        LogLinkEnded(logger, turn.Service.Id);
+        turn.Machine.Fire(Trigger.LinkEnded);
+        turn.Count("follow-up-link-ended");
+        turn.Replies.Add(BotReply.Say(Questions.LinkEnded(turn.Service, _options.PublicBaseUrl), Step.LinkEnded));
+    }
+
+    private async Task CountFailedConfirmationAsync(string linkId, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            if (await links!.GetAsync(linkId, ct) is not { } link
+                || await links.TryUpdateAsync(link with { FailedConfirmations = link.FailedConfirmations + 1, Version = link.Version + 1 }, ct))
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>Fires a forward move, remembers where it came from (for back), then enters the new step.</summary>
@@ -798,6 +961,12 @@ public sealed partial class IntakeEngine(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No one-time code sent for service {ServiceId}: {Refusal}")]
     private static partial void LogCodeRefused(ILogger logger, string serviceId, CodeSendRefusal refusal);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A follow-up link conversation for service {ServiceId} gave a date of birth that did not match; no details were shown")]
+    private static partial void LogFollowUpNotConfirmed(ILogger logger, string serviceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A follow-up link for service {ServiceId} has ended; the conversation was told so")]
+    private static partial void LogLinkEnded(ILogger logger, string serviceId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wrong one-time code for service {ServiceId} ({Tries} wrong in this conversation)")]
     private static partial void LogWrongCode(ILogger logger, string serviceId, int tries);

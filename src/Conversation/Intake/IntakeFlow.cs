@@ -10,7 +10,7 @@ public static class IntakeFlow
     public static readonly IReadOnlyList<Step> Order =
     [
         Step.Emergency, Step.RequestType, Step.Details, Step.RedFlag, Step.Proxy, Step.ProxyName,
-        Step.ProxyRelationship, Step.FirstName, Step.LastName, Step.DateOfBirth, Step.Gender, Step.Postcode,
+        Step.ProxyRelationship, Step.FollowUpDateOfBirth, Step.FollowUpDetails, Step.FirstName, Step.LastName, Step.DateOfBirth, Step.Gender, Step.Postcode,
         Step.Phone, Step.MobileAccess, Step.Otp, Step.ContactPreference, Step.Review,
     ];
 
@@ -40,6 +40,16 @@ public static class IntakeFlow
     /// <summary>Every step a valid answer at <paramref name="step"/> can lead to, for the graph.</summary>
     public static IEnumerable<Step> PossibleNext(Step step)
     {
+        if (Branches.TryGetValue(step, out var branches))
+        {
+            foreach (var branch in branches)
+            {
+                yield return branch;
+            }
+
+            yield break;
+        }
+
         var index = IndexOf(step);
         for (var i = index + 1; i < Order.Count; i++)
         {
@@ -61,12 +71,32 @@ public static class IntakeFlow
             Step.MobileAccess => answers.PhoneIsMobile && answers.VerifiedBy != VerifiedBy.SmsChannel,
             Step.Otp => answers.MobileAccess == true && !answers.Verified && !session.Code.GaveUp,
             Step.ContactPreference => answers.PhoneIsMobile,
+            // A personal follow-up link asks the date of birth first, and offers the details it holds once it matches.
+            Step.FollowUpDateOfBirth => session.FollowUp is not null,
+            Step.FollowUpDetails => session.FollowUp?.WereOffered == true,
+            Step.DateOfBirth => session.FollowUp is null,
+            Step.FirstName or Step.LastName or Step.Phone => session.FollowUp?.Stage != FollowUpStage.Accepted,
             _ => true,
         };
     }
 
     private static bool IsOptional(Step step) =>
         step is Step.RedFlag or Step.ProxyName or Step.ProxyRelationship or Step.MobileAccess or Step.Otp or Step.ContactPreference;
+
+    /// <summary>
+    /// Where the follow-up link's questions branch, spelled out for the graph: a link asks the date of birth
+    /// before the name, and details the patient accepts are not asked again.
+    /// </summary>
+    private static readonly Dictionary<Step, Step[]> Branches = new()
+    {
+        [Step.Proxy] = [Step.ProxyName, Step.FollowUpDateOfBirth, Step.FirstName],
+        [Step.ProxyName] = [Step.ProxyRelationship],
+        [Step.ProxyRelationship] = [Step.FollowUpDateOfBirth, Step.FirstName],
+        [Step.FollowUpDateOfBirth] = [Step.FollowUpDetails, Step.FirstName],
+        [Step.FollowUpDetails] = [Step.FirstName, Step.Gender],
+        [Step.LastName] = [Step.DateOfBirth, Step.Gender],
+        [Step.Postcode] = [Step.Phone, Step.MobileAccess],
+    };
 
     public static bool IsAnswered(Step step, IntakeSession session)
     {
@@ -80,6 +110,8 @@ public static class IntakeFlow
             Step.Proxy => answers.Proxy is not null,
             Step.ProxyName => answers.ProxyName is not null,
             Step.ProxyRelationship => answers.ProxyRelationship is not null,
+            Step.FollowUpDateOfBirth => session.FollowUp is { Stage: not FollowUpStage.Pending },
+            Step.FollowUpDetails => session.FollowUp?.Stage is FollowUpStage.Accepted or FollowUpStage.Declined,
             Step.FirstName => answers.FirstName is not null,
             Step.LastName => answers.LastName is not null,
             Step.DateOfBirth => answers.DateOfBirth is not null,

@@ -27,7 +27,8 @@ public sealed class IntakeMachine
 
         _machine.Configure(Step.Welcome)
             .Permit(Trigger.Open, Step.Emergency)
-            .Permit(Trigger.ServiceClosed, Step.Closed);
+            .Permit(Trigger.ServiceClosed, Step.Closed)
+            .Permit(Trigger.LinkEnded, Step.LinkEnded);
 
         _machine.Configure(Step.Emergency)
             .Permit(Trigger.IsEmergency, Step.EmergencyAdvice)
@@ -53,9 +54,14 @@ public sealed class IntakeMachine
                 .PermitDynamic(Trigger.Answered, () => IntakeFlow.Next(from, _session), "next needed", Possible(from));
         }
 
+        // A personal follow-up link is checked when the conversation starts, before its details are offered, and on sending.
+        _machine.Configure(Step.FollowUpDateOfBirth)
+            .Permit(Trigger.LinkEnded, Step.LinkEnded);
+
         _machine.Configure(Step.Review)
             .Permit(Trigger.Submit, Step.Submitted)
-            .Permit(Trigger.Change, Step.Change);
+            .Permit(Trigger.Change, Step.Change)
+            .Permit(Trigger.LinkEnded, Step.LinkEnded);
 
         _machine.Configure(Step.Change)
             .PermitDynamic(_changeAnswer, target => target, "the answer chosen", ChangeTargets());

@@ -37,6 +37,38 @@ public sealed class IntakeSession
 
     /// <summary>Set when the answers were wiped for idleness; the next message says so.</summary>
     public bool ExpiredNotice { get; set; }
+
+    /// <summary>Set when the conversation came from a personal follow-up link.</summary>
+    public FollowUpState? FollowUp { get; set; }
+}
+
+/// <summary>Where a conversation from a personal follow-up link is with the details the service holds.</summary>
+public enum FollowUpStage
+{
+    /// <summary>The date of birth has not been asked yet.</summary>
+    Pending,
+    /// <summary>The date of birth given did not match (or the link allows no more tries): nothing was shown.</summary>
+    NotOffered,
+    /// <summary>The date of birth matched: the details held were shown, waiting for yes or no.</summary>
+    Offered,
+    /// <summary>The patient said the details are right: they are the answers.</summary>
+    Accepted,
+    /// <summary>The patient said they are not right: the questions are asked as usual.</summary>
+    Declined,
+}
+
+/// <summary>The follow-up link of a conversation, and the details it offered once the date of birth matched.</summary>
+public sealed class FollowUpState
+{
+    public required string LinkId { get; set; }
+    public FollowUpStage Stage { get; set; }
+    public string? OfferedFirstName { get; set; }
+    public string? OfferedLastName { get; set; }
+    /// <summary>E.164 mobile the link was texted to.</summary>
+    public string? OfferedPhone { get; set; }
+
+    /// <summary>The details were shown (whatever the answer).</summary>
+    public bool WereOffered => Stage is FollowUpStage.Offered or FollowUpStage.Accepted or FollowUpStage.Declined;
 }
 
 /// <summary>The patient's answers, as parsed values.</summary>

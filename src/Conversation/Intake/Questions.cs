@@ -48,6 +48,10 @@ public static class Questions
             Step.Proxy => new BotReply("Who is this request for?", step, Choices.Proxy.Choices),
             Step.ProxyName => BotReply.Say("What is your full name? (You, the person sending this.)", step),
             Step.ProxyRelationship => new BotReply("What is your relationship to the patient?", step, Choices.Relationship.Choices),
+            Step.FollowUpDateOfBirth => BotReply.Say(self
+                ? $"{service.Name} sent you this link, so we may already have some of your details. To check it's you, what is your date of birth? For example, 21/03/1980."
+                : $"{service.Name} sent this link to the patient, so we may already have some of their details. To check, what is the patient's date of birth? For example, 21/03/1980.", step),
+            Step.FollowUpDetails => new BotReply(FollowUpDetails(session), step, Choices.FollowUpDetails.Choices),
             Step.FirstName => BotReply.Say(self ? "What is your first name?" : "What is the patient's first name?", step),
             Step.LastName => BotReply.Say(self ? "What is your last name?" : "What is the patient's last name?", step),
             Step.DateOfBirth => BotReply.Say(self ? "What is your date of birth? For example, 21/03/1980." : "What is the patient's date of birth? For example, 21/03/1980.", step),
@@ -60,8 +64,33 @@ public static class Questions
             Step.Review => new BotReply(Review(session, service), step, Choices.Review.Choices),
             Step.Change => new BotReply("Which answer do you want to change?", step, Choices.Change.Choices),
             Step.Submitted => BotReply.Say(Submitted(session, service), step),
+            Step.LinkEnded => BotReply.Say(LinkEnded(service, null), step),
             _ => throw new ArgumentOutOfRangeException(nameof(step), step, "No question for this step."),
         };
+    }
+
+    /// <summary>
+    /// What a personal follow-up link says once it has ended: why, and the ways that still work (the service's
+    /// general link, when its address is known, and its phone number).
+    /// </summary>
+    public static string LinkEnded(ServiceDefinition service, string? publicBaseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var general = string.IsNullOrWhiteSpace(publicBaseUrl)
+            ? "You can still send us a request from our usual link"
+            : $"You can still send us a request at {publicBaseUrl.TrimEnd('/')}/c/{Uri.EscapeDataString(service.Id)}";
+        return $"This follow-up link has ended: the follow-up period is over, so nothing can be sent from it. {general}, or call us on {service.PhoneNumber}. {UrgentHelp}";
+    }
+
+    private static string FollowUpDetails(IntakeSession session)
+    {
+        var offered = session.FollowUp!;
+        var who = session.Answers.Proxy == SubmitterKind.Proxy ? "the patient" : "you";
+        return $"Thank you. These are the details we have for {who}:\n"
+            + $"Name: {offered.OfferedFirstName} {offered.OfferedLastName}\n"
+            + $"Born: {session.Answers.DateOfBirth?.ToString("d MMMM yyyy", CultureInfo.InvariantCulture)}\n"
+            + $"Mobile: {(offered.OfferedPhone is null ? string.Empty : PhoneParser.Display(offered.OfferedPhone))}\n"
+            + "Are they right?";
     }
 
     private static string Closed(ServiceDefinition service, Availability? availability)

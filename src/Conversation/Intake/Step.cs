@@ -15,6 +15,10 @@ public enum Step
     Proxy,
     ProxyName,
     ProxyRelationship,
+    /// <summary>On a personal follow-up link: the date of birth, asked before any details held are shown.</summary>
+    FollowUpDateOfBirth,
+    /// <summary>On a personal follow-up link, once the date of birth matched: are the details held right?</summary>
+    FollowUpDetails,
     FirstName,
     LastName,
     DateOfBirth,
@@ -27,6 +31,8 @@ public enum Step
     Review,
     Change,
     Submitted,
+    /// <summary>The personal follow-up link has ended (or staff ended it): nothing can be sent from it.</summary>
+    LinkEnded,
     /// <summary>Idle too long: the answers were deleted; the next message starts again with an explanation.</summary>
     Expired,
 }
@@ -37,8 +43,8 @@ public static class StepIds
     private static readonly string[] Ids =
     [
         "welcome", "closed", "emergency", "emergency-advice", "request-type", "advice", "details", "red-flag",
-        "proxy", "proxy-name", "proxy-relationship", "first-name", "last-name", "date-of-birth", "gender",
-        "postcode", "phone", "mobile-access", "otp", "contact-preference", "review", "change", "submitted", "expired",
+        "proxy", "proxy-name", "proxy-relationship", "follow-up-date-of-birth", "follow-up-details", "first-name", "last-name", "date-of-birth", "gender",
+        "postcode", "phone", "mobile-access", "otp", "contact-preference", "review", "change", "submitted", "link-ended", "expired",
     ];
 
     public static string ToId(this Step step) => Ids[(int)step];
@@ -52,5 +58,5 @@ public static class StepIds
 
     /// <summary>Steps after which the conversation has ended; the next message starts a new one.</summary>
     public static bool IsEnd(this Step step) =>
-        step is Step.Closed or Step.EmergencyAdvice or Step.Advice or Step.Submitted or Step.Expired;
+        step is Step.Closed or Step.EmergencyAdvice or Step.Advice or Step.Submitted or Step.LinkEnded or Step.Expired;
 }

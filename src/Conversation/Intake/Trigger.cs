@@ -21,6 +21,8 @@ public enum Trigger
     ChangeAnswer,
     Back,
     Restart,
+    /// <summary>The personal follow-up link the conversation came from can no longer be used.</summary>
+    LinkEnded,
     /// <summary>Idle for longer than the timeout.</summary>
     Expire,
 }

@@ -45,6 +45,7 @@ public static class InboxServiceCollectionExtensions
         services.TryAddSingleton<RequestAccess>();
         services.TryAddSingleton<RequestChanges>();
         services.TryAddSingleton<InboxPageData>();
+        services.TryAddSingleton<Links.LinkSharing>();
         services.AddHostedService<DemoStaffSeeder>();
         return services;
     }

@@ -26,6 +26,10 @@ public static class AuditActions
 
     public const string AuditQueried = "audit.queried";
 
+    public const string LinksListed = "links.listed";
+    public const string LinkSent = "link.sent";
+    public const string LinkEnded = "link.ended";
+
     /// <summary>The actor of a sign-in attempt for an email no account has: the email itself is not kept.</summary>
     public const string UnknownAccount = "unknown account";
 

@@ -7,7 +7,12 @@ namespace PatientContact.Rules.Loading;
 internal static partial class ServicesFileReader
 {
     private static readonly string[] RootKeys = ["$schema", "services"];
-    private static readonly string[] ServiceKeys = ["id", "name", "type", "odsCode", "smsNumbers", "phoneNumber", "openingHours", "dailyCapacity"];
+    private static readonly string[] ServiceKeys = ["id", "name", "type", "odsCode", "smsNumbers", "phoneNumber", "openingHours", "dailyCapacity", "linkMessage", "followUpLinkMessage"];
+    private static readonly string[] LinkPlaceholders = ["{service}", "{link}"];
+    private static readonly string[] FollowUpPlaceholders = ["{service}", "{link}", "{ends}"];
+
+    /// <summary>The longest wording of a link text, before the link is filled in: with it, the text stays within 3 SMS segments.</summary>
+    public const int MaxLinkMessageLength = 300;
     private static readonly string[] WindowKeys = ["days", "opens", "closes"];
 
     public static IReadOnlyList<ServiceDefinition> Read(JsonElement root, RuleFile file)
@@ -95,7 +100,39 @@ internal static partial class ServicesFileReader
             SmsNumbers = ReadSmsNumbers(element, id, file).AsReadOnly(),
             OpeningHours = ReadOpeningHours(element, id, file).AsReadOnly(),
             DailyCapacity = ReadDailyCapacity(element, id, file),
+            LinkMessage = ReadLinkMessage(element, "linkMessage", LinkPlaceholders, id, file),
+            FollowUpLinkMessage = ReadLinkMessage(element, "followUpLinkMessage", FollowUpPlaceholders, id, file),
         };
+    }
+
+    /// <summary>An optional wording of the text sent with a link: it must contain {link} and no placeholder it cannot fill.</summary>
+    private static string? ReadLinkMessage(JsonElement service, string key, string[] placeholders, string id, RuleFile file)
+    {
+        if (!service.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim() : string.Empty;
+        if (text.Length == 0 || text.Length > MaxLinkMessageLength)
+        {
+            file.Fail(id, $"{key} must be text of 1 to {MaxLinkMessageLength} characters.");
+        }
+
+        if (!text.Contains("{link}", StringComparison.Ordinal))
+        {
+            file.Fail(id, $"{key} must contain {{link}}, where the link goes.");
+        }
+
+        foreach (Match placeholder in PlaceholderPattern().Matches(text))
+        {
+            if (!placeholders.Contains(placeholder.Value, StringComparer.Ordinal))
+            {
+                file.Fail(id, $"{key} has {placeholder.Value}, which is not filled in; use {string.Join(", ", placeholders)}.");
+            }
+        }
+
+        return text;
     }
 
     private static List<string> ReadSmsNumbers(JsonElement service, string id, RuleFile file)
@@ -236,4 +273,7 @@ internal static partial class ServicesFileReader
 
     [GeneratedRegex(@"^[0-9][0-9 ]{6,18}[0-9]$")]
     private static partial Regex PhonePattern();
+
+    [GeneratedRegex(@"\{[^{}]*\}")]
+    private static partial Regex PlaceholderPattern();
 }

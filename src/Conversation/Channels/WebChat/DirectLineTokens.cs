@@ -16,14 +16,15 @@ public enum TokenScope
     Stream,
 }
 
-/// <summary>The claims of a Direct Line token this service issued: one conversation of one service.</summary>
+/// <summary>The claims of a Direct Line token this service issued: one conversation of one service (opened from a personal follow-up link, when <see cref="FollowUpLinkId"/> is set).</summary>
 public sealed record DirectLineToken(
     string ConversationId,
     string ServiceId,
     string UserId,
     TokenScope Scope,
     DateTimeOffset ExpiresAt,
-    DateTimeOffset SessionStartedAt);
+    DateTimeOffset SessionStartedAt,
+    string? FollowUpLinkId = null);
 
 /// <summary>Why a token was refused, or the token.</summary>
 public enum TokenProblem { None, Missing, Invalid, Expired, WrongScope }
@@ -76,11 +77,11 @@ public sealed class DirectLineTokens
     }
 
     /// <summary>A token for a conversation not opened yet: a new conversation id and user id, bound to the service.</summary>
-    public (string Token, DirectLineToken Claims) IssueForNewConversation(string serviceId)
+    public (string Token, DirectLineToken Claims) IssueForNewConversation(string serviceId, string? followUpLinkId = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(serviceId);
         var now = _time.GetUtcNow();
-        var claims = new DirectLineToken(NewId(16), serviceId, "dl_" + NewId(12), TokenScope.Conversation, now + _options.TokenLifetime, now);
+        var claims = new DirectLineToken(NewId(16), serviceId, "dl_" + NewId(12), TokenScope.Conversation, now + _options.TokenLifetime, now, followUpLinkId);
         return (Sign(claims, now), claims);
     }
 
@@ -142,7 +143,7 @@ public sealed class DirectLineTokens
 
     private string Sign(DirectLineToken claims, DateTimeOffset now)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        var fields = new Dictionary<string, object>
         {
             ["iss"] = Issuer,
             ["conv"] = claims.ConversationId,
@@ -152,7 +153,14 @@ public sealed class DirectLineTokens
             ["iat"] = now.ToUnixTimeSeconds(),
             ["exp"] = claims.ExpiresAt.ToUnixTimeSeconds(),
             ["sess"] = claims.SessionStartedAt.ToUnixTimeSeconds(),
-        });
+        };
+        if (claims.FollowUpLinkId is { } link)
+        {
+            // The link's internal id, never its token: the patient's browser already holds the token.
+            fields["link"] = link;
+        }
+
+        var payload = JsonSerializer.SerializeToUtf8Bytes(fields);
         var signingInput = Concat(Header, "."u8, Encoding.UTF8.GetBytes(Base64Url.EncodeToString(payload)));
         var signature = HMACSHA256.HashData(_key, signingInput);
         return Encoding.UTF8.GetString(signingInput) + "." + Base64Url.EncodeToString(signature);
@@ -216,7 +224,8 @@ public sealed class DirectLineTokens
             }
 
             TokenScope? parsed = scope switch { "conversation" => TokenScope.Conversation, "stream" => TokenScope.Stream, _ => null };
-            return parsed is null ? null : new DirectLineToken(conversation, service, user, parsed.Value, expires, session);
+            var link = root.TryGetProperty("link", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString() : null;
+            return parsed is null ? null : new DirectLineToken(conversation, service, user, parsed.Value, expires, session, link);
         }
         catch (JsonException)
         {

@@ -56,7 +56,7 @@ public sealed partial class WebChatConversations(
 
         var service = rules.Current.FindService(token.ServiceId) ?? throw new UnknownServiceException(token.ServiceId);
         var turn = await engine.HandleAsync(
-            new TurnInput(ConversationKey(token.ConversationId), service.Id, Channel.WebChat, OpeningId, null, null, clientAddress),
+            new TurnInput(ConversationKey(token.ConversationId), service.Id, Channel.WebChat, OpeningId, null, null, clientAddress, token.FollowUpLinkId),
             cancellationToken);
         var now = time.GetUtcNow();
         var replies = DirectLineActivities.Replies(turn.Replies, token.ConversationId, service.Id, service.Name, token.UserId, replyToId: null, now);
@@ -91,7 +91,7 @@ public sealed partial class WebChatConversations(
         var storeId = activity.ClientActivityId is { } clientId ? "c:" + clientId : null;
         var text = activity.HasAttachments && string.IsNullOrWhiteSpace(activity.Text) ? null : activity.Text ?? string.Empty;
         var turn = await engine.HandleAsync(
-            new TurnInput(ConversationKey(conversationId), service.Id, Channel.WebChat, storeId ?? "s:" + DirectLineTokens.NewId(12), text, null, clientAddress),
+            new TurnInput(ConversationKey(conversationId), service.Id, Channel.WebChat, storeId ?? "s:" + DirectLineTokens.NewId(12), text, null, clientAddress, token.FollowUpLinkId),
             cancellationToken);
 
         var now = time.GetUtcNow();

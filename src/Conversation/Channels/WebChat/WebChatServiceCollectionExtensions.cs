@@ -69,6 +69,7 @@ public static partial class WebChatServiceCollectionExtensions
 
         app.MapDirectLine();
         app.MapLinkPage();
+        app.MapFollowUpLinks();
         return app;
     }
 

@@ -23,6 +23,7 @@
     ended: 'This conversation has ended.' + notSent,
     lost: 'We have lost the connection to this conversation.' + notSent,
     failed: "Sorry, we can't start a conversation right now. Please try again in a few minutes, or call us on " + phone + '.',
+    linkEnded: 'This follow-up link has ended. Open it again to see how you can still contact us.',
     busy: 'Too many conversations have been started from this connection. Please wait a minute, then try again.'
   };
 
@@ -112,7 +113,9 @@
     );
   }
 
-  fetch('/c/' + encodeURIComponent(serviceId) + '/token', {
+  // A personal follow-up link page names its own token address; the general link asks the service's.
+  var tokenUrl = host.getAttribute('data-token-url') || '/c/' + encodeURIComponent(serviceId) + '/token';
+  fetch(tokenUrl, {
     method: 'POST',
     headers: { Accept: 'application/json' },
     credentials: 'omit'
@@ -121,6 +124,9 @@
       if (response.status === 429) {
         throw new Error('busy');
       }
+      if (response.status === 410) {
+        throw new Error('linkEnded');
+      }
       if (!response.ok) {
         throw new Error('failed');
       }
@@ -128,6 +134,6 @@
     })
     .then(start)
     .catch(function (error) {
-      show(error && error.message === 'busy' ? 'busy' : 'failed');
+      show(error && (error.message === 'busy' || error.message === 'linkEnded') ? error.message : 'failed');
     });
 })();

@@ -23,7 +23,8 @@ public sealed record RequestJson(
     string Channel,
     string? AssignedTo,
     IReadOnlyList<NoteJson> Notes,
-    long Version)
+    long Version,
+    FollowUpJson? FollowUp)
 {
     public static RequestJson From(ContactRequest request)
     {
@@ -45,7 +46,8 @@ public sealed record RequestJson(
             InboxText.Channel(request.Channel),
             request.AssignedTo,
             [.. request.Notes.Select(n => new NoteJson(InboxText.IsoTime(n.At), n.Author, n.Text))],
-            request.Version);
+            request.Version,
+            request.FollowUp is { } followUp ? new FollowUpJson(followUp.Pathway, followUp.LinkId, followUp.NhsNumber) : null);
     }
 }
 
@@ -59,6 +61,9 @@ public sealed record ContactJson(string Phone, bool Verified, string Preference)
 
 /// <summary><c>status</c> is <c>matched</c> or <c>unmatched</c>; <c>reason</c> says why unmatched (or "matched by staff").</summary>
 public sealed record MatchJson(string Status, string? Reason, string? NhsNumber);
+
+/// <summary>The personal follow-up link a request came through (null otherwise): its pathway, its id in "sent links", and the NHS number staff gave with it.</summary>
+public sealed record FollowUpJson(string Pathway, string LinkId, string? NhsNumber);
 
 public sealed record RedFlagJson(string Id, string Severity, string Advice);
 

@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Extensions.Configuration;
+using PatientContact.Inbox.Links;
 using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Staff.Requests;
 using PatientContact.Inbox.Staff.SignIn;
@@ -39,6 +41,9 @@ public static class InboxPages
         inbox.MapGet("/requests/{referenceId}", DetailAsync);
         inbox.MapPost("/requests/{referenceId}/{action}", ActAsync);
         inbox.MapGet("/audit", AuditAsync);
+        inbox.MapGet("/links", LinksAsync);
+        inbox.MapPost("/links", SendLinkAsync);
+        inbox.MapPost("/links/{id}/end", EndLinkAsync);
         return app;
     }
 
@@ -265,6 +270,76 @@ public static class InboxPages
 
         var model = new AuditModel(Chrome(context, "Audit trail", "audit"), values, entries, [.. problems.Select(p => new FieldProblem(p.Key, p.Value[0]))], entries.Count >= AuditFilter.Limit);
         return Page<AuditPage>(model, problems.Count > 0 ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK);
+    }
+
+    // ---- sending the link to a patient ---------------------------------------------------------
+
+    private static Task<IResult> LinksAsync(HttpContext context, string? done, LinkSharing sharing, IRuleBookProvider rules, TimeProvider time)
+    {
+        var message = done switch
+        {
+            "sent" => "The link is on its way to the patient. It is in the list of sent links below.",
+            "ended" => "The follow-up link has ended. The patient can no longer use it.",
+            "already-ended" => "That follow-up link had already ended.",
+            _ => null,
+        };
+        return RenderLinksAsync(context, sharing, rules, time, new Dictionary<string, string>(), [], message, StatusCodes.Status200OK);
+    }
+
+    private static async Task<IResult> SendLinkAsync(HttpContext context, LinkSharing sharing, IRuleBookProvider rules, TimeProvider time, IConfiguration configuration)
+    {
+        var staff = StaffMember.From(context.User)!;
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var fields = new[] { "service", "kind", "mobile", "first-name", "last-name", "nhs-number", "dob-day", "dob-month", "dob-year", "pathway", "months" };
+        var kept = fields.ToDictionary(f => f, f => form[f].ToString(), StringComparer.Ordinal);
+        var input = new LinkForm
+        {
+            ServiceId = kept["service"],
+            Kind = kept["kind"],
+            Mobile = kept["mobile"],
+            FirstName = kept["first-name"],
+            LastName = kept["last-name"],
+            NhsNumber = kept["nhs-number"],
+            BirthDay = kept["dob-day"],
+            BirthMonth = kept["dob-month"],
+            BirthYear = kept["dob-year"],
+            Pathway = kept["pathway"],
+            Months = kept["months"],
+            SendId = form["sendId"],
+        };
+        var origin = configuration["PublicBaseUrl"] is { Length: > 0 } configured
+            ? configured
+            : $"{context.Request.Scheme}://{context.Request.Host.Value}{context.Request.PathBase}";
+        var result = await sharing.SendAsync(staff, input, origin, context.RequestAborted);
+        if (result.Problems.Count == 0)
+        {
+            return SeeOther("/inbox/links?done=sent");
+        }
+
+        return await RenderLinksAsync(context, sharing, rules, time, kept, [.. result.Problems.Select(p => new FieldProblem(p.Key, p.Value))], null, StatusCodes.Status400BadRequest);
+    }
+
+    private static async Task<IResult> EndLinkAsync(HttpContext context, string id, LinkSharing sharing)
+    {
+        var staff = StaffMember.From(context.User)!;
+        return await sharing.EndAsync(staff, id, context.RequestAborted) switch
+        {
+            LinkEndOutcome.Ended => SeeOther("/inbox/links?done=ended"),
+            LinkEndOutcome.AlreadyEnded => SeeOther("/inbox/links?done=already-ended"),
+            _ => NotFoundPage(context),
+        };
+    }
+
+    private static async Task<IResult> RenderLinksAsync(
+        HttpContext context, LinkSharing sharing, IRuleBookProvider rules, TimeProvider time,
+        IReadOnlyDictionary<string, string> kept, IReadOnlyList<FieldProblem> problems, string? done, int status)
+    {
+        var staff = StaffMember.From(context.User)!;
+        var services = staff.ServiceIds.Select(rules.Current.FindService).OfType<ServiceDefinition>().ToList();
+        var sent = await sharing.ListAsync(staff, context.RequestAborted);
+        var model = new LinksModel(Chrome(context, "Send the link to a patient", "links"), services, sent, kept, problems,
+            Guid.NewGuid().ToString("N"), done, time.GetUtcNow());
+        return Page<LinksPage>(model, status);
     }
 
     // ---- shared --------------------------------------------------------------------------------

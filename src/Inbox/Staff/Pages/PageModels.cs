@@ -63,3 +63,14 @@ public sealed record AuditModel(
 
 /// <summary>A page that only says something went wrong (not found, a form that could not be checked).</summary>
 public sealed record MessageModel(PageChrome Chrome, string Heading, string Body, string? LinkText, string? LinkHref);
+
+/// <summary>"Send the link to a patient", and the links sent for the person's services.</summary>
+public sealed record LinksModel(
+    PageChrome Chrome,
+    IReadOnlyList<ServiceDefinition> Services,
+    IReadOnlyList<Links.SentLink> Sent,
+    IReadOnlyDictionary<string, string> Kept,
+    IReadOnlyList<FieldProblem> Problems,
+    string SendId,
+    string? Done,
+    DateTimeOffset Now);

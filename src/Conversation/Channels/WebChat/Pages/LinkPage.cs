@@ -6,12 +6,17 @@ namespace PatientContact.Conversation.Channels.WebChat.Pages;
 /// <summary>The patient link page, <c>/c/{serviceId}</c>: the service's name, what this is for, and the chat.</summary>
 public static class LinkPage
 {
-    public static string Render(ServiceDefinition service, WebChatAssets assets, string nonce)
+    /// <param name="followUpTokenUrl">For a personal follow-up link: where its page gets a conversation token (the link's own address).</param>
+    public static string Render(ServiceDefinition service, WebChatAssets assets, string nonce, string? followUpTokenUrl = null)
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(assets);
         var name = Html(service.Name);
         var phone = Html(service.PhoneNumber);
+        var tokenUrl = followUpTokenUrl is null ? string.Empty : $" data-token-url=\"{Html(followUpTokenUrl)}\"";
+        var intro = followUpTokenUrl is null
+            ? "Send us a request that is not urgent. We'll ask you some questions. It takes about 5 minutes."
+            : "This is your personal link to contact us about your follow-up care, when it is not urgent. We'll ask you some questions. It takes about 5 minutes.";
         return $$"""
             <!DOCTYPE html>
             <html lang="en">
@@ -37,7 +42,7 @@ public static class LinkPage
               <div class="nhsuk-width-container">
                 <main class="nhsuk-main-wrapper" id="maincontent">
                   <h1>{{name}}</h1>
-                  <p class="nhsuk-body-l">Send us a request that is not urgent. We'll ask you some questions. It takes about 5 minutes.</p>
+                  <p class="nhsuk-body-l">{{intro}}</p>
                   <div class="nhsuk-inset-text">
                     <span class="nhsuk-u-visually-hidden">Information: </span>
                     <p>If you need help now, call 111 or go to <a href="https://111.nhs.uk">111.nhs.uk</a>. In an emergency, call 999.</p>
@@ -45,7 +50,7 @@ public static class LinkPage
                   <div id="chat-status" class="pc-chat-status" role="alert" tabindex="-1" hidden></div>
                   <section class="pc-chat" aria-labelledby="chat-heading">
                     <h2 id="chat-heading" class="nhsuk-heading-m">Your request</h2>
-                    <div id="webchat" class="pc-chat__widget" data-service-id="{{Html(service.Id)}}" data-phone="{{phone}}"></div>
+                    <div id="webchat" class="pc-chat__widget" data-service-id="{{Html(service.Id)}}" data-phone="{{phone}}"{{tokenUrl}}></div>
                     <noscript><p class="pc-chat__noscript">This page needs JavaScript to talk to you. You can call us on {{phone}} instead.</p></noscript>
                   </section>
                   <p>To speak to someone, call {{phone}}.</p>
