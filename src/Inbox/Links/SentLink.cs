@@ -86,8 +86,14 @@ public static class LinkTokens
     }
 
     /// <summary>The stored form of a token; null when the text cannot be a token (so nothing is looked up).</summary>
+    /// <remarks>
+    /// Checked character by character, not with <see cref="Base64Url.IsValid(ReadOnlySpan{char})"/>: that one
+    /// skips white space, so "22 characters" could be fewer than a token's.
+    /// </remarks>
     public static string? HashIfWellFormed(string? token) =>
-        token is not null && token.Length == Length && Base64Url.IsValid(token) ? Hash(token) : null;
+        token is not null && token.Length == Length && token.All(IsUrlSafe) ? Hash(token) : null;
+
+    private static bool IsUrlSafe(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_';
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(token)));
 }

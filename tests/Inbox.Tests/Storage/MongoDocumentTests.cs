@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
+using PatientContact.Inbox.Links;
 using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Storage;
 using PatientContact.Inbox.Storage.Mongo;
@@ -36,6 +37,7 @@ public sealed class MongoDocumentTests
         ConversationKey = "sms:+447700900456",
         AssignedTo = "staff@surgery-a.example",
         Notes = [new StaffNote(T0.AddMinutes(5), "staff@surgery-a.example", "Rang back.\nNo answer.")],
+        FollowUp = new FollowUpTag("link-1", "Rheumatology", "9434765919"),
         Version = 3,
     };
 
@@ -63,7 +65,7 @@ public sealed class MongoDocumentTests
         var stored = document["request"].AsBsonDocument;
         stored.Names.ShouldBe([
             "referenceId", "serviceId", "status", "requestTypeId", "requestType", "details", "createdAt", "updatedAt", "patient",
-            "submittedBy", "contact", "match", "redFlags", "channel", "conversationKey", "assignedTo", "notes", "version",
+            "submittedBy", "contact", "match", "redFlags", "channel", "conversationKey", "assignedTo", "notes", "followUp", "version",
         ], ignoreOrder: true);
         stored["status"].ShouldBe(new BsonString("InProgress"));
         stored["channel"].ShouldBe(new BsonString("Sms"));
@@ -74,12 +76,13 @@ public sealed class MongoDocumentTests
         stored["match"].ShouldBe(BsonDocument.Parse("""{ "status": "Matched", "reason": null, "nhsNumber": "9434765919" }"""));
         stored["notes"][0]["at"].ShouldBe(new BsonDateTime(T0.AddMinutes(5).UtcDateTime));
         stored["details"].ShouldBe(new BsonString(request.Details), "text that looks like an operator is stored as the text it is");
+        stored["followUp"].ShouldBe(BsonDocument.Parse("""{ "linkId": "link-1", "pathway": "Rheumatology", "nhsNumber": "9434765919" }"""));
     }
 
     [Fact]
     public void Request_with_defaults_round_trips()
     {
-        var request = FullRequest() with { RedFlags = [], Notes = [], AssignedTo = null, Match = MatchResult.Pending, SubmittedBy = new Submitter(SubmitterKind.Self, null, null) };
+        var request = FullRequest() with { RedFlags = [], Notes = [], AssignedTo = null, Match = MatchResult.Pending, SubmittedBy = new Submitter(SubmitterKind.Self, null, null), FollowUp = null };
 
         var back = RoundTrip(RequestDocument.From(request), out var document);
 
@@ -87,6 +90,18 @@ public sealed class MongoDocumentTests
         back.Request.Notes.ShouldBeEmpty();
         (back.Request with { RedFlags = request.RedFlags, Notes = request.Notes }).ShouldBe(request);
         document["request"]["redFlags"].ShouldBe(new BsonArray());
+        document["request"]["followUp"].ShouldBe(BsonNull.Value);
+    }
+
+    [Fact]
+    public void Request_from_a_follow_up_link_without_an_nhs_number_round_trips()
+    {
+        var request = FullRequest() with { FollowUp = new FollowUpTag("link-2", "Dermatology", null) };
+
+        var back = RoundTrip(RequestDocument.From(request), out var document);
+
+        back.Request.FollowUp.ShouldBe(request.FollowUp);
+        document["request"]["followUp"]["nhsNumber"].ShouldBe(BsonNull.Value);
     }
 
     [Theory]
@@ -248,6 +263,79 @@ public sealed class MongoDocumentTests
         document["account"]["lastSignedInAt"].ShouldBe(new BsonDateTime(T0.AddMinutes(5).UtcDateTime));
         document["account"]["lockedUntil"].ShouldBe(BsonNull.Value);
         document["account"]["serviceIds"].ShouldBe(new BsonArray(new[] { "surgery-a", "surgery-b" }));
+    }
+
+    [Fact]
+    public void Follow_up_link_round_trips_with_every_field()
+    {
+        var link = new SentLink
+        {
+            Id = "link-1",
+            ServiceId = "surgery-a",
+            Kind = SentLinkKind.FollowUp,
+            Phone = "+447700900123",
+            FirstName = "Zoë",
+            LastName = "O'Brien-Ñúñez",
+            DateOfBirth = new DateOnly(1931, 2, 28),
+            NhsNumber = "9434765919",
+            Pathway = "Rheumatology",
+            TokenHash = LinkTokens.HashIfWellFormed("AAAAAAAAAAAAAAAAAAAAAA"),
+            EndsAt = T0.AddDays(182),
+            // Another offset: stored as the same moment in UTC.
+            SentAt = new DateTimeOffset(2025, 3, 3, 10, 15, 30, 123, TimeSpan.FromHours(1)),
+            SentBy = "alice@surgery-a.example",
+            EndedEarlyAt = T0.AddDays(30),
+            EndedEarlyBy = "carol@surgery-a.example",
+            FailedConfirmations = 2,
+            Version = 3,
+        };
+
+        var back = RoundTrip(link, out var document);
+
+        back.ShouldBe(link);
+        document.ShouldBe(new BsonDocument
+        {
+            { "_id", "link-1" },
+            { "serviceId", "surgery-a" },
+            { "kind", "FollowUp" },
+            { "phone", "+447700900123" },
+            { "firstName", "Zoë" },
+            { "lastName", "O'Brien-Ñúñez" },
+            { "dateOfBirth", "1931-02-28" },
+            { "nhsNumber", "9434765919" },
+            { "pathway", "Rheumatology" },
+            { "tokenHash", "8a5bdb4cc15164126c6ef2668de9dd240d299ce6397a42c95a9411b93d080ed8" },
+            { "endsAt", new BsonDateTime(T0.AddDays(182).UtcDateTime) },
+            { "sentAt", new BsonDateTime(new DateTime(2025, 3, 3, 9, 15, 30, 123, DateTimeKind.Utc)) },
+            { "sentBy", "alice@surgery-a.example" },
+            { "endedEarlyAt", new BsonDateTime(T0.AddDays(30).UtcDateTime) },
+            { "endedEarlyBy", "carol@surgery-a.example" },
+            { "failedConfirmations", 2 },
+            { "version", 3L },
+        });
+    }
+
+    [Fact]
+    public void General_link_round_trips_with_its_empty_fields_as_nulls()
+    {
+        var link = new SentLink
+        {
+            Id = "link-g",
+            ServiceId = "surgery-a",
+            Kind = SentLinkKind.General,
+            Phone = "+447700900123",
+            SentAt = T0,
+            SentBy = "alice@surgery-a.example",
+        };
+
+        var back = RoundTrip(link, out var document);
+
+        back.ShouldBe(link);
+        document["kind"].ShouldBe(new BsonString("General"));
+        document["tokenHash"].ShouldBe(BsonNull.Value, "a general link is outside the unique index's partial filter");
+        document["dateOfBirth"].ShouldBe(BsonNull.Value);
+        document["endsAt"].ShouldBe(BsonNull.Value);
+        document["version"].ShouldBe(new BsonInt64(1));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
+using PatientContact.Inbox.Links;
 using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Storage;
 using PatientContact.Inbox.Storage.Mongo;
@@ -238,6 +239,16 @@ public sealed class MongoQueryRenderingTests
     }
 
     [Fact]
+    public void Sent_link_filters_render_the_id_the_token_hash_and_whole_services()
+    {
+        ShouldRenderAs(MongoSentLinkStore.ById("link-1"), """{ "_id": "link-1" }""");
+        ShouldRenderAs(MongoSentLinkStore.ByTokenHash("""{"$ne": null}"""), """{ "tokenHash": "{\"$ne\": null}" }""");
+        ShouldRenderAs(MongoSentLinkStore.AtVersion("link-1", 2), """{ "_id": "link-1", "version": { "$numberLong": "2" } }""");
+        ShouldRenderAs(MongoSentLinkStore.ForServices(["surgery-a", "surgery-b"]), """{ "serviceId": { "$in": ["surgery-a", "surgery-b"] } }""");
+        Render(MongoSentLinkStore.NewestFirst).ShouldBe(BsonDocument.Parse("""{ "sentAt": -1, "_id": 1 }"""));
+    }
+
+    [Fact]
     public void Index_keys_render_to_the_documented_fields()
     {
         MongoIndexes.Requests.Select(i => (i.Options.Name, Render(i.Keys).ToJson())).ShouldBe(
@@ -269,5 +280,12 @@ public sealed class MongoQueryRenderingTests
         ]);
         Render(MongoIndexes.UsageCounters.Single().Keys).ToJson().ShouldBe("""{ "serviceId" : 1, "counter" : 1, "day" : 1 }""");
         MongoIndexes.UsageCounters.Single().Options.Unique.ShouldBe(true);
+        MongoIndexes.SentLinks.Select(i => (i.Options.Name, Render(i.Keys).ToJson(), i.Options.Unique)).ShouldBe(
+        [
+            ("tokenHash_unique", """{ "tokenHash" : 1 }""", (bool?)true),
+            ("serviceId_sentAt", """{ "serviceId" : 1, "sentAt" : -1 }""", null),
+        ]);
+        var tokenHash = (CreateIndexOptions<SentLink>)MongoIndexes.SentLinks[0].Options;
+        Render(tokenHash.PartialFilterExpression).ShouldBe(BsonDocument.Parse("""{ "tokenHash": { "$type": 2 } }"""));
     }
 }

@@ -146,6 +146,7 @@ public sealed class MongoStorageSettingsTests
         services.GetRequiredService<IOptOutStore>().ShouldBeOfType<MongoOptOutStore>();
         services.GetRequiredService<IActivityStore>().ShouldBeOfType<MongoActivityStore>();
         services.GetRequiredService<IStaffAccountStore>().ShouldBeOfType<MongoStaffAccountStore>();
+        services.GetRequiredService<ISentLinkStore>().ShouldBeOfType<MongoSentLinkStore>();
         services.GetRequiredService<IStoreHealth>().ShouldBeOfType<MongoStoreHealth>();
         services.GetRequiredService<IMongoClient>().ShouldBeSameAs(services.GetRequiredService<IMongoClient>());
         services.GetRequiredService<MongoStorage>().DatabaseName.ShouldBe("patientcontact");

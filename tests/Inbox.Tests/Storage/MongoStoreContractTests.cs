@@ -87,6 +87,13 @@ public sealed class MongoStoreContractTests(MongoTestServer server) : StoreContr
         activities.Single(i => i["name"] == "conversationId_clientActivityId_unique")["unique"].ToBoolean().ShouldBeTrue();
         activities.Single(i => i["name"] == "expiresAt_ttl")["expireAfterSeconds"].ToInt32().ShouldBe(0);
 
+        var sentLinks = await IndexesOf(MongoStorage.CollectionNames.SentLinks);
+        var tokenHash = sentLinks.Single(i => i["name"] == "tokenHash_unique");
+        tokenHash["unique"].ToBoolean().ShouldBeTrue();
+        tokenHash["partialFilterExpression"].ShouldBe(BsonDocument.Parse("""{ "tokenHash": { "$type": 2 } }"""));
+        sentLinks.Single(i => i["name"] == "serviceId_sentAt")["key"].ShouldBe(BsonDocument.Parse("""{ "serviceId": 1, "sentAt": -1 }"""));
+        sentLinks.ShouldNotContain(i => i.Contains("expireAfterSeconds"), "sent links are kept as the record of what was sent");
+
         (await IndexesOf(MongoStorage.CollectionNames.Conversations)).Single(i => i["name"] == "expiresAt_ttl")["expireAfterSeconds"].ToInt32().ShouldBe(0);
         (await IndexesOf(MongoStorage.CollectionNames.UsageCounters)).Single(i => i["name"] == "serviceId_counter_day_unique")["unique"].ToBoolean().ShouldBeTrue();
         (await IndexesOf(MongoStorage.CollectionNames.Requests)).ShouldNotContain(i => i.Contains("expireAfterSeconds"), "no request is ever removed by the store");
@@ -171,6 +178,23 @@ public sealed class MongoStoreContractTests(MongoTestServer server) : StoreContr
     }
 
     [Fact]
+    public async Task Stored_sent_links_keep_the_token_hash_only_where_there_is_one()
+    {
+        var followUp = FollowUpLink();
+        await Stores.SentLinks.AddAsync(followUp);
+        await Stores.SentLinks.AddAsync(GeneralLink("link-g"));
+
+        var followUpDocument = await Raw(MongoStorage.CollectionNames.SentLinks).Find(new BsonDocument("_id", "link-1")).SingleAsync();
+        var generalDocument = await Raw(MongoStorage.CollectionNames.SentLinks).Find(new BsonDocument("_id", "link-g")).SingleAsync();
+
+        followUpDocument["tokenHash"].ShouldBe(new BsonString(followUp.TokenHash!));
+        followUpDocument["kind"].ShouldBe(new BsonString("FollowUp"));
+        followUpDocument["dateOfBirth"].ShouldBe(new BsonString("1931-02-28"));
+        followUpDocument["sentAt"].ShouldBe(new BsonDateTime(T0.UtcDateTime));
+        generalDocument["tokenHash"].ShouldBe(BsonNull.Value, "a general link is outside the unique index's partial filter");
+    }
+
+    [Fact]
     public void Submissions_wait_for_a_majority_and_the_journal()
     {
         _storage.Requests.Settings.WriteConcern.ShouldBe(WriteConcern.WMajority.With(journal: true));
@@ -200,5 +224,6 @@ public sealed class MongoStoreContractTests(MongoTestServer server) : StoreContr
         new MongoOptOutStore(storage),
         new MongoStoreHealth(storage),
         new MongoStaffAccountStore(storage),
-        new MongoActivityStore(storage));
+        new MongoActivityStore(storage),
+        new MongoSentLinkStore(storage));
 }

@@ -37,6 +37,7 @@ public sealed class SqliteStorageRegistrationTests : IDisposable
             provider.GetRequiredService<IUsageCounterStore>().ShouldBeOfType<SqliteUsageCounterStore>();
             provider.GetRequiredService<IOptOutStore>().ShouldBeOfType<SqliteOptOutStore>();
             provider.GetRequiredService<IActivityStore>().ShouldBeOfType<SqliteActivityStore>();
+            provider.GetRequiredService<ISentLinkStore>().ShouldBeOfType<SqliteSentLinkStore>();
             provider.GetRequiredService<IRequestStore>().ShouldBeSameAs(provider.GetRequiredService<IRequestStore>());
             provider.GetRequiredService<SqliteDatabase>().ShouldBeSameAs(database);
 

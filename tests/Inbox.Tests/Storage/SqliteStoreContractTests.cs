@@ -66,7 +66,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     [Fact]
     public async Task Schema_version_is_recorded_in_the_file()
     {
-        (await Scalar("PRAGMA user_version;")).ShouldBe(4L);
+        (await Scalar("PRAGMA user_version;")).ShouldBe(5L);
     }
 
     [Fact]
@@ -120,7 +120,8 @@ public sealed class SqliteStoreContractTests : StoreContractTests
             new SqliteOptOutStore(database),
             new SqliteStoreHealth(database),
             new SqliteStaffStore(database),
-            new SqliteActivityStore(database));
+            new SqliteActivityStore(database),
+            new SqliteSentLinkStore(database));
     }
 
     private SqliteDatabase Track(SqliteDatabase database)

@@ -12,4 +12,5 @@ public sealed record StoreSet(
     IOptOutStore OptOuts,
     IStoreHealth Health,
     IStaffAccountStore Staff,
-    IActivityStore Activities);
+    IActivityStore Activities,
+    ISentLinkStore SentLinks);

@@ -2,6 +2,7 @@ using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Bson.Serialization.Conventions;
 using MongoDB.Bson.Serialization.Serializers;
+using PatientContact.Inbox.Links;
 using PatientContact.Inbox.Requests;
 
 namespace PatientContact.Inbox.Storage.Mongo;
@@ -46,6 +47,7 @@ internal static class MongoClassMaps
                 map.GetMemberMap(r => r.Id).SetElementName("id");
             });
             Register<StaffNote>();
+            Register<FollowUpTag>();
             Register<OutboxMessage>(map => map.MapIdMember(m => m.Id).SetSerializer(new GuidSerializer(BsonType.String)));
 
             Register<ConversationDocument>();
@@ -57,13 +59,14 @@ internal static class MongoClassMaps
             Register<ActivityBatchDocument>();
             Register<StaffAccount>();
             Register<StaffAccountDocument>();
+            Register<SentLink>(map => map.MapIdMember(l => l.Id));
 
             _registered = true;
         }
     }
 
     private static bool IsStoredType(Type type) =>
-        type.Namespace is "PatientContact.Inbox.Requests" or "PatientContact.Inbox.Storage" or "PatientContact.Inbox.Storage.Mongo";
+        type.Namespace is "PatientContact.Inbox.Requests" or "PatientContact.Inbox.Links" or "PatientContact.Inbox.Storage" or "PatientContact.Inbox.Storage.Mongo";
 
     private static void Register<T>(Action<BsonClassMap<T>>? adjust = null)
     {
@@ -99,6 +102,10 @@ internal static class MongoClassMaps
             else if (type == typeof(DateOnly))
             {
                 memberMap.SetSerializer(new DateOnlySerializer(BsonType.String));
+            }
+            else if (type == typeof(DateOnly?))
+            {
+                memberMap.SetSerializer(new NullableSerializer<DateOnly>(new DateOnlySerializer(BsonType.String)));
             }
         }
     }

@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using PatientContact.Inbox.Links;
 using PatientContact.Inbox.Requests;
 
 namespace PatientContact.Inbox.Storage.Mongo;
@@ -21,6 +22,7 @@ internal static class MongoIndexes
         count += await CreateAsync(storage.UsageCounters, UsageCounters, cancellationToken).ConfigureAwait(false);
         count += await CreateAsync(storage.Activities, Activities, cancellationToken).ConfigureAwait(false);
         count += await CreateAsync(storage.StaffAccounts, StaffAccounts, cancellationToken).ConfigureAwait(false);
+        count += await CreateAsync(storage.SentLinks, SentLinks, cancellationToken).ConfigureAwait(false);
         return count;
     }
 
@@ -106,6 +108,21 @@ internal static class MongoIndexes
     public static readonly IReadOnlyList<CreateIndexModel<StaffAccountDocument>> StaffAccounts =
     [
         new(Builders<StaffAccountDocument>.IndexKeys.Ascending(d => d.Account.ServiceIds), new CreateIndexOptions { Name = "serviceIds" }),
+    ];
+
+    public static readonly IReadOnlyList<CreateIndexModel<SentLink>> SentLinks =
+    [
+        // A follow-up link is opened by its token's hash; no two links may share one. General links have
+        // none (null), and any number of them may be sent.
+        new(Builders<SentLink>.IndexKeys.Ascending(l => l.TokenHash),
+            new CreateIndexOptions<SentLink>
+            {
+                Name = "tokenHash_unique",
+                Unique = true,
+                PartialFilterExpression = Builders<SentLink>.Filter.Type(l => l.TokenHash, BsonType.String),
+            }),
+        // The "sent links" list: a service's links, newest first.
+        new(Builders<SentLink>.IndexKeys.Ascending(l => l.ServiceId).Descending(l => l.SentAt), new CreateIndexOptions { Name = "serviceId_sentAt" }),
     ];
 
     private static async Task<int> CreateAsync<T>(IMongoCollection<T> collection, IReadOnlyList<CreateIndexModel<T>> indexes, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Driver;
+using PatientContact.Inbox.Links;
 using PatientContact.Inbox.Requests;
 
 namespace PatientContact.Inbox.Storage.Mongo;
@@ -52,6 +53,7 @@ public sealed partial class MongoStorage
         OptOuts = Database.GetCollection<OptOutDocument>(CollectionNames.OptOuts);
         Activities = Database.GetCollection<ActivityBatchDocument>(CollectionNames.Activities);
         StaffAccounts = Database.GetCollection<StaffAccountDocument>(CollectionNames.StaffAccounts);
+        SentLinks = Database.GetCollection<SentLink>(CollectionNames.SentLinks);
     }
 
     /// <summary>The database's name.</summary>
@@ -68,6 +70,7 @@ public sealed partial class MongoStorage
     internal IMongoCollection<OptOutDocument> OptOuts { get; }
     internal IMongoCollection<ActivityBatchDocument> Activities { get; }
     internal IMongoCollection<StaffAccountDocument> StaffAccounts { get; }
+    internal IMongoCollection<SentLink> SentLinks { get; }
 
     /// <summary>When a record written now may be removed by a TTL index.</summary>
     internal DateTimeOffset ExpiresAt(TimeSpan retention) => _wallClock.GetUtcNow() + retention;
@@ -119,5 +122,6 @@ public sealed partial class MongoStorage
         public const string OptOuts = "optOuts";
         public const string Activities = "activities";
         public const string StaffAccounts = "staffAccounts";
+        public const string SentLinks = "sentLinks";
     }
 }

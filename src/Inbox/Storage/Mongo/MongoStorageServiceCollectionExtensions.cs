@@ -39,6 +39,7 @@ public static class MongoStorageServiceCollectionExtensions
         services.TryAddSingleton<IOptOutStore, MongoOptOutStore>();
         services.TryAddSingleton<IActivityStore, MongoActivityStore>();
         services.TryAddSingleton<IStaffAccountStore, MongoStaffAccountStore>();
+        services.TryAddSingleton<ISentLinkStore, MongoSentLinkStore>();
         services.TryAddSingleton<IStoreHealth, MongoStoreHealth>();
         services.AddHostedService<MongoIndexInitializer>();
         return services;

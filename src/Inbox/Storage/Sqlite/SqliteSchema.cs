@@ -125,6 +125,19 @@ internal static class SqliteSchema
         """
         ALTER TABLE outbox ADD COLUMN sender TEXT;
         """,
+
+        // 5: links texted to patients from the inbox; a follow-up link is found by its token's hash.
+        """
+        CREATE TABLE IF NOT EXISTS sent_links (
+            id         TEXT    NOT NULL PRIMARY KEY,
+            service_id TEXT    NOT NULL,
+            token_hash TEXT    UNIQUE,
+            sent_at    TEXT    NOT NULL,
+            version    INTEGER NOT NULL,
+            document   TEXT    NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_sent_links_service_sent_at ON sent_links (service_id, sent_at);
+        """,
     ];
 
     /// <summary>The schema version this code writes and reads.</summary>

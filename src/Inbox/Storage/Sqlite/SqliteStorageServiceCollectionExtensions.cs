@@ -40,6 +40,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.TryAddSingleton<IOptOutStore, SqliteOptOutStore>();
         services.TryAddSingleton<IStaffAccountStore, SqliteStaffStore>();
         services.TryAddSingleton<IActivityStore, SqliteActivityStore>();
+        services.TryAddSingleton<ISentLinkStore, SqliteSentLinkStore>();
         services.TryAddSingleton<IStoreHealth, SqliteStoreHealth>();
         return services;
     }
