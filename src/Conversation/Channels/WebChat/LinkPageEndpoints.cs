@@ -15,6 +15,7 @@ public static class LinkPageEndpoints
         app.MapGet("/c/{serviceId}", Page);
         app.MapPost("/c/{serviceId}/token", Token).RequireCors(WebChatServiceCollectionExtensions.CorsPolicy);
         app.MapGet("/c/{serviceId}/qr.svg", Qr);
+        app.MapPrintables();
         return app;
     }
 

@@ -21,6 +21,8 @@ public sealed partial class WebChatAssets
     public const string Icon = "favicon.svg";
     public const string Script = "chat.js";
     public const string Styles = "chat.css";
+    public const string PrintableStyles = "printable.css";
+    public const string PrintableScript = "printable.js";
 
     private readonly Dictionary<string, Asset> _assets;
 
@@ -42,6 +44,8 @@ public sealed partial class WebChatAssets
             [Icon] = Load(Path.Combine(nhsuk, "assets", "images", Icon)),
             [Script] = Load(Path.Combine(own, Script)),
             [Styles] = Load(Path.Combine(own, Styles)),
+            [PrintableStyles] = Load(Path.Combine(own, PrintableStyles)),
+            [PrintableScript] = Load(Path.Combine(own, PrintableScript)),
         };
         FileProvider = new AllowListFileProvider(_assets.ToDictionary(a => "/" + a.Key, a => a.Value, StringComparer.Ordinal));
     }

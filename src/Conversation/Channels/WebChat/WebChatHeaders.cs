@@ -44,6 +44,19 @@ public sealed class WebChatHeaders(IOptions<WebChatOptions> options)
         context.Response.Headers.ContentSecurityPolicy = $"default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors {_frameAncestors}";
     }
 
+    /// <summary>
+    /// The poster and letter pages: styles and the print button's script only from this origin, no
+    /// connections, framed only by this origin. Nothing on them is personal, but they are not cached,
+    /// so a change to the service's rules shows at once.
+    /// </summary>
+    public static void ForPrintablePage(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        Common(context.Response);
+        context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+        context.Response.Headers.CacheControl = "no-store";
+    }
+
     /// <summary>JSON answers, the QR image and files: never sniffed, never framed; JSON never cached.</summary>
     public static void ForApi(HttpResponse response, bool cacheable = false)
     {
