@@ -30,6 +30,7 @@ public sealed class EngineHarness : IDisposable
         Outbox = new SqliteOutboxStore(Database);
         Counters = new SqliteUsageCounterStore(Database);
         OptOuts = new SqliteOptOutStore(Database);
+        Links = new SqliteSentLinkStore(Database);
         _rules = new FileRuleBookProvider(rulesDirectory ?? RepoPaths.Rules);
         Engine = NewEngine();
     }
@@ -41,6 +42,7 @@ public sealed class EngineHarness : IDisposable
     public IOutboxStore Outbox { get; }
     public IUsageCounterStore Counters { get; }
     public IOptOutStore OptOuts { get; }
+    public ISentLinkStore Links { get; }
     public IRuleBookProvider Rules => _rules;
     public IntakeEngine Engine { get; }
     public ConversationOptions Options { get; } = new();
@@ -57,10 +59,11 @@ public sealed class EngineHarness : IDisposable
         Clock,
         Microsoft.Extensions.Options.Options.Create(Options),
         Microsoft.Extensions.Options.Options.Create(Verification),
-        NullLogger<IntakeEngine>.Instance);
+        NullLogger<IntakeEngine>.Instance,
+        links: Links);
 
-    public PatientSession Patient(string serviceId = "riverside-gp", Channel channel = Channel.WebChat, string? senderPhone = null) =>
-        new(this, serviceId, channel, senderPhone);
+    public PatientSession Patient(string serviceId = "riverside-gp", Channel channel = Channel.WebChat, string? senderPhone = null, string? followUpLinkId = null) =>
+        new(this, serviceId, channel, senderPhone, followUpLinkId);
 
     /// <summary>The last one-time code texted to a number, read from the outbox as the patient's phone would show it.</summary>
     public async Task<string> LastCodeSentToAsync(string e164)
@@ -86,7 +89,7 @@ public sealed class EngineHarness : IDisposable
 }
 
 /// <summary>One patient talking to the engine, the way a channel would pass their messages.</summary>
-public sealed class PatientSession(EngineHarness harness, string serviceId, Channel channel, string? senderPhone)
+public sealed class PatientSession(EngineHarness harness, string serviceId, Channel channel, string? senderPhone, string? followUpLinkId = null)
 {
     private int _inputs;
 
@@ -102,15 +105,15 @@ public sealed class PatientSession(EngineHarness harness, string serviceId, Chan
 
     public async Task<PatientSession> OpenAsync()
     {
-        Last = await harness.Engine.HandleAsync(new TurnInput(Key, serviceId, channel, "open", null, senderPhone));
+        Last = await harness.Engine.HandleAsync(new TurnInput(Key, serviceId, channel, "open", null, senderPhone, FollowUpLinkId: followUpLinkId));
         return this;
     }
 
     public async Task<PatientSession> SayAsync(string text, string? inputId = null, IntakeEngine? engine = null)
     {
-        Last = await (engine ?? harness.Engine).HandleAsync(new TurnInput(Key, serviceId, channel, inputId ?? $"in-{++_inputs}", text, senderPhone));
+        Last = await (engine ?? harness.Engine).HandleAsync(new TurnInput(Key, serviceId, channel, inputId ?? $"in-{++_inputs}", text, senderPhone, FollowUpLinkId: followUpLinkId));
         return this;
     }
 
-    public TurnInput Input(string text, string inputId) => new(Key, serviceId, channel, inputId, text, senderPhone);
+    public TurnInput Input(string text, string inputId) => new(Key, serviceId, channel, inputId, text, senderPhone, FollowUpLinkId: followUpLinkId);
 }

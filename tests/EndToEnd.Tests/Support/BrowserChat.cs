@@ -55,15 +55,17 @@ public sealed partial class BrowserChat
     public ILocator Problem => Page.Locator("#chat-status");
 
     /// <summary>Opens <c>/c/{serviceId}</c> (WebSocket, or polling with <c>?transport=polling</c>) and waits for the first question.</summary>
-    public static async Task<BrowserChat> OpenAsync(BrowserFixture browser, ServiceHost host, string serviceId = "riverside-gp", bool polling = false, string? expectQuestion = "Is this an emergency?")
+    /// <param name="path">Another page with the chat (a personal follow-up link), instead of the service's link.</param>
+    public static async Task<BrowserChat> OpenAsync(BrowserFixture browser, ServiceHost host, string serviceId = "riverside-gp", bool polling = false, string? expectQuestion = "Is this an emergency?", string? path = null)
     {
         var chat = new BrowserChat(await browser.NewPageAsync());
         // Reported as a console error as well, so ShouldHaveNoProblems sees any violation.
         await chat.Page.AddInitScriptAsync("document.addEventListener('securitypolicyviolation', e => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI + ' at ' + e.sourceFile + ':' + e.lineNumber + ':' + e.columnNumber + ' ' + e.sample));");
         chat.Page.WebSocket += (_, socket) => chat.Sockets.Add(socket.Url);
         chat.Page.Request += (_, request) => chat.Polls += request.Method == "GET" && request.Url.Contains("/activities?watermark=", StringComparison.Ordinal) ? 1 : 0;
-        var url = new Uri(host.BaseAddress, $"c/{serviceId}" + (polling ? "?transport=polling" : string.Empty));
-        var token = chat.Page.WaitForResponseAsync(r => r.Url.EndsWith($"/c/{serviceId}/token", StringComparison.Ordinal));
+        var url = new Uri(host.BaseAddress, (path ?? $"c/{serviceId}") + (polling ? "?transport=polling" : string.Empty));
+        var tokenPath = path is null ? $"/c/{serviceId}/token" : "/" + path.TrimStart('/') + "/token";
+        var token = chat.Page.WaitForResponseAsync(r => r.Url.EndsWith(tokenPath, StringComparison.Ordinal));
         await chat.Page.GotoAsync(url.ToString());
         // Only a granted token's body is read: reading the body of a refused call can hang in this Chromium.
         var response = await token;
