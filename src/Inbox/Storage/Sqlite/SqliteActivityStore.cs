@@ -17,7 +17,8 @@ public sealed class SqliteActivityStore(SqliteDatabase database) : IActivityStor
         ArgumentNullException.ThrowIfNull(activities);
         var json = JsonSerializer.Serialize(activities);
 
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using (var insert = connection.CreateCommand())
         {
             // One statement: SQLite holds the write lock from reading the last sequence to the insert,
@@ -84,7 +85,8 @@ public sealed class SqliteActivityStore(SqliteDatabase database) : IActivityStor
 
     public async Task<int> DeleteIdleAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var command = connection.CreateCommand();
         // A conversation goes whole, and only when none of its batches is recent: its last one is
         // older than the cutoff. One statement, so a batch appended meanwhile keeps it.

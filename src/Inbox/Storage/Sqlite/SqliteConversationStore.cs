@@ -18,7 +18,8 @@ public sealed class SqliteConversationStore(SqliteDatabase database) : IConversa
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentOutOfRangeException.ThrowIfLessThan(record.Version, 1);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var command = connection.CreateCommand();
         // Each a single statement: SQLite holds the write lock from the check to the write.
         command.CommandText = record.Version == 1
@@ -65,7 +66,8 @@ public sealed class SqliteConversationStore(SqliteDatabase database) : IConversa
     public async Task<bool> TryDeleteAsync(string key, long version, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM conversations WHERE key = @key AND version = @version;";
         command.With("@key", key).With("@version", version);

@@ -11,7 +11,9 @@ namespace PatientContact.Inbox.Storage.Sqlite;
 /// <remarks>
 /// A connection per operation rather than a shared one: SQLite connections are not safe to share
 /// between threads, and pooling makes opening one cheap. WAL lets readers carry on while one writer
-/// writes; writers queue behind the busy timeout instead of failing.
+/// writes. SQLite takes one writer at a time, so this process's writers queue for their turn here
+/// (<see cref="OpenWriterAsync"/>), waiting without holding a thread, rather than inside SQLite, whose
+/// busy wait blocks the thread it runs on; the busy timeout is left for another process on the same file.
 /// </remarks>
 public sealed partial class SqliteDatabase : IDisposable
 {
@@ -21,6 +23,10 @@ public sealed partial class SqliteDatabase : IDisposable
     private readonly string _connectionString;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _initLock = new(1, 1);
+    private readonly SemaphoreSlim _writeTurn = new(1, 1);
+
+    // Native connections the per-connection settings were applied to; a pooled one keeps them.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = [];
     private volatile bool _initialised;
 
     public SqliteDatabase(string path, ILogger<SqliteDatabase>? logger = null)
@@ -54,6 +60,24 @@ public sealed partial class SqliteDatabase : IDisposable
         return await OpenRawAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Opens a connection for an operation that writes, once this process's earlier writers are done.
+    /// Dispose the lease when the operation is done: it closes the connection and lets the next writer in.
+    /// </summary>
+    public async Task<SqliteWriteLease> OpenWriterAsync(CancellationToken cancellationToken = default)
+    {
+        await _writeTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return new SqliteWriteLease(await OpenConnectionAsync(cancellationToken).ConfigureAwait(false), _writeTurn);
+        }
+        catch
+        {
+            _writeTurn.Release();
+            throw;
+        }
+    }
+
     /// <summary>Drops pooled connections so the file is released (tests delete it; shutdown closes it).</summary>
     public void Dispose()
     {
@@ -67,10 +91,15 @@ public sealed partial class SqliteDatabase : IDisposable
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            // Per-connection settings: a pooled connection keeps them, but a new one starts without.
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;";
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            // Per-connection settings: a pooled connection keeps them, so they are applied once per native connection.
+            if (!_configured.TryGetValue(connection.Handle!, out _))
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;";
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                _configured.AddOrUpdate(connection.Handle!, this);
+            }
+
             return connection;
         }
         catch
@@ -124,4 +153,33 @@ public sealed partial class SqliteDatabase : IDisposable
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "SQLite store ready at {Path} (schema version {SchemaVersion})")]
     private static partial void LogOpened(ILogger logger, string path, long schemaVersion);
+}
+
+/// <summary>A connection that may write, held until disposed; only one is out at a time in this process.</summary>
+public sealed class SqliteWriteLease : IAsyncDisposable
+{
+    private SemaphoreSlim? _turn;
+
+    internal SqliteWriteLease(SqliteConnection connection, SemaphoreSlim turn)
+    {
+        Connection = connection;
+        _turn = turn;
+    }
+
+    public SqliteConnection Connection { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _turn, null) is { } turn)
+        {
+            try
+            {
+                await Connection.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                turn.Release();
+            }
+        }
+    }
 }

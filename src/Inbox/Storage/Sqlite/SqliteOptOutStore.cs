@@ -10,7 +10,8 @@ public sealed class SqliteOptOutStore(SqliteDatabase database) : IOptOutStore
     public async Task SetAsync(string phone, bool optedOut, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(phone);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT INTO opt_outs (phone, opted_out, updated_at) VALUES (@phone, @opted_out, @updated_at)

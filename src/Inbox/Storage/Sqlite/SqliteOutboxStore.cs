@@ -11,7 +11,8 @@ public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
     public async Task<bool> EnqueueAsync(OutboxMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var command = connection.CreateCommand();
         // No conflict target: a repeated idempotency key or a repeated id both leave the first row alone.
         command.CommandText = $"""
@@ -60,7 +61,8 @@ public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
     public async Task<OutboxMessage?> ClaimNextDueAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var command = connection.CreateCommand();
         // Find and mark in one statement: SQLite holds the write lock across both, so two senders
         // can never take the same row. A Sending row's next_attempt_at is its lease expiry.
@@ -85,7 +87,8 @@ public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
     public async Task UpdateAsync(OutboxMessage message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var command = connection.CreateCommand();
         command.CommandText = """
             UPDATE outbox

@@ -14,7 +14,8 @@ public sealed class SqliteSentLinkStore(SqliteDatabase database) : ISentLinkStor
     public async Task<AddResult> AddAsync(SentLink link, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(link);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var command = connection.CreateCommand();
         // No conflict target: a clash on the id or on the token hash both leave the first link as it was.
         command.CommandText = """
@@ -85,7 +86,8 @@ public sealed class SqliteSentLinkStore(SqliteDatabase database) : ISentLinkStor
     public async Task<bool> TryUpdateAsync(SentLink link, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(link);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var command = connection.CreateCommand();
         // One conditional statement, so the version check and the write cannot be split by another writer.
         command.CommandText = """

@@ -11,7 +11,8 @@ public sealed class SqliteStaffStore(SqliteDatabase database) : IStaffAccountSto
     public async Task<AddResult> AddAsync(StaffAccount account, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(account);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT INTO staff_accounts (email_key, service_ids, version, document)
@@ -36,7 +37,8 @@ public sealed class SqliteStaffStore(SqliteDatabase database) : IStaffAccountSto
     public async Task<bool> TryUpdateAsync(StaffAccount account, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(account);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var command = connection.CreateCommand();
         command.CommandText = """
             UPDATE staff_accounts SET service_ids = @service_ids, version = @version, document = @document

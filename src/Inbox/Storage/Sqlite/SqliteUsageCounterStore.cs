@@ -7,7 +7,8 @@ public sealed class SqliteUsageCounterStore(SqliteDatabase database) : IUsageCou
     {
         ArgumentNullException.ThrowIfNull(serviceId);
         ArgumentNullException.ThrowIfNull(counter);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
         await using var command = connection.CreateCommand();
         // The increment happens inside SQLite, so concurrent callers never overwrite each other's count.
         command.CommandText = """
