@@ -184,10 +184,13 @@ public sealed partial class LinkSharing(
             return new LinkSendResult(await links.GetAsync(link.Id, cancellationToken), [], AlreadySent: true);
         }
 
+        // Once the link is stored, the text and the audit line must follow even if the request is abandoned (a
+        // double click aborts the first post): a second post finds the link and says it went, and the token
+        // to send it again is not kept.
         var address = publicBaseUrl.TrimEnd('/') + $"/c/{Uri.EscapeDataString(service.Id)}" + (token is null ? string.Empty : $"/f/{token}");
         var body = Text(service, link, address);
-        await sender.QueueAsync(new OutboundText(link.Phone, body, followUp ? "follow-up-link" : "link", $"link:{link.Id}", From: service.SmsNumbers.FirstOrDefault()), cancellationToken);
-        await audit.WriteAsync(staff.Email, AuditActions.LinkSent, service.Id, detail: Describe(link), cancellationToken: cancellationToken);
+        await sender.QueueAsync(new OutboundText(link.Phone, body, followUp ? "follow-up-link" : "link", $"link:{link.Id}", From: service.SmsNumbers.FirstOrDefault()), CancellationToken.None);
+        await audit.WriteAsync(staff.Email, AuditActions.LinkSent, service.Id, detail: Describe(link), cancellationToken: CancellationToken.None);
         LogSent(logger, service.Id, link.Kind);
         return new LinkSendResult(link, []);
     }
@@ -228,10 +231,12 @@ public sealed partial class LinkSharing(
         var template = link.Kind == SentLinkKind.FollowUp
             ? service.FollowUpLinkMessage ?? StandardFollowUpLinkMessage
             : service.LinkMessage ?? StandardLinkMessage;
-        return template
+        // A typographic quote or dash (wording pasted from a word processor) would make the whole text UCS-2,
+        // doubling its segments; their ASCII forms keep it GSM-7, as the SMS channel's replies are.
+        return SmsText.WithAsciiPunctuation(template
             .Replace("{service}", service.Name, StringComparison.Ordinal)
             .Replace("{ends}", LastDay(link) ?? string.Empty, StringComparison.Ordinal)
-            .Replace("{link}", address, StringComparison.Ordinal);
+            .Replace("{link}", address, StringComparison.Ordinal));
     }
 
     /// <summary>A date as staff and patients read it: "26 May 2027" (Europe/London).</summary>
