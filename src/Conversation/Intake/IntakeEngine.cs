@@ -644,7 +644,7 @@ public sealed partial class IntakeEngine(
         var key = $"otp:{turn.Input.ConversationKey}:{session.StartedAt.ToUnixTimeMilliseconds()}:{session.Code.Sends}";
         var seconds = (int)_verification.CodeLifetime.TotalSeconds;
         var from = turn.Service.SmsNumbers.FirstOrDefault();
-        turn.AfterCommit.Add(ct => sender.QueueAsync(new OutboundText(to, body, "otp", key, seconds, from), ct));
+        turn.AfterCommit.Add(ct => sender.QueueAsync(new OutboundText(to, body, OutboxSecrets.CodePurpose, key, seconds, from), ct));
     }
 
     private async Task SubmitAsync(Turn turn, CancellationToken ct)

@@ -189,7 +189,7 @@ public sealed partial class LinkSharing(
         // to send it again is not kept.
         var address = publicBaseUrl.TrimEnd('/') + $"/c/{Uri.EscapeDataString(service.Id)}" + (token is null ? string.Empty : $"/f/{token}");
         var body = Text(service, link, address);
-        await sender.QueueAsync(new OutboundText(link.Phone, body, followUp ? "follow-up-link" : "link", $"link:{link.Id}", From: service.SmsNumbers.FirstOrDefault()), CancellationToken.None);
+        await sender.QueueAsync(new OutboundText(link.Phone, body, followUp ? OutboxSecrets.FollowUpLinkPurpose : "link", $"link:{link.Id}", From: service.SmsNumbers.FirstOrDefault()), CancellationToken.None);
         await audit.WriteAsync(staff.Email, AuditActions.LinkSent, service.Id, detail: Describe(link), cancellationToken: CancellationToken.None);
         LogSent(logger, service.Id, link.Kind);
         return new LinkSendResult(link, []);

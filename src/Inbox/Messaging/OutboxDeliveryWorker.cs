@@ -128,14 +128,14 @@ public sealed partial class OutboxDeliveryWorker(
         switch (result)
         {
             case TwilioSendResult.Accepted accepted:
-                await outbox.UpdateAsync(message with
+                await outbox.UpdateAsync(OutboxSecrets.Settled(message with
                 {
                     Status = OutboxStatus.Sent,
                     Attempts = attempt,
                     NextAttemptAt = now,
                     ProviderMessageId = accepted.Sid,
                     Error = null,
-                }).ConfigureAwait(false);
+                })).ConfigureAwait(false);
                 LogSent(logger, message.Id, message.Purpose, attempt);
                 break;
 
@@ -166,7 +166,7 @@ public sealed partial class OutboxDeliveryWorker(
 
     private async Task FailAsync(OutboxMessage message, int attempts, DateTimeOffset now, string error)
     {
-        await outbox.UpdateAsync(message with { Status = OutboxStatus.Failed, Attempts = attempts, NextAttemptAt = now, Error = error }).ConfigureAwait(false);
+        await outbox.UpdateAsync(OutboxSecrets.Settled(message with { Status = OutboxStatus.Failed, Attempts = attempts, NextAttemptAt = now, Error = error })).ConfigureAwait(false);
         LogFailed(logger, message.Id, message.Purpose, error);
     }
 

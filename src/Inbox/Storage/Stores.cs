@@ -112,7 +112,7 @@ public interface IOutboxStore
     /// </summary>
     Task<OutboxMessage?> ClaimNextDueAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default);
 
-    /// <summary>Records the outcome of a send attempt (status, attempts, next attempt, provider id, error).</summary>
+    /// <summary>Records the outcome of a send attempt (status, attempts, next attempt, provider id, error) and the body as it is now kept (see <c>OutboxSecrets</c>).</summary>
     Task UpdateAsync(OutboxMessage message, CancellationToken cancellationToken = default);
 }
 

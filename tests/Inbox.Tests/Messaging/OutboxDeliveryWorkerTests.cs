@@ -158,6 +158,44 @@ public sealed class OutboxDeliveryWorkerTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData(OutboxSecrets.CodePurpose, "654321 is your code for Riverside GP Practice.", "654321")]
+    [InlineData(OutboxSecrets.FollowUpLinkPurpose, "Riverside GP Practice: your link https://contact.example/c/riverside-gp/f/AAAAAAAAAAAAAAAAAAAAAA", "/f/AAAA")]
+    public async Task Once_a_code_or_a_follow_up_link_has_gone_its_words_are_not_kept(string purpose, string body, string secret)
+    {
+        var services = Start();
+        await Queue(services, body, purpose: purpose);
+
+        await Worker(services).DeliverDueAsync();
+
+        _twilio.Requests.ShouldHaveSingleItem().Form["Body"].ShouldBe(body);
+        var stored = await Stored(services);
+        stored.Status.ShouldBe(OutboxStatus.Sent);
+        stored.Body.ShouldNotContain(secret);
+        stored.Body.ShouldContain("not kept once it has gone");
+    }
+
+    [Fact]
+    public async Task A_code_that_could_not_be_sent_is_not_kept_either()
+    {
+        var services = Start();
+        await Queue(services, "111222 is your code.", purpose: OutboxSecrets.CodePurpose);
+        _twilio.ThenAnswer(400, 21211, "Invalid 'To' Phone Number");
+        await Worker(services).DeliverDueAsync();
+        var failed = await Stored(services);
+        failed.Status.ShouldBe(OutboxStatus.Failed);
+        failed.Body.ShouldNotContain("111222");
+    }
+
+    [Fact]
+    public async Task Other_texts_are_kept_as_sent()
+    {
+        var services = Start();
+        await Queue(services, "Riverside GP Practice: your prescription is ready.", purpose: "staff-reply");
+        await Worker(services).DeliverDueAsync();
+        (await Stored(services)).Body.ShouldBe("Riverside GP Practice: your prescription is ready.");
+    }
+
+    [Theory]
     [InlineData(21211)]
     [InlineData(21610)]
     public async Task A_refused_text_fails_at_once_with_twilios_error_code_and_is_not_retried(int errorCode)
@@ -334,8 +372,8 @@ public sealed class OutboxDeliveryWorkerTests : IAsyncLifetime
 
     private static OutboxDeliveryWorker Worker(IServiceProvider services) => services.GetRequiredService<OutboxDeliveryWorker>();
 
-    private static Task<bool> Queue(IServiceProvider services, string body, int? validitySeconds = null) =>
-        services.GetRequiredService<IOutboundSender>().QueueAsync(new OutboundText(Patient, body, "test", ValiditySeconds: validitySeconds, From: ServiceNumber));
+    private static Task<bool> Queue(IServiceProvider services, string body, int? validitySeconds = null, string purpose = "test") =>
+        services.GetRequiredService<IOutboundSender>().QueueAsync(new OutboundText(Patient, body, purpose, ValiditySeconds: validitySeconds, From: ServiceNumber));
 
     private static async Task<OutboxMessage> Stored(IServiceProvider services) =>
         (await services.GetRequiredService<IOutboxStore>().ListForRecipientAsync(Patient, 10)).ShouldHaveSingleItem();

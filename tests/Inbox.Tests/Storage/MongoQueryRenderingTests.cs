@@ -165,7 +165,7 @@ public sealed class MongoQueryRenderingTests
     }
 
     [Fact]
-    public void Outbox_outcome_update_sets_only_the_outcome()
+    public void Outbox_outcome_update_sets_only_the_outcome_and_the_kept_body()
     {
         var message = new OutboxMessage
         {
@@ -182,7 +182,7 @@ public sealed class MongoQueryRenderingTests
         };
 
         Render(MongoOutboxStore.OutcomeUpdate(message)).ShouldBe(BsonDocument.Parse($$"""
-            { "$set": { "status": "Sent", "attempts": 1, "nextAttemptAt": {{T0Json}}, "providerMessageId": "SM1", "error": null } }
+            { "$set": { "status": "Sent", "attempts": 1, "nextAttemptAt": {{T0Json}}, "providerMessageId": "SM1", "error": null, "body": "{ \"$set\": { \"to\": \"+440000\" } }" } }
             """));
     }
 

@@ -85,5 +85,6 @@ public sealed class MongoOutboxStore(MongoStorage storage) : IOutboxStore
             .Set(m => m.Attempts, message.Attempts)
             .Set(m => m.NextAttemptAt, message.NextAttemptAt)
             .Set(m => m.ProviderMessageId, message.ProviderMessageId)
-            .Set(m => m.Error, message.Error);
+            .Set(m => m.Error, message.Error)
+            .Set(m => m.Body, message.Body);
 }

@@ -93,7 +93,7 @@ public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
         command.CommandText = """
             UPDATE outbox
             SET status = @status, attempts = @attempts, next_attempt_at = @next_attempt_at,
-                provider_message_id = @provider_message_id, error = @error
+                provider_message_id = @provider_message_id, error = @error, body = @body
             WHERE id = @id;
             """;
         command
@@ -102,7 +102,8 @@ public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
             .With("@attempts", message.Attempts)
             .With("@next_attempt_at", SqliteValues.Time(message.NextAttemptAt))
             .With("@provider_message_id", message.ProviderMessageId)
-            .With("@error", message.Error);
+            .With("@error", message.Error)
+            .With("@body", message.Body);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
