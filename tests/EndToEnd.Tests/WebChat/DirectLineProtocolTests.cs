@@ -196,7 +196,8 @@ public sealed class DirectLineProtocolTests(WebChatHostFixture shared) : IClassF
     [Fact]
     public async Task Refreshing_stops_twelve_hours_after_the_first_token()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        // Token times are whole seconds (as a JWT's are): starting on a whole second keeps the last lifetime exact.
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         await using var host = await ServiceHost.StartAsync(WebChatTestSupport.Settings(), time: clock);
         var http = new DirectLineHttp(host.CreateClient());
         var (token, _) = await http.GetTokenAsync();
