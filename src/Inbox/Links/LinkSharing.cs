@@ -180,8 +180,19 @@ public sealed partial class LinkSharing(
         };
         if (await links.AddAsync(link, cancellationToken) == AddResult.AlreadyExists)
         {
-            // The same form sent twice (a double click, a reload): it went the first time.
-            return new LinkSendResult(await links.GetAsync(link.Id, cancellationToken), [], AlreadySent: true);
+            var earlier = await links.GetAsync(link.Id, cancellationToken);
+            if (earlier is not null && earlier.ServiceId == link.ServiceId && earlier.SentBy == link.SentBy)
+            {
+                // The same form sent twice (a double click, a reload): it went the first time.
+                return new LinkSendResult(earlier, [], AlreadySent: true);
+            }
+
+            // The form's id is already someone else's link (a hand-made post): this one gets an id of its own.
+            link = link with { Id = Guid.NewGuid().ToString("N") };
+            if (await links.AddAsync(link, cancellationToken) == AddResult.AlreadyExists)
+            {
+                throw new InvalidOperationException("A new sent-link id was already taken.");
+            }
         }
 
         // Once the link is stored, the text and the audit line must follow even if the request is abandoned (a

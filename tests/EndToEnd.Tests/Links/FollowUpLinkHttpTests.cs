@@ -150,11 +150,8 @@ public sealed partial class FollowUpLinkHttpTests(FollowUpLinkHostFixture fixtur
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest, because);
         ErrorSummary(html).ShouldBe([(problemField, message)], because);
-        if (problemField != "service")
-        {
-            // Each message in the summary leads to its field (the service is a hidden field for staff of one service).
-            html.ShouldContain($"id=\"{problemField}\"");
-        }
+        // Each message in the summary leads to its field (for staff of one service, to the message where the field would be).
+        html.ShouldContain($"id=\"{problemField}\"");
 
         foreach (var kept in TypedFields)
         {
@@ -259,6 +256,33 @@ public sealed partial class FollowUpLinkHttpTests(FollowUpLinkHostFixture fixtur
 
         (await OutboxAsync(e164)).Count.ShouldBe(1);
         (await SnapshotAsync()).ShouldBe(before with { SentLinks = before.SentLinks + 1, Texts = before.Texts + 1, SentAudits = before.SentAudits + 1 });
+    }
+
+    [Fact]
+    public async Task A_form_id_already_used_by_another_services_link_still_sends_a_link_of_its_own()
+    {
+        using var northside = await StaffClient.SignInAsync(Host, NorthsideStaff);
+        var (mobile, e164) = NextMobile();
+        var sendId = NewSendId();
+        using (var first = await PostLinkAsync(northside, new Dictionary<string, string>
+        {
+            ["service"] = Northside, ["kind"] = "general", ["mobile"] = mobile, ["sendId"] = sendId,
+        }))
+        {
+            first.StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        }
+
+        using var riverside = await StaffClient.SignInAsync(Host, InboxTestSupport.RiversideStaff);
+        var (otherMobile, otherE164) = NextMobile();
+        using var second = await PostLinkAsync(riverside, new Dictionary<string, string>
+        {
+            ["service"] = "riverside-gp", ["kind"] = "general", ["mobile"] = otherMobile, ["sendId"] = sendId,
+        });
+
+        second.StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        (await OutboxAsync(otherE164)).ShouldHaveSingleItem().ShouldContain("/c/riverside-gp");
+        (await OutboxAsync(e164)).ShouldHaveSingleItem();
+        (await Links.GetAsync(sendId))!.ServiceId.ShouldBe(Northside, "the first link is untouched");
     }
 
     [Fact]
