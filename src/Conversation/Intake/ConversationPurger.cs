@@ -4,25 +4,28 @@ using PatientContact.Inbox.Storage;
 namespace PatientContact.Conversation.Intake;
 
 /// <summary>
-/// Deletes the answers of conversations idle past the timeout, whether or not the patient comes
-/// back, so unsubmitted personal data does not linger. Runs every minute.
+/// Once a minute, deletes what conversations idle past the timeout leave behind, whether or not the patient
+/// comes back, so unsubmitted personal data does not linger: their answers (<see cref="PurgeOnceAsync"/>)
+/// and their web chat streams (<see cref="PurgeStreamsOnceAsync"/>), which repeat what the patient typed and
+/// so go with the answers; the widget is then told the conversation has ended (404).
 /// </summary>
 public sealed partial class ConversationPurger(
     IConversationStore conversations,
     IntakeEngine engine,
     TimeProvider time,
     IOptions<ConversationOptions> options,
-    ILogger<ConversationPurger> logger) : BackgroundService
+    ILogger<ConversationPurger> logger,
+    IActivityStore? activities = null) : BackgroundService
 {
     private const int Batch = 200;
-
-    /// <summary>Markers of expired conversations are kept this long, so a late reply still gets the explanation.</summary>
-    public static readonly TimeSpan MarkerLifetime = TimeSpan.FromDays(1);
 
     /// <summary>Most batches in one pass, so a pass always ends; what is left goes on the next.</summary>
     private const int MostBatches = 100;
 
-    /// <summary>One pass, batch after batch until nothing idle is left; returns how many conversations it expired or removed.</summary>
+    /// <summary>Markers of expired conversations are kept this long, so a late reply still gets the explanation.</summary>
+    public static readonly TimeSpan MarkerLifetime = TimeSpan.FromDays(1);
+
+    /// <summary>One pass over the answers, batch after batch until nothing idle is left; returns how many conversations it expired or removed.</summary>
     public async Task<int> PurgeOnceAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -49,11 +52,16 @@ public sealed partial class ConversationPurger(
         return done;
     }
 
+    /// <summary>One pass over the web chat streams: whole streams idle past the timeout go; returns how many batches went.</summary>
+    public Task<int> PurgeStreamsOnceAsync(CancellationToken cancellationToken) =>
+        activities is null ? Task.FromResult(0) : activities.DeleteIdleAsync(time.GetUtcNow() - options.Value.IdleTimeout, cancellationToken);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), time);
         do
         {
+            // Each part on its own: a store fault in one does not keep the other from running.
             try
             {
                 var count = await PurgeOnceAsync(stoppingToken);
@@ -64,7 +72,20 @@ public sealed partial class ConversationPurger(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                LogPurgeFailed(logger, ex.GetType().Name);
+                LogPurgeFailed(logger, "idle conversations", ex.GetType().Name);
+            }
+
+            try
+            {
+                var batches = await PurgeStreamsOnceAsync(stoppingToken);
+                if (batches > 0)
+                {
+                    LogStreamsPurged(logger, batches);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogPurgeFailed(logger, "idle web chat streams", ex.GetType().Name);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -73,6 +94,9 @@ public sealed partial class ConversationPurger(
     [LoggerMessage(Level = LogLevel.Information, Message = "Expired {Count} idle conversation(s)")]
     private static partial void LogPurged(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Purging idle conversations failed ({Error}); will try again")]
-    private static partial void LogPurgeFailed(ILogger logger, string error);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} activity batch(es) of idle web chat conversations")]
+    private static partial void LogStreamsPurged(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Purging {What} failed ({Error}); will try again")]
+    private static partial void LogPurgeFailed(ILogger logger, string what, string error);
 }

@@ -252,7 +252,7 @@ public sealed class DirectLineProtocolTests(WebChatHostFixture shared) : IClassF
             clock.Advance(TimeSpan.FromMinutes(20));
         }
 
-        await host.Services.GetServices<IHostedService>().OfType<ActivityPurger>().Single().PurgeOnceAsync(CancellationToken.None);
+        await host.Services.GetServices<IHostedService>().OfType<PatientContact.Conversation.Intake.ConversationPurger>().Single().PurgeStreamsOnceAsync(CancellationToken.None);
         using var gone = await idle.GetActivitiesAsync();
         gone.StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }

@@ -25,7 +25,6 @@ public static partial class WebChatServiceCollectionExtensions
         services.AddSingleton<TokenRateLimiter>();
         services.AddSingleton<WebChatAssets>();
         services.AddSingleton<WebChatHeaders>();
-        services.AddHostedService<ActivityPurger>();
 
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<WebChatOptions>>((cors, webChat) => cors.AddPolicy(CorsPolicy, policy => policy
