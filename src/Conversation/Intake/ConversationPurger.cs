@@ -62,33 +62,26 @@ public sealed partial class ConversationPurger(
         do
         {
             // Each part on its own: a store fault in one does not keep the other from running.
-            try
-            {
-                var count = await PurgeOnceAsync(stoppingToken);
-                if (count > 0)
-                {
-                    LogPurged(logger, count);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogPurgeFailed(logger, "idle conversations", ex.GetType().Name);
-            }
-
-            try
-            {
-                var batches = await PurgeStreamsOnceAsync(stoppingToken);
-                if (batches > 0)
-                {
-                    LogStreamsPurged(logger, batches);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogPurgeFailed(logger, "idle web chat streams", ex.GetType().Name);
-            }
+            await RunPartAsync("idle conversations", PurgeOnceAsync, count => LogPurged(logger, count), stoppingToken);
+            await RunPartAsync("idle web chat streams", PurgeStreamsOnceAsync, count => LogStreamsPurged(logger, count), stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task RunPartAsync(string what, Func<CancellationToken, Task<int>> part, Action<int> logDone, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var count = await part(stoppingToken);
+            if (count > 0)
+            {
+                logDone(count);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPurgeFailed(logger, what, ex.GetType().Name);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Expired {Count} idle conversation(s)")]

@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using PatientContact.EndToEnd.Tests.Support;
 using PatientContact.Inbox.Requests;
@@ -17,7 +15,6 @@ namespace PatientContact.EndToEnd.Tests.Inbox;
 /// </summary>
 public sealed class InboxBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
 {
-    private static readonly List<string> WcagTags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
     private ServiceHost _host = null!;
 
     public async Task InitializeAsync() => _host = await ServiceHost.StartAsync(Settings());
@@ -35,26 +32,26 @@ public sealed class InboxBrowserTests(BrowserFixture browser) : IClassFixture<Br
         await page.GotoAsync(Url("inbox"));
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/inbox/login\\?returnUrl="));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to the inbox" })).ToBeVisibleAsync();
-        await ShouldBeAccessibleAsync(page, "sign-in page");
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "sign-in page");
 
         await page.GetByLabel("Email address").FillAsync(RiversideStaff);
         await page.GetByLabel("Password").FillAsync("wrong password");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page.Locator(".nhsuk-error-summary")).ToContainTextAsync("Enter a correct email address and password.");
-        await ShouldBeAccessibleAsync(page, "sign-in page with an error");
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "sign-in page with an error");
 
         await page.GetByLabel("Password").FillAsync(DemoPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Requests", Exact = true })).ToBeVisibleAsync();
         await Expect(page.Locator("header")).ToContainTextAsync("Signed in as");
-        await ShouldBeAccessibleAsync(page, "request list");
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "request list");
 
         // Find it by its reference ID.
         await page.GetByLabel("Search by reference ID or patient name").FillAsync(reference.ToLowerInvariant());
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await Expect(page.Locator("#results-summary")).ToContainTextAsync("Showing 1 to 1 of 1 request");
         page.Url.ShouldNotContain("smith", Case.Insensitive);
-        await ShouldBeAccessibleAsync(page, "search results");
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "search results");
 
         // Open it: every answer is there.
         await page.GetByRole(AriaRole.Link, new() { Name = reference }).ClickAsync();
@@ -64,7 +61,7 @@ public sealed class InboxBrowserTests(BrowserFixture browser) : IClassFixture<Br
         await Expect(page.Locator("main")).ToContainTextAsync("22 October 2010");
         await Expect(page.Locator("main")).ToContainTextAsync("LS1 6AE");
         await Expect(page.Locator("main")).ToContainTextAsync("Yes, the patient showed they have this phone");
-        await ShouldBeAccessibleAsync(page, "request detail");
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "request detail");
 
         // Assign it to me.
         await page.GetByRole(AriaRole.Button, new() { Name = "Assign to me" }).ClickAsync();
@@ -73,7 +70,7 @@ public sealed class InboxBrowserTests(BrowserFixture browser) : IClassFixture<Br
         // An empty note is refused with a message linked to the field.
         await page.GetByRole(AriaRole.Button, new() { Name = "Add note" }).ClickAsync();
         await Expect(page.Locator(".nhsuk-error-summary")).ToContainTextAsync("Enter a note.");
-        await ShouldBeAccessibleAsync(page, "request detail with an error");
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "request detail with an error");
 
         await page.GetByLabel("Internal note").FillAsync("Checked the record: repeat prescription due.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add note" }).ClickAsync();
@@ -90,7 +87,7 @@ public sealed class InboxBrowserTests(BrowserFixture browser) : IClassFixture<Br
         await page.GetByRole(AriaRole.Button, new() { Name = "Send text" }).ClickAsync();
         await Expect(page.Locator(".nhsuk-notification-banner")).ToContainTextAsync("Text message on its way to 07700 900123.");
         await Expect(page.Locator(".pc-inbox-timeline")).ToContainTextAsync(text);
-        await ShouldBeAccessibleAsync(page, "request detail with a timeline");
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "request detail with a timeline");
 
         // The text is in the outbox, for the patient's number.
         using var http = _host.CreateClient();
@@ -107,15 +104,15 @@ public sealed class InboxBrowserTests(BrowserFixture browser) : IClassFixture<Br
         await page.GetByLabel("Reference ID").FillAsync(reference);
         await page.GetByRole(AriaRole.Button, new() { Name = "Search the audit trail" }).ClickAsync();
         await Expect(page.Locator("table")).ToContainTextAsync("request.texted");
-        await ShouldBeAccessibleAsync(page, "audit trail");
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "audit trail");
         await page.GotoAsync(Url("inbox/requests/ZZZZ-ZZZZ"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();
-        await ShouldBeAccessibleAsync(page, "page not found");
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "page not found");
 
         // Sign out: the inbox is closed again.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Expect(page.Locator("main")).ToContainTextAsync("You have signed out.");
-        await ShouldBeAccessibleAsync(page, "signed out");
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "signed out");
         await page.GotoAsync(Url($"inbox/requests/{reference}"));
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/inbox/login"));
 
@@ -225,15 +222,4 @@ public sealed class InboxBrowserTests(BrowserFixture browser) : IClassFixture<Br
         return problems;
     }
 
-    private static async Task ShouldBeAccessibleAsync(IPage page, string what)
-    {
-        var result = await page.RunAxe(new AxeRunOptions
-        {
-            RunOnly = new RunOnlyOptions { Type = "tag", Values = WcagTags },
-            // Only what failed comes back: the passes are most of the result and of the time.
-            ResultTypes = [ResultType.Violations],
-        });
-        var violations = result.Violations.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))}").ToList();
-        violations.ShouldBeEmpty($"axe-core found WCAG 2.2 AA violations on the {what}");
-    }
 }

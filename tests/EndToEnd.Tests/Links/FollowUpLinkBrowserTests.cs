@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using PatientContact.EndToEnd.Tests.Support;
 using PatientContact.Inbox.Requests;
@@ -21,7 +19,6 @@ namespace PatientContact.EndToEnd.Tests.Links;
 public sealed partial class FollowUpLinkBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private const string NorthsideStaff = "staff@northside-community.example";
-    private static readonly List<string> WcagTags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
     [Fact]
     public async Task Staff_text_a_follow_up_link_the_patient_uses_it_and_it_ends_after_the_period()
@@ -35,7 +32,7 @@ public sealed partial class FollowUpLinkBrowserTests(BrowserFixture browser) : I
         await SignInAsync(staff, host);
         await staff.GetByRole(AriaRole.Link, new() { Name = "Send the link" }).ClickAsync();
         await Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "Send the link to a patient" })).ToBeVisibleAsync();
-        await ShouldBeAccessibleAsync(staff, "send the link page");
+        await Accessibility.ShouldHaveNoViolationsAsync(staff, "send the link page");
 
         // A wrong NHS number is refused, with what was typed kept.
         await staff.GetByLabel("A personal follow-up (PIFU) link").CheckAsync();
@@ -51,7 +48,7 @@ public sealed partial class FollowUpLinkBrowserTests(BrowserFixture browser) : I
         await staff.GetByRole(AriaRole.Button, new() { Name = "Send the link" }).ClickAsync();
         await Expect(staff.Locator(".nhsuk-error-summary")).ToContainTextAsync("Enter a valid 10-digit NHS number, or leave it blank.");
         await Expect(staff.GetByLabel("Last name")).ToHaveValueAsync("Smith");
-        await ShouldBeAccessibleAsync(staff, "send the link page with an error");
+        await Accessibility.ShouldHaveNoViolationsAsync(staff, "send the link page with an error");
 
         await staff.GetByLabel("NHS number (optional)").FillAsync("900 000 0009");
         await staff.GetByRole(AriaRole.Button, new() { Name = "Send the link" }).ClickAsync();
@@ -60,7 +57,7 @@ public sealed partial class FollowUpLinkBrowserTests(BrowserFixture browser) : I
         await Expect(sent).ToContainTextAsync("07700 900123");
         await Expect(sent).ToContainTextAsync("Follow-up: Rheumatology");
         await Expect(sent).ToContainTextAsync(Day(clock.GetUtcNow().AddMonths(6)));
-        await ShouldBeAccessibleAsync(staff, "sent links");
+        await Accessibility.ShouldHaveNoViolationsAsync(staff, "sent links");
 
         // The patient's phone: the text in the outbox carries the personal link, and nothing personal.
         using var http = host.CreateClient();
@@ -100,7 +97,7 @@ public sealed partial class FollowUpLinkBrowserTests(BrowserFixture browser) : I
         request.Match.ShouldBe(new MatchResult(MatchStatus.Matched, null, "9000000009"));
         await staff.GotoAsync(new Uri(host.BaseAddress, $"inbox/requests/{reference}").ToString());
         await Expect(staff.Locator("#follow-up")).ToContainTextAsync("Rheumatology, from a personal follow-up link sent for NHS number 900 000 0009");
-        await ShouldBeAccessibleAsync(staff, "request from a follow-up link");
+        await Accessibility.ShouldHaveNoViolationsAsync(staff, "request from a follow-up link");
 
         // Seven months on: the link has ended, and says how to get in touch instead.
         clock.Shift(TimeSpan.FromDays(214));
@@ -110,7 +107,7 @@ public sealed partial class FollowUpLinkBrowserTests(BrowserFixture browser) : I
         await Expect(later.GetByRole(AriaRole.Heading, new() { Name = "This follow-up link has ended" })).ToBeVisibleAsync();
         await Expect(later.Locator("main")).ToContainTextAsync(new Uri(host.BaseAddress, "c/northside-community").ToString().TrimEnd('/'));
         await Expect(later.Locator("main")).ToContainTextAsync("0113 496 0002");
-        await ShouldBeAccessibleAsync(later, "ended follow-up link");
+        await Accessibility.ShouldHaveNoViolationsAsync(later, "ended follow-up link");
 
         // And the sent links list says it has ended, with nothing left to end (a new day, a new sign-in).
         await SignInAsync(staff, host);
@@ -131,16 +128,6 @@ public sealed partial class FollowUpLinkBrowserTests(BrowserFixture browser) : I
     private static string Day(DateTimeOffset instant) =>
         TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById("Europe/London")).ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static async Task ShouldBeAccessibleAsync(IPage page, string what)
-    {
-        var result = await page.RunAxe(new AxeRunOptions
-        {
-            RunOnly = new RunOnlyOptions { Type = "tag", Values = WcagTags },
-            ResultTypes = [ResultType.Violations],
-        });
-        var violations = result.Violations.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))}").ToList();
-        violations.ShouldBeEmpty($"axe-core found WCAG 2.2 AA violations on the {what}");
-    }
 
     [GeneratedRegex(@"http://127\.0\.0\.1:\d+/c/northside-community/f/[A-Za-z0-9_-]{22}")]
     private static partial Regex FollowUpLink();

@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using PatientContact.EndToEnd.Tests.Support;
 using static Microsoft.Playwright.Assertions;
@@ -17,11 +15,6 @@ namespace PatientContact.EndToEnd.Tests.WebChat;
 [Collection(BrowserCollection.Name)]
 public sealed partial class PosterAndLetterBrowserTests(BrowserFixture browser)
 {
-    private static readonly AxeRunOptions Wcag22AA = new()
-    {
-        RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
-    };
-
     [Fact]
     public async Task Poster_is_accessible_on_screen_and_in_print_and_prints_the_qr_code_link_and_numbers_without_the_header()
     {
@@ -42,13 +35,13 @@ public sealed partial class PosterAndLetterBrowserTests(BrowserFixture browser)
         var printButton = page.GetByRole(AriaRole.Button, new() { Name = "Print this poster" });
         await Expect(header).ToBeVisibleAsync();
         await Expect(printButton).ToBeVisibleAsync();
-        await ShouldHaveNoViolationsAsync(page, "the poster on screen");
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "the poster on screen");
         await printButton.ClickAsync();
         (await page.EvaluateAsync<int>("window.printCalls")).ShouldBe(1, "the button opens the browser's print");
 
         await page.EmulateMediaAsync(new() { Media = Media.Print });
 
-        await ShouldHaveNoViolationsAsync(page, "the poster as printed");
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "the poster as printed");
         await Expect(header).ToBeHiddenAsync();
         await Expect(printButton).ToBeHiddenAsync();
         await Expect(page.Locator(".nhsuk-skip-link")).ToBeHiddenAsync();
@@ -132,13 +125,13 @@ public sealed partial class PosterAndLetterBrowserTests(BrowserFixture browser)
         response!.Status.ShouldBe(200);
         await Expect(page).ToHaveTitleAsync("Paragraph for letters: Northside Community Health NHS Trust");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Northside Community Health NHS Trust - Paragraph for letters");
-        await ShouldHaveNoViolationsAsync(page, "the letter page on screen");
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "the letter page on screen");
         var copy = page.GetByLabel("Copy this text into your letter template");
         await Expect(copy).ToHaveValueAsync(new Regex("^If you need to contact us about something that is not urgent, .* go to " + Regex.Escape(link) + @"\. You can also text us on 07700 900002, or call us on 0113 496 0002\. This is not for emergencies\."));
         await Expect(copy).ToHaveAttributeAsync("readonly", string.Empty);
         await page.EmulateMediaAsync(new() { Media = Media.Print });
 
-        await ShouldHaveNoViolationsAsync(page, "the letter page as printed");
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "the letter page as printed");
         await Expect(page.Locator("header")).ToBeHiddenAsync();
         var qr = page.GetByRole(AriaRole.Img, new() { Name = "QR code for " + link });
         await Expect(qr).ToBeVisibleAsync();
@@ -178,12 +171,6 @@ public sealed partial class PosterAndLetterBrowserTests(BrowserFixture browser)
             .ToList();
     }
 
-    private static async Task ShouldHaveNoViolationsAsync(IPage page, string when)
-    {
-        var result = await page.RunAxe(Wcag22AA);
-        var violations = result.Violations.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}").ToList();
-        violations.ShouldBeEmpty($"axe-core found WCAG 2.2 AA violations on {when}");
-    }
 
     [GeneratedRegex(@"obj\s*<<\s*/Type\s*/Page(?![s\w]).*?endobj", RegexOptions.Singleline)]
     private static partial Regex PdfPage();

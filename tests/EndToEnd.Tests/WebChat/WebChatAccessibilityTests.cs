@@ -1,5 +1,3 @@
-using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using PatientContact.EndToEnd.Tests.Support;
 using static Microsoft.Playwright.Assertions;
@@ -10,11 +8,6 @@ namespace PatientContact.EndToEnd.Tests.WebChat;
 [Collection(BrowserCollection.Name)]
 public sealed class WebChatAccessibilityTests(BrowserFixture browser)
 {
-    private static readonly AxeRunOptions Wcag22AA = new()
-    {
-        RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
-    };
-
     [Fact]
     public async Task Link_page_with_the_widget_open_and_mid_conversation_has_no_wcag_violations()
     {
@@ -26,12 +19,12 @@ public sealed class WebChatAccessibilityTests(BrowserFixture browser)
         await Expect(chat.Page.Locator("h1")).ToHaveTextAsync("Riverside GP Practice");
         await chat.Page.Keyboard.PressAsync("Tab");
         await Expect(chat.Page.GetByRole(AriaRole.Link, new() { Name = "Skip to main content" })).ToBeFocusedAsync();
-        await ShouldHaveNoViolationsAsync(chat.Page, "the page with the widget open");
+        await Accessibility.ShouldHaveNoViolationsAsync(chat.Page, "the page with the widget open");
 
         await chat.ChooseAsync("No, it's not an emergency", "What is your request about?");
         await chat.ChooseAsync("Medical request", "Tell us about your request");
         await chat.AnswerAsync("My knee has been swollen for a week.", "Who is this request for?");
-        await ShouldHaveNoViolationsAsync(chat.Page, "mid-conversation, with choices shown");
+        await Accessibility.ShouldHaveNoViolationsAsync(chat.Page, "mid-conversation, with choices shown");
         chat.ShouldHaveNoProblems();
         await chat.CloseAsync();
     }
@@ -47,7 +40,7 @@ public sealed class WebChatAccessibilityTests(BrowserFixture browser)
         response!.Status.ShouldBe(404);
         await Expect(page.Locator("h1")).ToHaveTextAsync("Page not found");
         await Expect(page).ToHaveTitleAsync("Page not found");
-        await ShouldHaveNoViolationsAsync(page, "the 404 page");
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "the 404 page");
         await page.Context.CloseAsync();
     }
 
@@ -66,14 +59,8 @@ public sealed class WebChatAccessibilityTests(BrowserFixture browser)
 
         await Expect(chat.Problem).ToContainTextAsync("Too many conversations have been started from this connection.");
         await Expect(chat.Problem).ToBeFocusedAsync();
-        await ShouldHaveNoViolationsAsync(chat.Page, "the problem message");
+        await Accessibility.ShouldHaveNoViolationsAsync(chat.Page, "the problem message");
         await chat.CloseAsync();
     }
 
-    private static async Task ShouldHaveNoViolationsAsync(IPage page, string when)
-    {
-        var result = await page.RunAxe(Wcag22AA);
-        var violations = result.Violations.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}").ToList();
-        violations.ShouldBeEmpty($"axe-core found WCAG 2.2 AA violations on {when}");
-    }
 }

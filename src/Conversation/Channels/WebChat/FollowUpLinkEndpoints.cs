@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using PatientContact.Conversation.Channels.WebChat.Pages;
 using PatientContact.Inbox.Links;
@@ -55,12 +54,9 @@ public static class FollowUpLinkEndpoints
         DirectLineTokens tokens, TokenRateLimiter limiter)
     {
         WebChatHeaders.ForApi(context.Response);
-        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (limiter.TryAcquire(address) is { } wait)
+        if (LinkPageEndpoints.TooManyConversations(context, limiter) is { } refused)
         {
-            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            return DirectLineJson.Error(StatusCodes.Status429TooManyRequests, "TooManyRequests", $"Too many conversations were started from here. Try again in {seconds} seconds.");
+            return refused;
         }
 
         var (service, link) = await FindAsync(serviceId, token, rules, links, context.RequestAborted);

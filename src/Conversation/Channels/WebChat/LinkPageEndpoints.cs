@@ -41,12 +41,9 @@ public static class LinkPageEndpoints
     private static IResult Token(HttpContext context, string serviceId, IRuleBookProvider rules, DirectLineTokens tokens, TokenRateLimiter limiter)
     {
         WebChatHeaders.ForApi(context.Response);
-        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (limiter.TryAcquire(address) is { } wait)
+        if (TooManyConversations(context, limiter) is { } refused)
         {
-            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            return DirectLineJson.Error(StatusCodes.Status429TooManyRequests, "TooManyRequests", $"Too many conversations were started from here. Try again in {seconds} seconds.");
+            return refused;
         }
 
         var service = rules.Current.FindService(serviceId);
@@ -57,6 +54,20 @@ public static class LinkPageEndpoints
 
         var (token, claims) = tokens.IssueForNewConversation(service.Id);
         return DirectLineJson.Conversation(claims.ConversationId, token, tokens.ExpiresIn(claims), streamUrl: null);
+    }
+
+    /// <summary>429 with <c>Retry-After</c> when this client has started too many conversations lately; null when it may start one.</summary>
+    internal static IResult? TooManyConversations(HttpContext context, TokenRateLimiter limiter)
+    {
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (limiter.TryAcquire(address) is not { } wait)
+        {
+            return null;
+        }
+
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return DirectLineJson.Error(StatusCodes.Status429TooManyRequests, "TooManyRequests", $"Too many conversations were started from here. Try again in {seconds} seconds.");
     }
 
     /// <summary>The service's link (under <c>PublicBaseUrl</c>) as an SVG QR code.</summary>

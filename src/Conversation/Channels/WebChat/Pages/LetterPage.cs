@@ -20,22 +20,12 @@ public static class LetterPage
             <!DOCTYPE html>
             <html lang="en">
             <head>
-              <meta charset="utf-8">
-              <meta name="viewport" content="width=device-width, initial-scale=1">
-              <title>Paragraph for letters: {{name}}</title>
-              <link rel="icon" href="{{Html(assets.Url(WebChatAssets.Icon))}}" type="image/svg+xml">
-              <link rel="stylesheet" href="{{Html(assets.Url(WebChatAssets.NhsStyles))}}">
+              {{PageParts.Head("Paragraph for letters: " + contact.ServiceName, assets)}}
               <link rel="stylesheet" href="{{Html(assets.Url(WebChatAssets.PrintableStyles))}}">
             </head>
             <body class="pc-printable">
               <a class="nhsuk-skip-link pc-screen-only" href="#maincontent">Skip to main content</a>
-              <header class="nhsuk-header pc-screen-only" role="banner">
-                <div class="nhsuk-header__container nhsuk-width-container">
-                  <div class="nhsuk-header__service">
-                    <span class="nhsuk-header__service-name">{{name}}</span>
-                  </div>
-                </div>
-              </header>
+              {{PageParts.Header(contact.ServiceName, screenOnly: true)}}
               <div class="nhsuk-width-container pc-printable__container">
                 <main class="nhsuk-main-wrapper pc-printable__main" id="maincontent">
                   <h1><span class="nhsuk-caption-l">{{name}}<span class="nhsuk-u-visually-hidden"> - </span></span>Paragraph for letters</h1>

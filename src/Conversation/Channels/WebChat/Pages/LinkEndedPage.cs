@@ -23,21 +23,11 @@ public static class LinkEndedPage
             <!DOCTYPE html>
             <html lang="en">
             <head>
-              <meta charset="utf-8">
-              <meta name="viewport" content="width=device-width, initial-scale=1">
-              <title>This follow-up link has ended - {{name}}</title>
-              <link rel="icon" href="{{Html(assets.Url(WebChatAssets.Icon))}}" type="image/svg+xml">
-              <link rel="stylesheet" href="{{Html(assets.Url(WebChatAssets.NhsStyles))}}">
+              {{PageParts.Head("This follow-up link has ended - " + service.Name, assets)}}
             </head>
             <body>
               <a class="nhsuk-skip-link" href="#maincontent">Skip to main content</a>
-              <header class="nhsuk-header" role="banner">
-                <div class="nhsuk-header__container nhsuk-width-container">
-                  <div class="nhsuk-header__service">
-                    <span class="nhsuk-header__service-name">{{name}}</span>
-                  </div>
-                </div>
-              </header>
+              {{PageParts.Header(service.Name)}}
               <div class="nhsuk-width-container">
                 <main class="nhsuk-main-wrapper" id="maincontent">
                   <h1>This follow-up link has ended</h1>

@@ -21,24 +21,14 @@ public static class LinkPage
             <!DOCTYPE html>
             <html lang="en">
             <head>
-              <meta charset="utf-8">
-              <meta name="viewport" content="width=device-width, initial-scale=1">
-              <title>Send a request to {{name}}</title>
-              <link rel="icon" href="{{Html(assets.Url(WebChatAssets.Icon))}}" type="image/svg+xml">
-              <link rel="stylesheet" href="{{Html(assets.Url(WebChatAssets.NhsStyles))}}">
+              {{PageParts.Head("Send a request to " + service.Name, assets)}}
               <link rel="stylesheet" href="{{Html(assets.Url(WebChatAssets.Styles))}}">
               <script src="{{Html(assets.Url(WebChatAssets.Bundle))}}" nonce="{{nonce}}" defer></script>
               <script src="{{Html(assets.Url(WebChatAssets.Script))}}" nonce="{{nonce}}" defer></script>
             </head>
             <body>
               <a class="nhsuk-skip-link" href="#maincontent">Skip to main content</a>
-              <header class="nhsuk-header" role="banner">
-                <div class="nhsuk-header__container nhsuk-width-container">
-                  <div class="nhsuk-header__service">
-                    <span class="nhsuk-header__service-name">{{name}}</span>
-                  </div>
-                </div>
-              </header>
+              {{PageParts.Header(service.Name)}}
               <div class="nhsuk-width-container">
                 <main class="nhsuk-main-wrapper" id="maincontent">
                   <h1>{{name}}</h1>

@@ -1,5 +1,3 @@
-using System.Text.Encodings.Web;
-
 namespace PatientContact.Conversation.Channels.WebChat.Pages;
 
 /// <summary>The page for a link that names no service: says so plainly and where to get help instead.</summary>
@@ -12,11 +10,7 @@ public static class NotFoundPage
             <!DOCTYPE html>
             <html lang="en">
             <head>
-              <meta charset="utf-8">
-              <meta name="viewport" content="width=device-width, initial-scale=1">
-              <title>Page not found</title>
-              <link rel="icon" href="{{HtmlEncoder.Default.Encode(assets.Url(WebChatAssets.Icon))}}" type="image/svg+xml">
-              <link rel="stylesheet" href="{{HtmlEncoder.Default.Encode(assets.Url(WebChatAssets.NhsStyles))}}">
+              {{PageParts.Head("Page not found", assets)}}
             </head>
             <body>
               <a class="nhsuk-skip-link" href="#maincontent">Skip to main content</a>
