@@ -39,6 +39,7 @@ public static class InboxServiceCollectionExtensions
         services.TryAddSingleton<StaffPasswords>();
         services.TryAddSingleton<UnknownAccountThrottle>();
         services.TryAddSingleton<LocalSignIn>();
+        services.TryAddSingleton<StaffSessions>();
         services.TryAddSingleton<OidcSignIn>();
         services.TryAddSingleton<StaffAccountCreator>();
         services.TryAddSingleton<StaffContentSecurityPolicy>();

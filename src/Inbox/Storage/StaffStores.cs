@@ -21,6 +21,11 @@ public sealed record StaffAccount
     public DateTimeOffset? FirstFailedSignInAt { get; init; }
     /// <summary>No sign-in is accepted before this moment.</summary>
     public DateTimeOffset? LockedUntil { get; init; }
+    /// <summary>
+    /// Carried in every session cookie of this account; signing out replaces it, so every cookie issued before
+    /// (a copy taken from a shared computer included) stops working at once. Null until the first sign-in.
+    /// </summary>
+    public string? SessionStamp { get; init; }
     /// <summary>Optimistic concurrency: bumped by every change.</summary>
     public long Version { get; init; } = 1;
 }

@@ -6,7 +6,7 @@ using static PatientContact.EndToEnd.Tests.Inbox.InboxTestSupport;
 
 namespace PatientContact.EndToEnd.Tests.Inbox;
 
-/// <summary>Sign-in over HTTP with a controlled clock: lockout after repeated wrong passwords, and the 30-minute idle timeout.</summary>
+/// <summary>Sign-in over HTTP with a controlled clock: lockout after repeated wrong passwords, the 30-minute idle timeout, and signing out.</summary>
 public sealed class InboxSessionTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
@@ -75,5 +75,36 @@ public sealed class InboxSessionTests : IAsyncLifetime
         var page = await staff.Http.GetAsync("/inbox");
         page.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         page.Headers.Location!.AbsolutePath.ShouldBe("/inbox/login");
+    }
+
+    [Fact]
+    public async Task Signing_out_ends_every_session_of_that_person_copies_of_the_cookie_included()
+    {
+        using var staff = await StaffClient.SignInAsync(_host, RiversideStaff);
+        using var otherBrowser = await StaffClient.SignInAsync(_host, RiversideStaff);
+        using var colleague = await StaffClient.SignInAsync(_host, NorthsideStaff);
+
+        // A copy of the first browser's cookie, as someone could take from a shared computer.
+        using var copy = StaffClient.Anonymous(_host);
+        foreach (System.Net.Cookie cookie in staff.Cookies.GetAllCookies())
+        {
+            copy.Cookies.Add(cookie);
+        }
+
+        (await copy.Http.GetAsync("/api/inbox/requests")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var token = await staff.SessionTokenAsync();
+        var signOut = await staff.Http.PostAsync("/inbox/logout", StaffClient.Form(("__RequestVerificationToken", token)));
+        signOut.StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+
+        (await copy.Http.GetAsync("/api/inbox/requests")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await copy.Http.GetAsync("/inbox")).Headers.Location!.AbsolutePath.ShouldBe("/inbox/login");
+        (await otherBrowser.Http.GetAsync("/api/inbox/requests")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized, "signing out ends the person's other sessions too");
+        (await colleague.Http.GetAsync("/api/inbox/requests")).StatusCode.ShouldBe(HttpStatusCode.OK, "a colleague's session is their own");
+
+        // Signing in again works as before.
+        using var again = await StaffClient.SignInAsync(_host, RiversideStaff);
+        (await again.Http.GetAsync("/api/inbox/requests")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await copy.Http.GetAsync("/api/inbox/requests")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized, "the old copy stays dead after a new sign-in");
     }
 }

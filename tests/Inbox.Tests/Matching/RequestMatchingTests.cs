@@ -231,10 +231,11 @@ public sealed class RequestMatchingTests : IAsyncLifetime
         try
         {
             await Requests.AddAsync(PdsBundles.Request("AAAA-0001"));
-            for (var i = 0; i < 50 && (await Requests.GetAsync("AAAA-0001"))!.Match.Status != MatchStatus.Matched; i++)
+            // Up to 10 s of real time for the worker to wake and match: enough on a busy two-core machine.
+            for (var i = 0; i < 400 && (await Requests.GetAsync("AAAA-0001"))!.Match.Status != MatchStatus.Matched; i++)
             {
                 _clock.Advance(TimeSpan.FromSeconds(5));
-                await Task.Delay(20);
+                await Task.Delay(25);
             }
 
             (await Requests.GetAsync("AAAA-0001"))!.Match.Status.ShouldBe(MatchStatus.Matched);

@@ -132,10 +132,12 @@ public static class InboxPages
         return Results.Challenge(new AuthenticationProperties { RedirectUri = SafeReturn(form["returnUrl"]) }, [StaffClaims.OidcScheme]);
     }
 
-    private static async Task<IResult> SignOutAsync(HttpContext context, StaffAudit audit)
+    private static async Task<IResult> SignOutAsync(HttpContext context, StaffAudit audit, StaffSessions sessions)
     {
         var staff = StaffMember.From(context.User)!;
         await context.SignOutAsync(StaffClaims.Scheme);
+        // Every session of this person ends, not only this browser's: a copy of the cookie is worthless from now on.
+        await sessions.EndAllAsync(staff.Email, context.RequestAborted);
         await audit.WriteAsync(staff.Email, AuditActions.SignedOut, cancellationToken: context.RequestAborted);
         return SeeOther($"{StaffAuthentication.LoginPath}?signedOut=true");
     }

@@ -88,6 +88,7 @@ public sealed partial class LocalSignIn(
                 FirstFailedSignInAt = null,
                 LockedUntil = null,
                 LastSignedInAt = now,
+                SessionStamp = account.SessionStamp ?? StaffMember.NewSessionStamp(),
                 PasswordHash = verified == PasswordVerificationResult.SuccessRehashNeeded ? passwords.Hash(account, password) : account.PasswordHash,
                 Version = account.Version + 1,
             };
@@ -102,7 +103,8 @@ public sealed partial class LocalSignIn(
                 account.DisplayName,
                 account.ServiceIds,
                 account.IsAdministrator || _options.IsAdministrator(account.Email),
-                "local"));
+                "local",
+                signedIn.SessionStamp));
         }
 
         // Every write lost to another sign-in of the same account: refuse rather than guess.

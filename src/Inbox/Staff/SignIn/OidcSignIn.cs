@@ -31,8 +31,8 @@ public sealed partial class OidcSignIn(
             return;
         }
 
-        await RememberAsync(member, context.HttpContext.RequestAborted);
-        context.Principal = member.ToPrincipal();
+        var stamp = await RememberAsync(member, context.HttpContext.RequestAborted);
+        context.Principal = (member with { SessionStamp = stamp }).ToPrincipal();
         context.Properties!.IsPersistent = false;
         if (!IsLocalInboxPath(context.ReturnUri))
         {
@@ -57,11 +57,13 @@ public sealed partial class OidcSignIn(
         && !path.Contains('\\', StringComparison.Ordinal)
         && !path.Contains("//", StringComparison.Ordinal);
 
-    private async Task RememberAsync(StaffMember member, CancellationToken cancellationToken)
+    /// <summary>Stores the person as the provider describes them and returns the account's session stamp.</summary>
+    private async Task<string?> RememberAsync(StaffMember member, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var existing = await accounts.GetAsync(member.Email, cancellationToken);
+            var stamp = existing?.SessionStamp ?? StaffMember.NewSessionStamp();
             if (existing is null)
             {
                 var added = await accounts.AddAsync(new StaffAccount
@@ -71,21 +73,25 @@ public sealed partial class OidcSignIn(
                     ServiceIds = member.ServiceIds,
                     CreatedAt = time.GetUtcNow(),
                     LastSignedInAt = time.GetUtcNow(),
+                    SessionStamp = stamp,
                 }, cancellationToken);
                 if (added == AddResult.Added)
                 {
-                    return;
+                    return stamp;
                 }
 
                 continue;
             }
 
             // The provider is the source of truth for services; a local password, if any, is left alone.
-            if (await accounts.TryUpdateAsync(existing with { DisplayName = member.DisplayName, ServiceIds = member.ServiceIds, LastSignedInAt = time.GetUtcNow(), Version = existing.Version + 1 }, cancellationToken))
+            if (await accounts.TryUpdateAsync(existing with { DisplayName = member.DisplayName, ServiceIds = member.ServiceIds, LastSignedInAt = time.GetUtcNow(), SessionStamp = stamp, Version = existing.Version + 1 }, cancellationToken))
             {
-                return;
+                return stamp;
             }
         }
+
+        // Every write lost to another sign-in of the same person: a session without a stamp is refused at its first request.
+        return null;
     }
 
     [LoggerMessage(EventId = 620, Level = LogLevel.Warning, Message = "Single sign-on refused: {Reason}")]

@@ -80,14 +80,16 @@ public static class StaffAuthentication
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
         };
-        cookie.Events.OnValidatePrincipal = context =>
+        // Every request: the cookie must still carry its account's session stamp (signing out replaces it).
+        cookie.Events.OnValidatePrincipal = async context =>
         {
-            if (StaffMember.From(context.Principal) is null)
+            var member = StaffMember.From(context.Principal);
+            var sessions = context.HttpContext.RequestServices.GetRequiredService<StaffSessions>();
+            if (member is null || !await sessions.IsCurrentAsync(member, context.HttpContext.RequestAborted))
             {
                 context.RejectPrincipal();
+                await context.HttpContext.SignOutAsync(StaffClaims.Scheme);
             }
-
-            return Task.CompletedTask;
         };
     }
 

@@ -3,8 +3,12 @@ using System.Security.Claims;
 namespace PatientContact.Inbox.Staff.SignIn;
 
 /// <summary>The signed-in member of staff, as every inbox page, API call and action sees them.</summary>
-public sealed record StaffMember(string Email, string DisplayName, IReadOnlyList<string> ServiceIds, bool IsAdministrator, string SignInMethod)
+/// <param name="SessionStamp">The account's session stamp when the session began (see <see cref="Storage.StaffAccount.SessionStamp"/>).</param>
+public sealed record StaffMember(string Email, string DisplayName, IReadOnlyList<string> ServiceIds, bool IsAdministrator, string SignInMethod, string? SessionStamp = null)
 {
+    /// <summary>A new random session stamp.</summary>
+    public static string NewSessionStamp() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
     /// <summary>Whether this person works for the service, and so may see its requests.</summary>
     public bool WorksFor(string serviceId) => ServiceIds.Contains(serviceId, StringComparer.Ordinal);
 
@@ -28,7 +32,8 @@ public sealed record StaffMember(string Email, string DisplayName, IReadOnlyList
             claims.FindFirst(StaffClaims.Name)?.Value ?? email,
             [.. claims.FindAll(StaffClaims.Service).Select(c => c.Value).Distinct(StringComparer.Ordinal)],
             claims.HasClaim(StaffClaims.Role, StaffClaims.AdministratorRole),
-            claims.FindFirst(StaffClaims.Method)?.Value ?? "local");
+            claims.FindFirst(StaffClaims.Method)?.Value ?? "local",
+            claims.FindFirst(StaffClaims.SessionStamp)?.Value);
     }
 
     /// <summary>The principal kept in the session cookie.</summary>
@@ -41,6 +46,11 @@ public sealed record StaffMember(string Email, string DisplayName, IReadOnlyList
             new(StaffClaims.Method, SignInMethod),
         };
         claims.AddRange(ServiceIds.Select(s => new Claim(StaffClaims.Service, s)));
+        if (SessionStamp is not null)
+        {
+            claims.Add(new Claim(StaffClaims.SessionStamp, SessionStamp));
+        }
+
         if (IsAdministrator)
         {
             claims.Add(new Claim(StaffClaims.Role, StaffClaims.AdministratorRole));
@@ -64,6 +74,7 @@ public static class StaffClaims
 
     public const string AuthenticationType = "PatientContact.Staff";
     public const string Email = "pc:email";
+    public const string SessionStamp = "pc:session";
     public const string Name = "pc:name";
     public const string Service = "pc:service";
     public const string Role = "pc:role";
