@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
-using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PatientContact.Conversation.Intake;
 using PatientContact.EndToEnd.Tests.Support;
+using PatientContact.Tests.Support;
 using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Storage;
 
@@ -117,32 +117,4 @@ public sealed partial class MatchingInTheRunningHostTests : IAsyncLifetime
 
     [GeneratedRegex("[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")]
     private static partial Regex ReferenceId();
-
-    /// <summary>Every log line the host writes, formatted, with its values and exception.</summary>
-    private sealed class CapturedLogs : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<string> _lines = new();
-
-        public string All => string.Join("\n", _lines);
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(CapturedLogs owner, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(";", pairs.Select(p => $"{p.Key}={p.Value}")) : string.Empty;
-                owner._lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} [{values}] {exception}");
-            }
-        }
-    }
 }

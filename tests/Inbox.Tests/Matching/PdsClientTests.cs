@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using PatientContact.Inbox.Matching.Pds;
 using PatientContact.Inbox.Tests.Matching.Support;
+using PatientContact.Tests.Support;
 
 namespace PatientContact.Inbox.Tests.Matching;
 
