@@ -32,8 +32,7 @@ public static class FollowUpLinkEndpoints
         var (service, link) = await FindAsync(serviceId, token, rules, links, context.RequestAborted);
         if (service is null || link is null)
         {
-            headers.ForStaticPage(context);
-            return Results.Content(NotFoundPage.Render(assets), Html, statusCode: StatusCodes.Status404NotFound);
+            return NotFoundPage.Respond(context, assets, headers);
         }
 
         if (!link.IsOpenAt(time.GetUtcNow()))

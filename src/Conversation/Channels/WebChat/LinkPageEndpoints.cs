@@ -25,8 +25,7 @@ public static class LinkPageEndpoints
         var service = rules.Current.FindService(serviceId);
         if (service is null)
         {
-            headers.ForStaticPage(context);
-            return Results.Content(NotFoundPage.Render(assets), Html, statusCode: StatusCodes.Status404NotFound);
+            return NotFoundPage.Respond(context, assets, headers);
         }
 
         var nonce = WebChatHeaders.NewNonce();
@@ -71,7 +70,11 @@ public static class LinkPageEndpoints
     }
 
     /// <summary>The service's link (under <c>PublicBaseUrl</c>) as an SVG QR code.</summary>
-    private static IResult Qr(HttpContext context, string serviceId, IRuleBookProvider rules, IOptions<WebChatOptions> options)
+    private static IResult Qr(HttpContext context, string serviceId, IRuleBookProvider rules, IOptions<WebChatOptions> options) =>
+        QrImage(context, serviceId, rules, options, link => Results.Text(QrCodes.Svg(link), "image/svg+xml; charset=utf-8"));
+
+    /// <summary>The service's link drawn as a QR code by <paramref name="draw"/>, cached for an hour; a bare 404 for an unknown service.</summary>
+    internal static IResult QrImage(HttpContext context, string serviceId, IRuleBookProvider rules, IOptions<WebChatOptions> options, Func<string, IResult> draw)
     {
         var service = rules.Current.FindService(serviceId);
         WebChatHeaders.ForApi(context.Response, cacheable: service is not null);
@@ -81,7 +84,7 @@ public static class LinkPageEndpoints
         }
 
         context.Response.Headers.CacheControl = "public, max-age=3600";
-        return Results.Text(QrCodes.Svg(LinkUrl(context.Request, options.Value.PublicBaseUrl, service.Id)), "image/svg+xml; charset=utf-8");
+        return draw(LinkUrl(context.Request, options.Value.PublicBaseUrl, service.Id));
     }
 
     /// <summary>The public link of a service: <c>{PublicBaseUrl}/c/{id}</c>, or this request's origin when no base URL is set.</summary>

@@ -39,8 +39,7 @@ public static class PrintableEndpoints
         var service = rules.Current.FindService(serviceId);
         if (service is null)
         {
-            headers.ForStaticPage(context);
-            return Results.Content(NotFoundPage.Render(assets), Html, statusCode: StatusCodes.Status404NotFound);
+            return NotFoundPage.Respond(context, assets, headers);
         }
 
         WebChatHeaders.ForPrintablePage(context);
@@ -49,16 +48,6 @@ public static class PrintableEndpoints
     }
 
     /// <summary>The service's link as a PNG QR code, cached like the SVG one.</summary>
-    private static IResult QrPng(HttpContext context, string serviceId, IRuleBookProvider rules, IOptions<WebChatOptions> options)
-    {
-        var service = rules.Current.FindService(serviceId);
-        WebChatHeaders.ForApi(context.Response, cacheable: service is not null);
-        if (service is null)
-        {
-            return Results.NotFound();
-        }
-
-        context.Response.Headers.CacheControl = "public, max-age=3600";
-        return Results.Bytes(QrCodes.Png(LinkPageEndpoints.LinkUrl(context.Request, options.Value.PublicBaseUrl, service.Id)), "image/png");
-    }
+    private static IResult QrPng(HttpContext context, string serviceId, IRuleBookProvider rules, IOptions<WebChatOptions> options) =>
+        LinkPageEndpoints.QrImage(context, serviceId, rules, options, link => Results.Bytes(QrCodes.Png(link), "image/png"));
 }

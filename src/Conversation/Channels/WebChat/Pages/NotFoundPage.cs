@@ -3,6 +3,14 @@ namespace PatientContact.Conversation.Channels.WebChat.Pages;
 /// <summary>The page for a link that names no service: says so plainly and where to get help instead.</summary>
 public static class NotFoundPage
 {
+    /// <summary>The page as a 404 response, with a static page's headers: for an unknown service, or a link that is not there.</summary>
+    public static IResult Respond(HttpContext context, WebChatAssets assets, WebChatHeaders headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        headers.ForStaticPage(context);
+        return Results.Content(Render(assets), "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
+    }
+
     public static string Render(WebChatAssets assets)
     {
         ArgumentNullException.ThrowIfNull(assets);
