@@ -134,7 +134,7 @@ public sealed class FakePds : IAsyncDisposable
     }
 }
 
-/// <summary>The public PDS example responses, in <c>shared/fixtures/pds</c> beside the repository.</summary>
+/// <summary>The PDS example responses the fake answers with, in <c>tests/Fixtures/pds</c> of this repository.</summary>
 public static class PdsFixtures
 {
     public static string Root { get; } = Find();
@@ -149,10 +149,7 @@ public static class PdsFixtures
         {
             if (File.Exists(System.IO.Path.Combine(dir.FullName, "PatientContact.sln")))
             {
-                var fixtures = System.IO.Path.Combine(dir.FullName, "..", "shared", "fixtures", "pds");
-                return Directory.Exists(fixtures)
-                    ? System.IO.Path.GetFullPath(fixtures)
-                    : throw new DirectoryNotFoundException($"The PDS fixtures are expected at {System.IO.Path.GetFullPath(fixtures)} (shared/ beside the clone).");
+                return System.IO.Path.Combine(dir.FullName, "tests", "Fixtures", "pds");
             }
         }
 
