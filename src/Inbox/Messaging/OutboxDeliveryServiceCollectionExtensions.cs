@@ -44,10 +44,10 @@ public static class OutboxDeliveryServiceCollectionExtensions
             .Validate(o => o.Lease > o.SendTimeout * 2, "Outbox:Lease must be more than twice Outbox:SendTimeout, so a send finishes inside its lease.")
             .ValidateOnStart();
 
-        // One long-lived client for a singleton worker; pooled connections are renewed so DNS changes
-        // are seen. Each call has its own time limit (Outbox:SendTimeout).
+        // One long-lived connection pool for a singleton worker; pooled connections are renewed so DNS
+        // changes are seen. Each call has its own time limit (Outbox:SendTimeout).
         services.TryAddSingleton(sp => new TwilioMessagesClient(
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan },
+            new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false },
             sp.GetRequiredService<IOptions<TwilioOptions>>(),
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<OutboxDeliveryWorker>();

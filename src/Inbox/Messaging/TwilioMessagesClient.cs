@@ -1,9 +1,9 @@
-using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Twilio.Clients;
+using Twilio.Exceptions;
+using Twilio.Rest.Api.V2010.Account;
+using Twilio.Types;
 
 namespace PatientContact.Inbox.Messaging;
 
@@ -24,10 +24,12 @@ public abstract record TwilioSendResult
 }
 
 /// <summary>
-/// Twilio's REST API for sending a text: <c>POST {ApiBaseUrl}/2010-04-01/Accounts/{AccountSid}/Messages.json</c>
-/// with HTTP Basic auth and form fields. Written against the protocol because no Twilio .NET package is used.
+/// Twilio's REST API for sending a text, through Twilio's own SDK (<see cref="MessageResource"/>):
+/// <c>POST {ApiBaseUrl}/2010-04-01/Accounts/{AccountSid}/Messages.json</c> with HTTP Basic auth and
+/// form fields. The SDK's HTTP abstraction is given <see cref="TwilioApiTransport"/>, which sends to
+/// the configured <see cref="TwilioOptions.ApiBaseUrl"/> with a time limit per call.
 /// </summary>
-public sealed class TwilioMessagesClient(HttpClient http, IOptions<TwilioOptions> options, TimeProvider time)
+public sealed class TwilioMessagesClient(HttpMessageHandler handler, IOptions<TwilioOptions> options, TimeProvider time)
 {
     /// <param name="timeout">Wall-clock limit on the call; running out counts as a transient failure.</param>
     public async Task<TwilioSendResult> SendAsync(TwilioMessage message, TimeSpan timeout, CancellationToken cancellationToken)
@@ -39,97 +41,65 @@ public sealed class TwilioMessagesClient(HttpClient http, IOptions<TwilioOptions
             throw new InvalidOperationException("Twilio:AccountSid and Twilio:AuthToken must be set to send texts.");
         }
 
-        var fields = new List<KeyValuePair<string, string>>
+        using var transport = new TwilioApiTransport(handler, twilio.ApiBaseUrl, timeout, cancellationToken);
+        // LogLevel is set so TWILIO_LOG_LEVEL=debug can never print a request (numbers, text) to the console.
+        var client = new TwilioRestClient(twilio.AccountSid, twilio.AuthToken, httpClient: transport) { LogLevel = null };
+        var create = new CreateMessageOptions(new PhoneNumber(message.To))
         {
-            new("To", message.To),
-            new("From", message.From),
-            new("Body", message.Body),
+            From = new PhoneNumber(message.From),
+            Body = message.Body,
+            ValidityPeriod = message.ValidityPeriodSeconds,
         };
-        if (message.ValidityPeriodSeconds is { } validity)
-        {
-            fields.Add(new("ValidityPeriod", validity.ToString(CultureInfo.InvariantCulture)));
-        }
 
-        var baseUrl = new Uri(twilio.ApiBaseUrl.AbsoluteUri.TrimEnd('/') + "/");
-        var uri = new Uri(baseUrl, $"2010-04-01/Accounts/{Uri.EscapeDataString(twilio.AccountSid)}/Messages.json");
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new FormUrlEncodedContent(fields) };
-        request.Headers.Authorization = new AuthenticationHeaderValue(
-            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{twilio.AccountSid}:{twilio.AuthToken}")));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(timeout);
-        HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, limit.Token).ConfigureAwait(false);
+            var sent = await MessageResource.CreateAsync(create, client).ConfigureAwait(false);
+            return new TwilioSendResult.Accepted(sent.Sid, sent.Status?.ToString());
         }
-        catch (HttpRequestException e)
+        catch (ApiConnectionException) when (cancellationToken.IsCancellationRequested)
         {
-            return new TwilioSendResult.Transient($"connection failed ({e.HttpRequestError})", null);
+            throw new OperationCanceledException(cancellationToken);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (ApiConnectionException e) when (transport.LastResponse is null)
         {
-            return new TwilioSendResult.Transient("timed out", null);
-        }
-
-        using (response)
-        {
-            var status = (int)response.StatusCode;
-            if (response.IsSuccessStatusCode)
+            return e.InnerException switch
             {
-                var (sid, state) = await ReadMessageAsync(response, limit.Token).ConfigureAwait(false);
-                return new TwilioSendResult.Accepted(sid, state);
-            }
-
-            if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || status >= 500)
-            {
-                return new TwilioSendResult.Transient($"HTTP {status}", RetryAfter(response));
-            }
-
-            return new TwilioSendResult.Rejected(status, await ReadErrorCodeAsync(response, limit.Token).ConfigureAwait(false));
+                HttpRequestException failed => new TwilioSendResult.Transient($"connection failed ({failed.HttpRequestError})", null),
+                OperationCanceledException => new TwilioSendResult.Transient("timed out", null),
+                _ => new TwilioSendResult.Transient("connection failed", null),
+            };
+        }
+        catch (Exception e) when (e is TwilioException && transport.LastResponse is { } response)
+        {
+            return Classify(response, e);
         }
     }
 
-    private static async Task<(string? Sid, string? Status)> ReadMessageAsync(HttpResponseMessage response, CancellationToken ct)
+    private TwilioSendResult Classify(Twilio.Http.Response response, Exception error)
     {
-        try
+        var status = (int)response.StatusCode;
+        if (status is >= 200 and < 300)
         {
-            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
-            return (String(json.RootElement, "sid"), String(json.RootElement, "status"));
+            // Twilio took it; a body the SDK cannot read must not make us send it again.
+            return new TwilioSendResult.Accepted(null, null);
         }
-        catch (Exception e) when (e is JsonException or OperationCanceledException or HttpRequestException)
+
+        if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || status >= 500)
         {
-            // Twilio took it; a body we cannot read must not make us send it again.
-            return (null, null);
+            return new TwilioSendResult.Transient($"HTTP {status}", RetryAfter(response));
         }
+
+        var code = error switch
+        {
+            ApiException { Code: > 0 } api => api.Code,
+            ApiStandardException { Code: > 0 } standard => standard.Code,
+            _ => (int?)null,
+        };
+        return new TwilioSendResult.Rejected(status, code);
     }
 
-    private static async Task<int?> ReadErrorCodeAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
-            return json.RootElement.ValueKind == JsonValueKind.Object
-                && json.RootElement.TryGetProperty("code", out var code)
-                && code.ValueKind == JsonValueKind.Number
-                && code.TryGetInt32(out var value)
-                ? value
-                : null;
-        }
-        catch (Exception e) when (e is JsonException or OperationCanceledException or HttpRequestException)
-        {
-            return null;
-        }
-    }
-
-    private static string? String(JsonElement root, string name) =>
-        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
-
-    private TimeSpan? RetryAfter(HttpResponseMessage response) =>
-        response.Headers.RetryAfter switch
+    private TimeSpan? RetryAfter(Twilio.Http.Response response) =>
+        response.Headers?.RetryAfter switch
         {
             { Delta: { } delta } => delta,
             { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -60,10 +59,7 @@ public static partial class TwilioWebhook
         }
 
         var url = publicBaseUrl.TrimEnd('/') + Path + request.QueryString.Value;
-        var signed = fields
-            .GroupBy(f => f.Key, StringComparer.Ordinal)
-            .Select(g => KeyValuePair.Create(g.Key, new StringValues([.. g.Select(f => f.Value)])));
-        if (!TwilioSignature.IsValid(authToken, request.Headers[TwilioSignature.Header], url, signed))
+        if (!TwilioSignature.IsValid(authToken, request.Headers[TwilioSignature.Header], url, fields))
         {
             LogRejected(logger, request.Headers.ContainsKey(TwilioSignature.Header) ? "signature does not match" : "no signature");
             return Results.StatusCode(StatusCodes.Status403Forbidden);

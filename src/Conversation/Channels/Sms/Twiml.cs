@@ -1,38 +1,28 @@
 using System.Text;
 using System.Xml;
+using System.Xml.Linq;
+using Twilio.TwiML;
 
 namespace PatientContact.Conversation.Channels.Sms;
 
-/// <summary>TwiML for a messaging webhook's answer: one <c>&lt;Message&gt;</c>, or an empty <c>&lt;Response/&gt;</c> that sends nothing.</summary>
+/// <summary>
+/// TwiML for a messaging webhook's answer, built with Twilio's own <see cref="MessagingResponse"/>:
+/// one <c>&lt;Message&gt;</c>, or an empty <c>&lt;Response/&gt;</c> that sends nothing.
+/// </summary>
 public static class Twiml
 {
     public const string ContentType = "application/xml; charset=utf-8";
 
-    private static readonly XmlWriterSettings Settings = new()
-    {
-        Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
-        Indent = false,
-        NewLineHandling = NewLineHandling.None,
-    };
-
-    /// <summary>The TwiML document; null or empty <paramref name="message"/> gives an empty response.</summary>
+    /// <summary>The TwiML document (UTF-8); null or empty <paramref name="message"/> gives an empty response.</summary>
     public static byte[] Render(string? message)
     {
-        using var stream = new MemoryStream();
-        using (var writer = XmlWriter.Create(stream, Settings))
+        var response = new MessagingResponse();
+        if (!string.IsNullOrEmpty(message))
         {
-            writer.WriteStartDocument();
-            writer.WriteStartElement("Response");
-            if (!string.IsNullOrEmpty(message))
-            {
-                writer.WriteElementString("Message", XmlSafe(message));
-            }
-
-            writer.WriteEndElement();
-            writer.WriteEndDocument();
+            response.Message(XmlSafe(message));
         }
 
-        return stream.ToArray();
+        return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(response.ToString(SaveOptions.DisableFormatting));
     }
 
     // Characters XML 1.0 cannot carry (most control characters, a surrogate without its pair) are
