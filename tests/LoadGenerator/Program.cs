@@ -128,6 +128,7 @@ public static class LoadProgram
             ["Rules__Directory"] = Path.Combine(root, "rules"),
             ["Twilio__AuthToken"] = SmsLoad.AuthToken,
             ["WebChat__TokenRequestsPerMinute"] = "100000",
+            ["WebChat__PostsPerClientPerMinute"] = "1000000",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Outbox__Mode"] = "Hold",
         };

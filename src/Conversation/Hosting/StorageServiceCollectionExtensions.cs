@@ -17,7 +17,13 @@ public static class StorageServiceCollectionExtensions
                 path = Path.Combine(environment.ContentRootPath, path);
             }
 
-            return services.AddSqliteStorage(path);
+            var minFree = configuration.GetValue("Storage:Sqlite:MinFreeDiskBytes", SqliteStorageOptions.DefaultMinFreeDiskBytes);
+            if (minFree < 0)
+            {
+                throw new InvalidOperationException("Storage:Sqlite:MinFreeDiskBytes must be 0 or more.");
+            }
+
+            return services.AddSqliteStorage(path, minFree);
         }
 
         if (provider.Equals("MongoDb", StringComparison.OrdinalIgnoreCase))

@@ -193,7 +193,13 @@ public interface IActivityStore
 
     /// <summary>Deletes whole conversations whose last batch is older than <paramref name="cutoff"/>; returns how many batches went.</summary>
     Task<int> DeleteIdleAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default);
+
+    /// <summary>How much one conversation's stream holds: its batches and the UTF-8 bytes of their activities. Zeros when it does not exist.</summary>
+    Task<ActivityUsage> UsageAsync(string conversationId, CancellationToken cancellationToken = default);
 }
+
+/// <summary>The size of one conversation's stream, which the web chat channel caps.</summary>
+public sealed record ActivityUsage(long Batches, long Bytes);
 
 /// <summary>Links staff texted to patients (the "sent links" list), with optimistic concurrency on <see cref="SentLink.Version"/>.</summary>
 public interface ISentLinkStore

@@ -21,6 +21,22 @@ public class HostTests
     }
 
     [Fact]
+    public async Task Ready_is_503_saying_so_when_the_store_s_disk_is_nearly_full()
+    {
+        // More free space asked for than any disk has: the store still works, but readiness says the disk is nearly full.
+        await using var host = await ServiceHost.StartAsync(new Dictionary<string, string?> { ["Storage:Sqlite:MinFreeDiskBytes"] = (long.MaxValue / 2).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        using var client = host.CreateClient();
+
+        var ready = await client.GetAsync("/health/ready");
+
+        ready.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        var reason = (await ready.Content.ReadFromJsonAsync<Dictionary<string, string>>())!["reason"];
+        reason.ShouldStartWith("the SQLite file's disk is nearly full: ");
+        reason.ShouldEndWith(" MB needed");
+        (await client.GetAsync("/health/live")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Ready_is_503_with_a_reason_when_the_store_cannot_be_opened()
     {
         var blocker = Path.Combine(Path.GetTempPath(), "pc-blocker-" + Guid.NewGuid().ToString("N"));

@@ -42,6 +42,7 @@ public sealed class MatchingHosts : IAsyncLifetime
         ["Twilio:AuthToken"] = twilioToken,
         ["WebChat:TokenKey"] = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()),
         ["WebChat:TokenRequestsPerMinute"] = "1000",
+        ["WebChat:PostsPerClientPerMinute"] = "100000",
         ["Matching:PollInterval"] = "00:00:00.100",
         ["Pds:Enabled"] = pdsEnabled,
     };

@@ -258,30 +258,17 @@ public sealed class DirectLineProtocolTests(WebChatHostFixture shared) : IClassF
     }
 
     [Fact]
-    public async Task Oversized_activity_gets_400_and_changes_nothing()
+    public async Task Oversized_activity_gets_413_and_changes_nothing()
     {
         var host = shared.Host;
         var conversation = await new DirectLineHttp(host.CreateClient()).StartAsync();
 
         using var response = await conversation.PostAsync(new string('a', DirectLineActivities.MaxActivityBytes + 1));
 
-        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
         (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["message"]!.GetValue<string>().ShouldBe("The activity is too large: at most 32 KB.");
         (await conversation.ReadAsync()).Watermark.ShouldBe("1");
         (await host.Services.GetRequiredService<IConversationStore>().GetAsync("webchat:" + conversation.Id))!.Version.ShouldBe(1);
-    }
-
-    [Fact]
-    public async Task Long_message_within_the_limit_is_answered_in_the_conversation()
-    {
-        var host = shared.Host;
-        var conversation = await new DirectLineHttp(host.CreateClient()).StartAsync();
-
-        await conversation.SayAsync(new string('a', 5000));
-
-        var (activities, _) = await conversation.ReadAsync("1");
-        activities.ShouldContain(a => a["text"]!.GetValue<string>() == "That message is too long. Please keep it shorter.");
-        (await conversation.StepAsync()).ShouldBe("emergency");
     }
 
     [Theory]
@@ -495,6 +482,8 @@ public sealed class DirectLineProtocolTests(WebChatHostFixture shared) : IClassF
                 owner.FailReads ? throw new Microsoft.Data.Sqlite.SqliteException("database is locked", 5) : inner.ListAfterAsync(conversationId, afterSequence, limit, cancellationToken);
 
             public Task<int> DeleteIdleAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default) => inner.DeleteIdleAsync(cutoff, cancellationToken);
+
+            public Task<ActivityUsage> UsageAsync(string conversationId, CancellationToken cancellationToken = default) => inner.UsageAsync(conversationId, cancellationToken);
         }
     }
 }

@@ -19,6 +19,9 @@ public static partial class WebChatTestSupport
         {
             ["WebChat:TokenKey"] = TokenKey,
             ["WebChat:TokenRequestsPerMinute"] = "1000",
+            // Tests post faster than patients type, all from one address; the tests of the limits set their own.
+            ["WebChat:PostsPerConversationPerMinute"] = "10000",
+            ["WebChat:PostsPerClientPerMinute"] = "100000",
         };
         foreach (var (key, value) in more)
         {

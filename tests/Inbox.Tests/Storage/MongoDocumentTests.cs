@@ -215,7 +215,7 @@ public sealed class MongoDocumentTests
     public void Activity_batch_document_round_trips_with_activities_as_the_json_they_were()
     {
         string[] activities = ["""{"type":"message","text":"Tá sé \"ceart\" 😀","channelData":{"step":"welcome"}}""", "{}"];
-        var batch = new ActivityBatchDocument(ObjectId.GenerateNewId(), "conv-a", 3, "client-1", activities, T0, T0.AddDays(3));
+        var batch = new ActivityBatchDocument(ObjectId.GenerateNewId(), "conv-a", 3, "client-1", activities, T0, T0.AddDays(3), 90);
 
         var back = RoundTrip(batch, out var document);
 
@@ -229,12 +229,22 @@ public sealed class MongoDocumentTests
     [Fact]
     public void Activity_batch_without_a_client_activity_id_round_trips()
     {
-        var batch = new ActivityBatchDocument(ObjectId.GenerateNewId(), "conv-a", 1, null, ["{}"], T0, T0.AddDays(3));
+        var batch = new ActivityBatchDocument(ObjectId.GenerateNewId(), "conv-a", 1, null, ["{}"], T0, T0.AddDays(3), 2);
 
         var back = RoundTrip(batch, out var document);
 
         back.ClientActivityId.ShouldBeNull();
         document["clientActivityId"].ShouldBe(BsonNull.Value);
+    }
+
+    [Fact]
+    public void Activity_batch_stored_before_its_size_was_kept_reads_as_size_zero()
+    {
+        var batch = new ActivityBatchDocument(ObjectId.GenerateNewId(), "conv-a", 1, null, ["{}"], T0, T0.AddDays(3), 2);
+        RoundTrip(batch, out var document);
+        document.Remove("bytes");
+
+        MongoDB.Bson.Serialization.BsonSerializer.Deserialize<ActivityBatchDocument>(document).Bytes.ShouldBe(0);
     }
 
     [Fact]

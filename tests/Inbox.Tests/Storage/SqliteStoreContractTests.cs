@@ -31,7 +31,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
         var blocker = Path.Combine(_folder, "not-a-folder");
         File.WriteAllText(blocker, "");
         var database = Track(new SqliteDatabase(Path.Combine(blocker, "patientcontact.db")));
-        return Task.FromResult<IStoreHealth>(new SqliteStoreHealth(database));
+        return Task.FromResult<IStoreHealth>(new SqliteStoreHealth(database, Microsoft.Extensions.Options.Options.Create(new SqliteStorageOptions())));
     }
 
     protected override Task DisposeStoresAsync()
@@ -118,7 +118,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
             new SqliteAuditStore(database),
             new SqliteUsageCounterStore(database),
             new SqliteOptOutStore(database),
-            new SqliteStoreHealth(database),
+            new SqliteStoreHealth(database, Microsoft.Extensions.Options.Options.Create(new SqliteStorageOptions())),
             new SqliteStaffStore(database),
             new SqliteActivityStore(database),
             new SqliteSentLinkStore(database));

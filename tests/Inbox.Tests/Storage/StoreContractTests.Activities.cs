@@ -153,6 +153,23 @@ public abstract partial class StoreContractTests
         (await reopened.Activities.AppendAsync("conv-a", "c1", ["{}"], T0.AddSeconds(3))).Sequence.ShouldBe(2, "a retry after the restart is still recognised");
     }
 
+    [Fact]
+    public async Task Usage_counts_a_conversations_batches_and_their_bytes()
+    {
+        await Stores.Activities.AppendAsync("conv-a", "open", OpeningActivities, T0);
+        await Stores.Activities.AppendAsync("conv-a", "c1", ["{\"text\":\"é\"}", "{}"], T0.AddSeconds(1));
+        await Stores.Activities.AppendAsync("conv-b", "open", OpeningActivities, T0);
+
+        var usage = await Stores.Activities.UsageAsync("conv-a");
+
+        usage.Batches.ShouldBe(2);
+        var json = System.Text.Json.JsonSerializer.Serialize(OpeningActivities);
+        // The stores differ in how they keep a batch (one JSON array, or an array of strings); both count at least the activities' UTF-8 bytes.
+        usage.Bytes.ShouldBeGreaterThanOrEqualTo(OpeningActivities.Sum(a => System.Text.Encoding.UTF8.GetByteCount(a)) + 15L);
+        usage.Bytes.ShouldBeLessThanOrEqualTo(json.Length * 2L + 40);
+        (await Stores.Activities.UsageAsync("never")).ShouldBe(new ActivityUsage(0, 0));
+    }
+
     private static void ShouldBeSameBatch(ActivityBatch actual, ActivityBatch expected)
     {
         actual.ConversationId.ShouldBe(expected.ConversationId);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using PatientContact.Conversation.Intake;
+using PatientContact.Conversation.Intake.Parsing;
 
 namespace PatientContact.Conversation.Channels.WebChat;
 
@@ -95,9 +96,9 @@ public static partial class DirectLineEndpoints
     }
 
     /// <summary>POST /conversations/{id}/activities: one message, one turn; answered with the echo's id.</summary>
-    private static async Task<IResult> PostActivityAsync(HttpContext context, string conversationId, DirectLineTokens tokens, WebChatConversations conversations, IHostApplicationLifetime lifetime, ILoggerFactory logs)
+    private static async Task<IResult> PostActivityAsync(HttpContext context, string conversationId, DirectLineTokens tokens, PostRateLimiter limiter, WebChatConversations conversations, IHostApplicationLifetime lifetime, ILoggerFactory logs)
     {
-        if (Authorize(context, tokens, conversationId, out var token) is { } refused)
+        if ((Authorize(context, tokens, conversationId, out var token) ?? TooMany(context, limiter, conversationId)) is { } refused)
         {
             return refused;
         }
@@ -118,9 +119,9 @@ public static partial class DirectLineEndpoints
     /// POST /conversations/{id}/upload: a message with files. The files are read past and never kept;
     /// the conversation says it cannot take them and asks its question again.
     /// </summary>
-    private static async Task<IResult> UploadAsync(HttpContext context, string conversationId, DirectLineTokens tokens, WebChatConversations conversations, IHostApplicationLifetime lifetime, ILoggerFactory logs)
+    private static async Task<IResult> UploadAsync(HttpContext context, string conversationId, DirectLineTokens tokens, PostRateLimiter limiter, WebChatConversations conversations, IHostApplicationLifetime lifetime, ILoggerFactory logs)
     {
-        if (Authorize(context, tokens, conversationId, out var token) is { } refused)
+        if ((Authorize(context, tokens, conversationId, out var token) ?? TooMany(context, limiter, conversationId)) is { } refused)
         {
             return refused;
         }
@@ -212,7 +213,7 @@ public static partial class DirectLineEndpoints
     /// GET /conversations/{id}/stream?t=&amp;watermark=: the WebSocket. A browser cannot send headers on a
     /// WebSocket, so its token is in the URL: a stream-only token that lasts two minutes.
     /// </summary>
-    private static async Task StreamAsync(HttpContext context, string conversationId, string? t, string? watermark, DirectLineTokens tokens, DirectLineStream stream, IHostApplicationLifetime lifetime)
+    private static async Task StreamAsync(HttpContext context, string conversationId, string? t, string? watermark, DirectLineTokens tokens, DirectLineStream stream, StreamRegistry streams, IHostApplicationLifetime lifetime)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -230,6 +231,15 @@ public static partial class DirectLineEndpoints
         if (!TryParseWatermark(watermark, out var after))
         {
             await BadWatermark().ExecuteAsync(context);
+            return;
+        }
+
+        // Refused before the upgrade: the widget then reconnects (GET conversations/{id}), by when one of the others may have gone.
+        using var place = streams.TryOpen(conversationId);
+        if (place is null)
+        {
+            context.Response.Headers.RetryAfter = "5";
+            await DirectLineJson.Error(StatusCodes.Status429TooManyRequests, "TooManyRequests", $"This conversation already has {StreamRegistry.MaxPerConversation} open streams.").ExecuteAsync(context);
             return;
         }
 
@@ -253,10 +263,22 @@ public static partial class DirectLineEndpoints
 
     private static async Task<IResult> PostAsync(HttpContext context, DirectLineToken token, IncomingActivity activity, WebChatConversations conversations, IHostApplicationLifetime lifetime, ILoggerFactory logs)
     {
+        if (activity.Text is { Length: > TextInput.MaxInputLength })
+        {
+            // The engine's own limit, applied before anything is stored.
+            return DirectLineJson.Error(StatusCodes.Status413PayloadTooLarge, "MessageSizeTooBig", $"The message is too long: at most {TextInput.MaxInputLength:N0} characters.");
+        }
+
         try
         {
             var outcome = await conversations.PostAsync(token, activity, ClientAddress(context), lifetime.ApplicationStopping);
-            return outcome.Found ? Results.Json(new { id = outcome.Id }) : NotFound();
+            return outcome switch
+            {
+                { Found: false } => NotFound(),
+                // 403 ends the conversation in the widget, which then offers to start a new one.
+                { Full: true } => DirectLineJson.Error(StatusCodes.Status403Forbidden, "Forbidden", "This conversation is too long to go on. Start a new conversation."),
+                _ => Results.Json(new { id = outcome.Id }),
+            };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -337,7 +359,21 @@ public static partial class DirectLineEndpoints
         DirectLineJson.Error(StatusCodes.Status404NotFound, "NotFound", "This conversation has ended or does not exist. Start a new conversation.");
 
     private static IResult TooLarge() =>
-        DirectLineJson.Error(StatusCodes.Status400BadRequest, "BadArgument", $"The activity is too large: at most {DirectLineActivities.MaxActivityBytes / 1024} KB.");
+        DirectLineJson.Error(StatusCodes.Status413PayloadTooLarge, "MessageSizeTooBig", $"The activity is too large: at most {DirectLineActivities.MaxActivityBytes / 1024} KB.");
+
+    /// <summary>429 with <c>Retry-After</c> when the conversation or the client has posted too much this minute; null when it may post.</summary>
+    private static IResult? TooMany(HttpContext context, PostRateLimiter limiter, string conversationId)
+    {
+        if (limiter.TryAcquire(conversationId, ClientAddress(context)) is not { } refusal)
+        {
+            return null;
+        }
+
+        var seconds = Math.Max(1, (int)Math.Ceiling(refusal.RetryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        var who = refusal.Limit == PostLimit.Conversation ? "this conversation" : "this connection";
+        return DirectLineJson.Error(StatusCodes.Status429TooManyRequests, "TooManyRequests", $"Too many messages from {who}. Try again in {seconds} seconds.");
+    }
 
     private static IResult BadWatermark() =>
         DirectLineJson.Error(StatusCodes.Status400BadRequest, "BadArgument", "The watermark must be one this service gave.");

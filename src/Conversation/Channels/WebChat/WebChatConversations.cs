@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using PatientContact.Conversation.Intake;
 using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Storage;
@@ -12,7 +13,8 @@ public sealed record ActivityPage(IReadOnlyList<string> Activities, long Waterma
 /// <summary>What happened to a posted activity.</summary>
 /// <param name="Found">False when the conversation does not exist (never opened, or ended and removed).</param>
 /// <param name="Id">The id of the patient's echoed activity, which Direct Line answers a post with.</param>
-public sealed record PostOutcome(bool Found, string? Id);
+/// <param name="Full">The conversation holds as many turns or bytes as one may; nothing was run or stored.</param>
+public sealed record PostOutcome(bool Found, string? Id, bool Full = false);
 
 /// <summary>
 /// The web chat channel over the conversation engine: a Direct Line conversation is an engine
@@ -24,6 +26,7 @@ public sealed partial class WebChatConversations(
     IActivityStore activities,
     IRuleBookProvider rules,
     ActivitySignals signals,
+    IOptions<WebChatOptions> options,
     TimeProvider time,
     ILogger<WebChatConversations> logger)
 {
@@ -78,14 +81,29 @@ public sealed partial class WebChatConversations(
         var conversationId = token.ConversationId;
         using var held = await _locks.AcquireAsync(conversationId, cancellationToken);
         var service = rules.Current.FindService(token.ServiceId);
-        if (service is null || !await ExistsAsync(conversationId, cancellationToken))
+        if (service is null)
         {
             return new PostOutcome(false, null);
         }
 
         if (!activity.IsMessage)
         {
-            return new PostOutcome(true, DirectLineActivities.NewActivityId(conversationId));
+            return await ExistsAsync(conversationId, cancellationToken)
+                ? new PostOutcome(true, DirectLineActivities.NewActivityId(conversationId))
+                : new PostOutcome(false, null);
+        }
+
+        // Checked before the turn runs: a turn refused here changes nothing in the conversation.
+        var usage = await activities.UsageAsync(conversationId, cancellationToken);
+        if (usage.Batches == 0)
+        {
+            return new PostOutcome(false, null);
+        }
+
+        if (usage.Batches >= options.Value.MaxTurnsPerConversation || usage.Bytes >= options.Value.MaxBytesPerConversation)
+        {
+            LogFull(logger, service.Id, usage.Batches, usage.Bytes);
+            return new PostOutcome(true, null, Full: true);
         }
 
         var storeId = activity.ClientActivityId is { } clientId ? "c:" + clientId : null;
@@ -146,6 +164,9 @@ public sealed partial class WebChatConversations(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Web chat conversation opened for service {ServiceId} at step {Step}")]
     private static partial void LogOpened(ILogger logger, string serviceId, string step);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A web chat conversation for service {ServiceId} is full ({Batches} turns, {Bytes} bytes); a post was refused")]
+    private static partial void LogFull(ILogger logger, string serviceId, long batches, long bytes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A repeated web chat activity for service {ServiceId} was answered as before and not applied again")]
     private static partial void LogRepeated(ILogger logger, string serviceId);

@@ -27,6 +27,22 @@ public sealed class WebChatOptions
     [Range(1, 100_000)]
     public int TokenRequestsPerMinute { get; set; } = 10;
 
+    /// <summary>Activities one conversation may post per minute; a patient sends a few, a retry loop or a script many more.</summary>
+    [Range(5, 100_000)]
+    public int PostsPerConversationPerMinute { get; set; } = 30;
+
+    /// <summary>Activities one client IP (IPv6 by its /64) may post per minute, over all its conversations: a waiting room on one connection stays well inside it.</summary>
+    [Range(5, 1_000_000)]
+    public int PostsPerClientPerMinute { get; set; } = 300;
+
+    /// <summary>Turns (stored batches) one conversation may hold; a whole conversation, with changes from the review, takes under 60.</summary>
+    [Range(50, 100_000)]
+    public int MaxTurnsPerConversation { get; set; } = 300;
+
+    /// <summary>Bytes one conversation's stored activities may hold; a whole conversation with the longest details takes under 100 KB.</summary>
+    [Range(64 * 1024, 1024 * 1024 * 1024)]
+    public int MaxBytesPerConversation { get; set; } = 1024 * 1024;
+
     /// <summary>The service's public address (the root <c>PublicBaseUrl</c> setting): the QR code points under it.</summary>
     public string? PublicBaseUrl { get; set; }
 

@@ -23,6 +23,8 @@ public static partial class WebChatServiceCollectionExtensions
         services.AddSingleton<WebChatConversations>();
         services.AddSingleton<DirectLineStream>();
         services.AddSingleton<TokenRateLimiter>();
+        services.AddSingleton<PostRateLimiter>();
+        services.AddSingleton<StreamRegistry>();
         services.AddSingleton<WebChatAssets>();
         services.AddSingleton<WebChatHeaders>();
 
@@ -50,7 +52,8 @@ public static partial class WebChatServiceCollectionExtensions
             LogRandomKey(logger);
         }
 
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        // A socket that answers no ping within the timeout is closed, which frees its place among the conversation's streams.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30), KeepAliveTimeout = TimeSpan.FromSeconds(30) });
         app.UseCors();
         app.UseStaticFiles(new StaticFileOptions
         {

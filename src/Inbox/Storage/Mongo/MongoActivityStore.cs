@@ -1,3 +1,5 @@
+using System.Text;
+using MongoDB.Bson;
 using MongoDB.Driver;
 
 namespace PatientContact.Inbox.Storage.Mongo;
@@ -49,7 +51,8 @@ public sealed class MongoActivityStore(MongoStorage storage) : IActivityStore
                 clientActivityId,
                 [.. activities],
                 at,
-                storage.ExpiresAt(storage.Options.ActivityRetention));
+                storage.ExpiresAt(storage.Options.ActivityRetention),
+                activities.Sum(a => (long)Encoding.UTF8.GetByteCount(a)));
             try
             {
                 await storage.Activities.InsertOneAsync(document, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -114,6 +117,21 @@ public sealed class MongoActivityStore(MongoStorage storage) : IActivityStore
             deleted += (int)result.DeletedCount;
         }
         return deleted;
+    }
+
+    public async Task<ActivityUsage> UsageAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
+        var totals = await storage.Activities
+            .Aggregate()
+            .Match(Filter.Eq(d => d.ConversationId, conversationId))
+            .Group(new BsonDocument { { "_id", BsonNull.Value }, { "batches", new BsonDocument("$sum", 1) }, { "bytes", new BsonDocument("$sum", "$bytes") } })
+            .FirstOrDefaultAsync(cancellationToken)
+            .ConfigureAwait(false);
+        return totals is null
+            ? new ActivityUsage(0, 0)
+            : new ActivityUsage(totals["batches"].ToInt64(), totals["bytes"].ToInt64());
     }
 
     internal static readonly SortDefinition<ActivityBatchDocument> InOrder = Builders<ActivityBatchDocument>.Sort.Ascending(d => d.Sequence);

@@ -56,7 +56,7 @@ internal static class MongoClassMaps
             Register<AuditDocument>();
             Register<UsageCounterDocument>();
             Register<OptOutDocument>();
-            Register<ActivityBatchDocument>();
+            Register<ActivityBatchDocument>(map => map.GetMemberMap(d => d.Bytes).SetDefaultValue(0L));
             Register<StaffAccount>();
             Register<StaffAccountDocument>();
             Register<SentLink>(map => map.MapIdMember(l => l.Id));

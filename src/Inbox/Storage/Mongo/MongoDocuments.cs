@@ -80,7 +80,10 @@ internal sealed record UsageCounterDocument(ObjectId Id, string ServiceId, strin
 /// <summary>The latest STOP or START of a number in <c>optOuts</c>; <c>_id</c> is the E.164 number.</summary>
 internal sealed record OptOutDocument(string Id, bool OptedOut, DateTimeOffset UpdatedAt);
 
-/// <summary>One web chat turn's activities in <c>activities</c>, numbered per conversation.</summary>
+/// <summary>
+/// One web chat turn's activities in <c>activities</c>, numbered per conversation. <c>Bytes</c> is the
+/// UTF-8 size of the activities, summed to cap a conversation (0 in batches stored before it was kept).
+/// </summary>
 internal sealed record ActivityBatchDocument(
     ObjectId Id,
     string ConversationId,
@@ -88,7 +91,8 @@ internal sealed record ActivityBatchDocument(
     string? ClientActivityId,
     IReadOnlyList<string> Activities,
     DateTimeOffset At,
-    DateTimeOffset ExpiresAt)
+    DateTimeOffset ExpiresAt,
+    long Bytes)
 {
     public ActivityBatch ToBatch() => new(ConversationId, Sequence, ClientActivityId, Activities, At);
 }

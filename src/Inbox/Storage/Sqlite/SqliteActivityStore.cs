@@ -102,6 +102,22 @@ public sealed class SqliteActivityStore(SqliteDatabase database) : IActivityStor
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<ActivityUsage> UsageAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        // LENGTH of a BLOB counts bytes; of TEXT it would count characters.
+        command.CommandText = """
+            SELECT COUNT(*), COALESCE(SUM(LENGTH(CAST(activities AS BLOB))), 0) FROM activity_batches
+            WHERE conversation_id = @conversation_id;
+            """;
+        command.With("@conversation_id", conversationId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new ActivityUsage(reader.GetInt64(0), reader.GetInt64(1));
+    }
+
     private static ActivityBatch Read(SqliteDataReader reader) => new(
         ConversationId: reader.GetString(0),
         Sequence: reader.GetInt64(1),

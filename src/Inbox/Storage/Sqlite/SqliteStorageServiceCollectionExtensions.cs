@@ -14,12 +14,17 @@ public static class SqliteStorageServiceCollectionExtensions
     /// the SQLite implementation of each store interface, all singletons. A relative
     /// <paramref name="databasePath"/> is taken from the content root.
     /// </summary>
-    public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string databasePath)
+    public static IServiceCollection AddSqliteStorage(this IServiceCollection services, string databasePath, long minFreeDiskBytes = SqliteStorageOptions.DefaultMinFreeDiskBytes)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        ArgumentOutOfRangeException.ThrowIfNegative(minFreeDiskBytes);
 
-        services.AddOptions<SqliteStorageOptions>().Configure(o => o.Path = databasePath);
+        services.AddOptions<SqliteStorageOptions>().Configure(o =>
+        {
+            o.Path = databasePath;
+            o.MinFreeDiskBytes = minFreeDiskBytes;
+        });
 
         services.TryAddSingleton(sp =>
         {
