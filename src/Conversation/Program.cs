@@ -11,6 +11,7 @@ using PatientContact.Rules;
 var builder = WebApplication.CreateBuilder(args);
 ProductionSettings.ThrowIfIncomplete(builder.Configuration, builder.Environment);
 
+builder.Services.AddProxySupport();
 builder.Services.AddRules(builder.Configuration);
 builder.Services.AddStorage(builder.Configuration, builder.Environment);
 builder.Services.AddConversation();
@@ -43,6 +44,7 @@ if (args is ["add-staff", ..])
 }
 
 var app = builder.Build();
+app.UseProxySupport();
 app.MapHealth();
 app.MapDevPds();
 app.MapSmsChannel();

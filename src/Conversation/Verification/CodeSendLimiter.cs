@@ -1,5 +1,5 @@
-using System.Net;
 using Microsoft.Extensions.Options;
+using PatientContact.Inbox.Web;
 
 namespace PatientContact.Conversation.Verification;
 
@@ -109,27 +109,8 @@ public sealed class CodeSendLimiter
     }
 
     /// <summary>The client a limit counts against, or null when the channel knows none.</summary>
-    public static string? ClientKey(string? clientAddress, string? senderPhone)
-    {
-        if (!string.IsNullOrWhiteSpace(clientAddress) && IPAddress.TryParse(clientAddress, out var address))
-        {
-            if (address.IsIPv4MappedToIPv6)
-            {
-                address = address.MapToIPv4();
-            }
-
-            if (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
-            {
-                // One household or phone is given a whole /64; counting single IPv6 addresses would limit nothing.
-                var bytes = address.GetAddressBytes();
-                return "ip6:" + Convert.ToHexString(bytes, 0, 8);
-            }
-
-            return "ip:" + address;
-        }
-
-        return string.IsNullOrWhiteSpace(senderPhone) ? null : "sender:" + senderPhone;
-    }
+    public static string? ClientKey(string? clientAddress, string? senderPhone) =>
+        ClientAddress.Key(clientAddress) ?? (string.IsNullOrWhiteSpace(senderPhone) ? null : "sender:" + senderPhone);
 
     private int Count(string key, DateTimeOffset now)
     {

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using PatientContact.EndToEnd.Tests.Support;
 using PatientContact.Inbox.Staff;
@@ -15,7 +14,7 @@ namespace PatientContact.EndToEnd.Tests.Inbox;
 /// code flow with PKCE, signed ID tokens, userinfo). The HTTP client plays the browser, carrying cookies
 /// by hand as a browser over https would (the provider's correlation cookies are Secure).
 /// </summary>
-public sealed partial class InboxOidcTests : IAsyncLifetime
+public sealed class InboxOidcTests : IAsyncLifetime
 {
     private FakeIdentityProvider _provider = null!;
     private ServiceHost _host = null!;
@@ -44,14 +43,14 @@ public sealed partial class InboxOidcTests : IAsyncLifetime
     {
         var riverside = await SubmitAsync(_host);
         var northside = await SubmitAsync(_host, "northside-community");
-        using var browser = new Browser(_host);
+        using var browser = new CookieBrowser(_host.BaseAddress);
 
         var login = await browser.GetAsync("/inbox/login");
         var html = await login.Content.ReadAsStringAsync();
         html.ShouldContain("Sign in with Test Trust account");
         html.ShouldNotContain("type=\"password\"");
 
-        var authorize = await browser.PostAsync("/inbox/login/oidc", ("__RequestVerificationToken", Token(html)), ("returnUrl", $"/inbox/requests/{riverside}"));
+        var authorize = await browser.PostAsync("/inbox/login/oidc", ("__RequestVerificationToken", CookieBrowser.AntiforgeryToken(html)), ("returnUrl", $"/inbox/requests/{riverside}"));
         authorize.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var authorizeUrl = authorize.Headers.Location!;
         authorizeUrl.GetLeftPart(UriPartial.Path).ShouldBe($"{_provider.Issuer}/authorize");
@@ -80,17 +79,17 @@ public sealed partial class InboxOidcTests : IAsyncLifetime
         (await AuditAsync(_host, actor: "dr.alice@trust.example")).ShouldContain(a => a.Action == AuditActions.SignedIn && a.Detail == "single sign-on");
 
         // With single sign-on there is no password sign-in at all.
-        using var stranger = new Browser(_host);
-        var token = Token(await (await stranger.GetAsync("/inbox/login")).Content.ReadAsStringAsync());
+        using var stranger = new CookieBrowser(_host.BaseAddress);
+        var token = CookieBrowser.AntiforgeryToken(await (await stranger.GetAsync("/inbox/login")).Content.ReadAsStringAsync());
         (await stranger.PostAsync("/inbox/login", ("email", "dr.alice@trust.example"), ("password", "anything at all"), ("__RequestVerificationToken", token))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Fact]
     public async Task Someone_the_provider_gives_no_known_service_is_sent_back_with_the_reason_and_no_session()
     {
-        using var browser = new Browser(_host);
+        using var browser = new CookieBrowser(_host.BaseAddress);
         var html = await (await browser.GetAsync("/inbox/login")).Content.ReadAsStringAsync();
-        var authorize = await browser.PostAsync("/inbox/login/oidc", ("__RequestVerificationToken", Token(html)));
+        var authorize = await browser.PostAsync("/inbox/login/oidc", ("__RequestVerificationToken", CookieBrowser.AntiforgeryToken(html)));
         var code = _provider.Authorize(authorize.Headers.Location!, "user-456",
             idTokenClaims: new Dictionary<string, object> { ["email"] = "bob@trust.example", ["nhs_services"] = "some-other-practice" },
             userInfoClaims: new Dictionary<string, object> { ["email"] = "bob@trust.example" });
@@ -108,9 +107,9 @@ public sealed partial class InboxOidcTests : IAsyncLifetime
     [Fact]
     public async Task A_forged_callback_signs_nobody_in()
     {
-        using var browser = new Browser(_host);
+        using var browser = new CookieBrowser(_host.BaseAddress);
         var html = await (await browser.GetAsync("/inbox/login")).Content.ReadAsStringAsync();
-        var authorize = await browser.PostAsync("/inbox/login/oidc", ("__RequestVerificationToken", Token(html)));
+        var authorize = await browser.PostAsync("/inbox/login/oidc", ("__RequestVerificationToken", CookieBrowser.AntiforgeryToken(html)));
         var state = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(authorize.Headers.Location!.Query)["state"].ToString();
 
         var callback = await browser.PostAsync("/inbox/signin-oidc", ("code", "a-code-the-provider-never-gave"), ("state", state));
@@ -118,51 +117,5 @@ public sealed partial class InboxOidcTests : IAsyncLifetime
         callback.Headers.Location!.OriginalString.ShouldBe("/inbox/login?problem=sign-in-failed");
         _provider.RefusedTokenRequests.ShouldBe(1);
         (await browser.GetAsync("/inbox")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
-    }
-
-    private static string Token(string html) => WebUtility.HtmlDecode(TokenPattern().Match(html).Groups[1].Value);
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenPattern();
-
-    /// <summary>An HTTP client that keeps every cookie it is given, Secure ones too, as a browser on https would.</summary>
-    private sealed class Browser(ServiceHost host) : IDisposable
-    {
-        private readonly Dictionary<string, string> _cookies = new(StringComparer.Ordinal);
-        private readonly HttpClient _http = new(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress };
-
-        public Task<HttpResponseMessage> GetAsync(string path) => SendAsync(new HttpRequestMessage(HttpMethod.Get, path));
-
-        public Task<HttpResponseMessage> PostAsync(string path, params (string Key, string Value)[] fields) =>
-            SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = StaffClient.Form(fields) });
-
-        public void Dispose() => _http.Dispose();
-
-        private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
-        {
-            if (_cookies.Count > 0)
-            {
-                request.Headers.Add("Cookie", string.Join("; ", _cookies.Select(c => $"{c.Key}={c.Value}")));
-            }
-
-            var response = await _http.SendAsync(request);
-            if (response.Headers.TryGetValues("Set-Cookie", out var cookies))
-            {
-                foreach (var cookie in cookies)
-                {
-                    var pair = cookie.Split(';')[0].Split('=', 2);
-                    if (pair[1].Length == 0 || cookie.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase))
-                    {
-                        _cookies.Remove(pair[0]);
-                    }
-                    else
-                    {
-                        _cookies[pair[0]] = pair[1];
-                    }
-                }
-            }
-
-            return response;
-        }
     }
 }

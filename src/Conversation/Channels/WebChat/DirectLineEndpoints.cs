@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using PatientContact.Conversation.Intake;
 using PatientContact.Conversation.Intake.Parsing;
+using PatientContact.Inbox.Web;
 
 namespace PatientContact.Conversation.Channels.WebChat;
 
@@ -295,9 +296,9 @@ public static partial class DirectLineEndpoints
             return SessionOver();
         }
 
-        var request = context.Request;
+        var origin = context.RequestServices.GetRequiredService<PublicAddress>().WebSocketOrigin(context.Request);
         var streamUrl = string.Create(CultureInfo.InvariantCulture,
-            $"{(request.IsHttps ? "wss" : "ws")}://{request.Host.Value}{request.PathBase}{Prefix}/conversations/{Uri.EscapeDataString(token.ConversationId)}/stream"
+            $"{origin}{Prefix}/conversations/{Uri.EscapeDataString(token.ConversationId)}/stream"
             + $"?t={Uri.EscapeDataString(tokens.IssueStreamToken(fresh.Claims))}&watermark={watermark}");
         return DirectLineJson.Conversation(token.ConversationId, fresh.Token, tokens.ExpiresIn(fresh.Claims), streamUrl, statusCode);
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using PatientContact.Conversation.Channels.WebChat.Pages;
+using PatientContact.Inbox.Web;
 using PatientContact.Rules;
 
 namespace PatientContact.Conversation.Channels.WebChat;
@@ -58,8 +59,7 @@ public static class LinkPageEndpoints
     /// <summary>429 with <c>Retry-After</c> when this client has started too many conversations lately; null when it may start one.</summary>
     internal static IResult? TooManyConversations(HttpContext context, TokenRateLimiter limiter)
     {
-        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (limiter.TryAcquire(address) is not { } wait)
+        if (limiter.TryAcquire(ClientAddress.Key(context)) is not { } wait)
         {
             return null;
         }

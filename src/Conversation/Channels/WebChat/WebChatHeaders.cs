@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using PatientContact.Inbox.Web;
 
 namespace PatientContact.Conversation.Channels.WebChat;
 
 /// <summary>The security headers of the web chat's pages, files and API answers.</summary>
-public sealed class WebChatHeaders(IOptions<WebChatOptions> options)
+public sealed class WebChatHeaders(IOptions<WebChatOptions> options, PublicAddress publicAddress)
 {
     private readonly string _frameAncestors = string.Join(' ', ["'self'", .. options.Value.AllowedOrigins.Select(o => o.TrimEnd('/'))]);
 
@@ -22,13 +23,14 @@ public sealed class WebChatHeaders(IOptions<WebChatOptions> options)
     /// <summary>
     /// The link page: scripts only from this origin (the nonce as well, for browsers that want it on
     /// the tags), styles from this origin or carrying the nonce, connections only back to this origin
-    /// (its WebSocket too), and framing only by this origin and the configured websites.
+    /// (its WebSocket too, at <c>PublicBaseUrl</c>: never the request's Host header), and framing only
+    /// by this origin and the configured websites.
     /// </summary>
     public void ForPage(HttpContext context, string nonce)
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
-        var socketOrigin = (request.IsHttps ? "wss://" : "ws://") + request.Host.Value;
+        var socketOrigin = publicAddress.WebSocketSource(request);
         Common(context.Response);
         context.Response.Headers.ContentSecurityPolicy =
             $"default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'nonce-{nonce}' {EmptyStyleHash}; img-src 'self' data: blob:; " +

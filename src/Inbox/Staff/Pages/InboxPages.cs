@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
-using Microsoft.Extensions.Configuration;
 using PatientContact.Inbox.Links;
 using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Staff.Requests;
@@ -288,7 +287,7 @@ public static class InboxPages
         return RenderLinksAsync(context, sharing, rules, time, new Dictionary<string, string>(), [], message, StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> SendLinkAsync(HttpContext context, LinkSharing sharing, IRuleBookProvider rules, TimeProvider time, IConfiguration configuration)
+    private static async Task<IResult> SendLinkAsync(HttpContext context, LinkSharing sharing, IRuleBookProvider rules, TimeProvider time, Web.PublicAddress publicAddress)
     {
         var staff = StaffMember.From(context.User)!;
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
@@ -309,9 +308,7 @@ public static class InboxPages
             Months = kept["months"],
             SendId = form["sendId"],
         };
-        var origin = configuration["PublicBaseUrl"] is { Length: > 0 } configured
-            ? configured
-            : $"{context.Request.Scheme}://{context.Request.Host.Value}{context.Request.PathBase}";
+        var origin = publicAddress.Origin(context.Request);
         var result = await sharing.SendAsync(staff, input, origin, context.RequestAborted);
         if (result.Problems.Count == 0)
         {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using PatientContact.Inbox.Web;
 
 namespace PatientContact.Inbox.Staff.SignIn;
 
@@ -71,7 +72,7 @@ public static class StaffAuthentication
                 return Task.CompletedTask;
             }
 
-            context.Response.Redirect(context.RedirectUri);
+            context.Response.Redirect(PublicRedirect(context.HttpContext, context.RedirectUri));
             return Task.CompletedTask;
         };
         // Somebody signed in asking for what they may not see: the same answer as for something that is not there.
@@ -117,8 +118,38 @@ public static class StaffAuthentication
         oidc.ClaimActions.MapUniqueJsonKey(settings.EmailClaim, settings.EmailClaim);
         oidc.ClaimActions.MapUniqueJsonKey(settings.NameClaim, settings.NameClaim);
         oidc.ClaimActions.MapJsonKey(settings.ServicesClaim, settings.ServicesClaim);
+        // The return address the provider sends the person back to is under PublicBaseUrl (https behind
+        // a TLS-ending balancer), never built from the request's Host header.
+        oidc.Events.OnRedirectToIdentityProvider = context =>
+        {
+            if (context.HttpContext.RequestServices.GetRequiredService<PublicAddress>().Configured is { } configured)
+            {
+                context.ProtocolMessage.RedirectUri = configured + OidcCallbackPath;
+            }
+
+            return Task.CompletedTask;
+        };
         oidc.Events.OnTicketReceived = context => context.HttpContext.RequestServices.GetRequiredService<OidcSignIn>().OnTicketReceivedAsync(context);
         oidc.Events.OnRemoteFailure = context => context.HttpContext.RequestServices.GetRequiredService<OidcSignIn>().OnRemoteFailureAsync(context);
+    }
+
+    /// <summary>An absolute redirect the framework built from the request, moved under <c>PublicBaseUrl</c> when it is set.</summary>
+    private static string PublicRedirect(HttpContext context, string redirectUri)
+    {
+        var configured = context.RequestServices.GetRequiredService<PublicAddress>().Configured;
+        if (configured is null || !Uri.TryCreate(redirectUri, UriKind.Absolute, out var absolute))
+        {
+            return redirectUri;
+        }
+
+        var path = absolute.PathAndQuery;
+        var pathBase = context.Request.PathBase.Value;
+        if (!string.IsNullOrEmpty(pathBase) && path.StartsWith(pathBase, StringComparison.Ordinal))
+        {
+            path = path[pathBase.Length..];
+        }
+
+        return configured + path;
     }
 
     public static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
