@@ -52,7 +52,7 @@ public static partial class DirectLineEndpoints
         try
         {
             // Not the request's own token: a turn once begun is finished even if the client goes.
-            created = await conversations.OpenAsync(token, ClientAddress(context), lifetime.ApplicationStopping);
+            created = await conversations.OpenAsync(token, RemoteAddress(context), lifetime.ApplicationStopping);
         }
         catch (UnknownServiceException)
         {
@@ -272,7 +272,7 @@ public static partial class DirectLineEndpoints
 
         try
         {
-            var outcome = await conversations.PostAsync(token, activity, ClientAddress(context), lifetime.ApplicationStopping);
+            var outcome = await conversations.PostAsync(token, activity, RemoteAddress(context), lifetime.ApplicationStopping);
             return outcome switch
             {
                 { Found: false } => NotFound(),
@@ -354,7 +354,7 @@ public static partial class DirectLineEndpoints
         return buffer.ToArray();
     }
 
-    private static string? ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString();
+    private static string? RemoteAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString();
 
     private static IResult NotFound() =>
         DirectLineJson.Error(StatusCodes.Status404NotFound, "NotFound", "This conversation has ended or does not exist. Start a new conversation.");
@@ -365,7 +365,7 @@ public static partial class DirectLineEndpoints
     /// <summary>429 with <c>Retry-After</c> when the conversation or the client has posted too much this minute; null when it may post.</summary>
     private static IResult? TooMany(HttpContext context, PostRateLimiter limiter, string conversationId)
     {
-        if (limiter.TryAcquire(conversationId, ClientAddress(context)) is not { } refusal)
+        if (limiter.TryAcquire(conversationId, RemoteAddress(context)) is not { } refusal)
         {
             return null;
         }
