@@ -19,6 +19,7 @@ public static class ConversationServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerificationOptions>, VerificationOptionsValidator>());
         services.AddSingleton<CodeSendLimiter>();
         services.AddSingleton<IOutboundSender, OutboxSender>();
+        services.AddSingleton<Replies.RequestReplies>();
         services.AddSingleton<IntakeEngine>();
         services.AddHostedService<ConversationPurger>();
         return services;

@@ -16,6 +16,7 @@ public sealed record Choice(string Value, string Label);
 /// <param name="SenderPhone">E.164 of the SMS sender, when the channel knows it.</param>
 /// <param name="ClientAddress">The client's IP, for per-client rate limits; never stored with answers.</param>
 /// <param name="FollowUpLinkId">The personal follow-up link the channel opened the conversation from (web chat), if any.</param>
+/// <param name="Attachments">Pictures or other files that came with the message (MMS), which are not taken yet.</param>
 public sealed record TurnInput(
     string ConversationKey,
     string ServiceId,
@@ -24,10 +25,11 @@ public sealed record TurnInput(
     string? Text,
     string? SenderPhone = null,
     string? ClientAddress = null,
-    string? FollowUpLinkId = null);
+    string? FollowUpLinkId = null,
+    int Attachments = 0);
 
-/// <summary>What a turn produced.</summary>
+/// <summary>What a turn produced. No replies at all: a message added to a request, with nothing to say back (SMS, within the hour after an acknowledgement).</summary>
 public sealed record TurnResult(IReadOnlyList<BotReply> Replies, bool Replayed)
 {
-    public Step Step => Replies[^1].Step;
+    public Step Step => Replies.Count > 0 ? Replies[^1].Step : Step.Submitted;
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PatientContact.Conversation.Intake.Parsing;
+using PatientContact.Conversation.Replies;
 using PatientContact.Conversation.Verification;
 using PatientContact.Inbox.Links;
 using PatientContact.Inbox.Messaging;
@@ -28,7 +29,8 @@ public sealed partial class IntakeEngine(
     IOptions<VerificationOptions> verificationOptions,
     ILogger<IntakeEngine> logger,
     CodeSendLimiter? codeSendLimiter = null,
-    ISentLinkStore? links = null)
+    ISentLinkStore? links = null,
+    RequestReplies? replies = null)
 {
     private const int MaxAttempts = 10;
     /// <summary>Enough for channel retries (Twilio retries within 15 s, Direct Line within 20 s) without bloating every save.</summary>
@@ -155,6 +157,10 @@ public sealed partial class IntakeEngine(
     {
         var s = turn.Session;
         var text = turn.Input.Text is null ? null : TextInput.Clean(turn.Input.Text);
+        if (await AddedToRequestAsync(turn, text, ct))
+        {
+            return;
+        }
 
         if (s.Step == Step.Expired || (s.Step != Step.Welcome && !s.Step.IsEnd() && turn.Now - s.LastActivityAt > _options.IdleTimeout))
         {
@@ -214,6 +220,32 @@ public sealed partial class IntakeEngine(
         }
 
         await AnswerAsync(turn, text, ct);
+    }
+
+    /// <summary>
+    /// A message after submission (no conversation in progress) that belongs on the patient's request: added there,
+    /// and answered with the acknowledgement (see <see cref="RequestReplies"/>); the conversation is left as it was.
+    /// </summary>
+    private async Task<bool> AddedToRequestAsync(Turn turn, string? text, CancellationToken ct)
+    {
+        var s = turn.Session;
+        var inProgress = s.Step != Step.Welcome && !s.Step.IsEnd() && turn.Now - s.LastActivityAt <= _options.IdleTimeout;
+        var input = turn.Input;
+        var answer = replies is null ? null : await replies.TryAddAsync(
+            new IncomingMessage(turn.Service, input.Channel, input.ConversationKey, input.InputId, text, input.SenderPhone, input.Attachments,
+                inProgress, s.Step == Step.Submitted ? s.ReferenceId : null, turn.Now),
+            ct);
+        if (answer is null)
+        {
+            return false;
+        }
+
+        foreach (var said in answer)
+        {
+            turn.Say(said);
+        }
+
+        return true;
     }
 
     private void Reset(Turn turn)
@@ -621,6 +653,13 @@ public sealed partial class IntakeEngine(
     private async Task<bool> TrySendCodeAsync(Turn turn, CancellationToken ct)
     {
         var a = turn.Session.Answers;
+        if (SenderNumbers.For(turn.Service) is null)
+        {
+            // A service with no SMS number (web chat only) cannot text a code: carry on, never wait for one that cannot come.
+            await GiveUpCodeAsync(turn, "We can't text a code from this service.", ct);
+            return false;
+        }
+
         if (_codeSendLimiter.TryAcquire(a.Phone, a.PhoneIsMobile, turn.Input.ClientAddress, turn.Input.SenderPhone) is { } refusal)
         {
             LogCodeRefused(logger, turn.Service.Id, refusal);
@@ -643,7 +682,7 @@ public sealed partial class IntakeEngine(
         var body = $"{value} is your code for {turn.Service.Name}. It expires in {_verification.CodeLifetime.TotalMinutes:0} minutes. Do not share it with anyone.";
         var key = $"otp:{turn.Input.ConversationKey}:{session.StartedAt.ToUnixTimeMilliseconds()}:{session.Code.Sends}";
         var seconds = (int)_verification.CodeLifetime.TotalSeconds;
-        var from = turn.Service.SmsNumbers.FirstOrDefault();
+        var from = SenderNumbers.For(turn.Service);
         turn.AfterCommit.Add(ct => sender.QueueAsync(new OutboundText(to, body, OutboxSecrets.CodePurpose, key, seconds, from), ct));
     }
 
@@ -695,12 +734,12 @@ public sealed partial class IntakeEngine(
 
         var a = s.Answers;
         var textedAlready = turn.Input.Channel == Channel.Sms && a.Phone == turn.Input.SenderPhone;
-        if (a.PhoneIsMobile && !textedAlready)
+        if (a.PhoneIsMobile && !textedAlready && SenderNumbers.For(turn.Service) is { } from)
         {
             var body = $"{turn.Service.Name}: we have your request, reference {referenceId}. If you feel worse while you wait, call 111. In an emergency, call 999.";
             var to = a.Phone!;
-            var from = turn.Service.SmsNumbers.FirstOrDefault();
-            turn.AfterCommit.Add(c => sender.QueueAsync(new OutboundText(to, body, "confirmation", $"confirmation:{referenceId}", From: from), c));
+            var onRequest = new RequestLink(referenceId, turn.Service.Id);
+            turn.AfterCommit.Add(c => sender.QueueAsync(new OutboundText(to, body, "confirmation", $"confirmation:{referenceId}", From: from, OnRequest: onRequest), c));
         }
 
         turn.Ask(Step.Submitted);

@@ -89,6 +89,11 @@ public sealed partial class LinkSharing(
         {
             Problem("service", "Choose the service the link is for.");
         }
+        else if (SenderNumbers.For(service) is null)
+        {
+            // Refused before anything is stored: a link whose text could never go would look sent.
+            Problem("service", "This service has no SMS number to send texts from, so the link cannot be texted. Give the patient the link another way.");
+        }
 
         var kind = form.Kind switch
         {
@@ -200,7 +205,7 @@ public sealed partial class LinkSharing(
         // to send it again is not kept.
         var address = publicBaseUrl.TrimEnd('/') + $"/c/{Uri.EscapeDataString(service.Id)}" + (token is null ? string.Empty : $"/f/{token}");
         var body = Text(service, link, address);
-        await sender.QueueAsync(new OutboundText(link.Phone, body, followUp ? OutboxSecrets.FollowUpLinkPurpose : "link", $"link:{link.Id}", From: service.SmsNumbers.FirstOrDefault()), CancellationToken.None);
+        await sender.QueueAsync(new OutboundText(link.Phone, body, followUp ? OutboxSecrets.FollowUpLinkPurpose : "link", $"link:{link.Id}", From: SenderNumbers.For(service)), CancellationToken.None);
         await audit.WriteAsync(staff.Email, AuditActions.LinkSent, service.Id, detail: Describe(link), cancellationToken: CancellationToken.None);
         LogSent(logger, service.Id, link.Kind);
         return new LinkSendResult(link, []);

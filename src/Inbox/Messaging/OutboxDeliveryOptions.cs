@@ -41,4 +41,17 @@ public sealed class OutboxDeliveryOptions
 
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The service's public address (the top-level <c>PublicBaseUrl</c> setting): every text asks Twilio to report
+    /// its delivery to <c>{PublicBaseUrl}/sms/twilio/status</c>. Unset: no reports are asked for.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>The status callback address for one outbox text; null when <see cref="PublicBaseUrl"/> is not set.</summary>
+    public Uri? StatusCallbackFor(Guid id) =>
+        string.IsNullOrWhiteSpace(PublicBaseUrl) ? null : new Uri($"{PublicBaseUrl.TrimEnd('/')}{StatusCallbackPath}?message={id:N}");
+
+    /// <summary>The path of Twilio's delivery reports.</summary>
+    public const string StatusCallbackPath = "/sms/twilio/status";
 }

@@ -36,6 +36,7 @@ public static class OutboxDeliveryServiceCollectionExtensions
         services.AddTwilioOptions();
         services.AddOptions<OutboxDeliveryOptions>()
             .BindConfiguration(OutboxDeliveryOptions.Section)
+            .Configure<Microsoft.Extensions.Configuration.IConfiguration>((o, configuration) => o.PublicBaseUrl ??= configuration["PublicBaseUrl"])
             .ValidateDataAnnotations()
             .Validate<IOptions<TwilioOptions>>(
                 (o, twilio) => o.Mode == OutboxMode.Hold
@@ -50,6 +51,7 @@ public static class OutboxDeliveryServiceCollectionExtensions
             new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false },
             sp.GetRequiredService<IOptions<TwilioOptions>>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<DeliveryReports>();
         services.TryAddSingleton<OutboxDeliveryWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDeliveryWorker>());
         return services;

@@ -16,6 +16,7 @@ public sealed partial class OutboxDeliveryWorker(
     IOutboxStore outbox,
     IOptOutStore optOuts,
     TwilioMessagesClient twilio,
+    DeliveryReports reports,
     TimeProvider time,
     IOptions<OutboxDeliveryOptions> options,
     ILogger<OutboxDeliveryWorker> logger) : BackgroundService
@@ -123,7 +124,8 @@ public sealed partial class OutboxDeliveryWorker(
         }
 
         var attempt = message.Attempts + 1;
-        var result = await twilio.SendAsync(new TwilioMessage(message.To, message.From, message.Body, validity), Settings.SendTimeout, CancellationToken.None).ConfigureAwait(false);
+        var outgoing = new TwilioMessage(message.To, message.From, message.Body, validity, Settings.StatusCallbackFor(message.Id));
+        var result = await twilio.SendAsync(outgoing, Settings.SendTimeout, CancellationToken.None).ConfigureAwait(false);
         now = time.GetUtcNow();
         switch (result)
         {
@@ -136,6 +138,7 @@ public sealed partial class OutboxDeliveryWorker(
                     ProviderMessageId = accepted.Sid,
                     Error = null,
                 })).ConfigureAwait(false);
+                await reports.TakenAsync(message.Id, accepted.Sid).ConfigureAwait(false);
                 LogSent(logger, message.Id, message.Purpose, attempt);
                 break;
 
@@ -143,7 +146,7 @@ public sealed partial class OutboxDeliveryWorker(
                 var error = rejected.ErrorCode is { } code
                     ? string.Create(CultureInfo.InvariantCulture, $"Twilio error {code} (HTTP {rejected.HttpStatus})")
                     : string.Create(CultureInfo.InvariantCulture, $"HTTP {rejected.HttpStatus}");
-                await FailAsync(message, attempt, now, error).ConfigureAwait(false);
+                await FailAsync(message, attempt, now, error, rejected.ErrorCode).ConfigureAwait(false);
                 break;
 
             case TwilioSendResult.Transient transient when attempt >= Settings.MaxAttempts:
@@ -164,9 +167,10 @@ public sealed partial class OutboxDeliveryWorker(
         }
     }
 
-    private async Task FailAsync(OutboxMessage message, int attempts, DateTimeOffset now, string error)
+    private async Task FailAsync(OutboxMessage message, int attempts, DateTimeOffset now, string error, int? errorCode = null)
     {
         await outbox.UpdateAsync(OutboxSecrets.Settled(message with { Status = OutboxStatus.Failed, Attempts = attempts, NextAttemptAt = now, Error = error })).ConfigureAwait(false);
+        await reports.NotSentAsync(message, errorCode, error).ConfigureAwait(false);
         LogFailed(logger, message.Id, message.Purpose, error);
     }
 

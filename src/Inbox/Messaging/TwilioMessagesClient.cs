@@ -8,7 +8,8 @@ using Twilio.Types;
 namespace PatientContact.Inbox.Messaging;
 
 /// <summary>One text for Twilio's Messages resource.</summary>
-public sealed record TwilioMessage(string To, string From, string Body, int? ValidityPeriodSeconds = null);
+/// <param name="StatusCallback">Where Twilio reports what became of the text (<c>POST /sms/twilio/status</c>); null for no reports.</param>
+public sealed record TwilioMessage(string To, string From, string Body, int? ValidityPeriodSeconds = null, Uri? StatusCallback = null);
 
 /// <summary>What Twilio made of a send.</summary>
 public abstract record TwilioSendResult
@@ -49,6 +50,7 @@ public sealed class TwilioMessagesClient(HttpMessageHandler handler, IOptions<Tw
             From = new PhoneNumber(message.From),
             Body = message.Body,
             ValidityPeriod = message.ValidityPeriodSeconds,
+            StatusCallback = message.StatusCallback,
         };
 
         try

@@ -69,6 +69,12 @@ public interface IRequestStore
     /// <summary>How many requests a service received since a moment (daily capacity).</summary>
     Task<long> CountSinceAsync(string serviceId, DateTimeOffset since, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The service's most recent request whose contact number is <paramref name="phone"/> (E.164), received at or
+    /// after <paramref name="since"/>; null when there is none. A text from that number may be a reply to it.
+    /// </summary>
+    Task<ContactRequest?> LatestForPhoneAsync(string serviceId, string phone, DateTimeOffset since, CancellationToken cancellationToken = default);
+
     /// <summary>Requests still unmatched for <paramref name="reason"/>, oldest first (background re-matching).</summary>
     Task<IReadOnlyList<ContactRequest>> ListUnmatchedAsync(string reason, int limit, CancellationToken cancellationToken = default);
 }

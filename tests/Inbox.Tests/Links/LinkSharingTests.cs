@@ -20,7 +20,7 @@ public sealed class LinkSharingTests : IDisposable
     {
         using var abandoned = new CancellationTokenSource();
         var links = new AbandonedAfterAdd(new SqliteSentLinkStore(_harness.Database), abandoned);
-        var sharing = new LinkSharing(links, new OutboxSender(_harness.Outbox, _harness.OptOuts, _harness.Clock), _harness.OptOuts, _harness.Rules, _harness.Audit, _harness.Clock, NullLogger<LinkSharing>.Instance);
+        var sharing = new LinkSharing(links, _harness.Sender, _harness.OptOuts, _harness.Rules, _harness.Audit, _harness.Clock, NullLogger<LinkSharing>.Instance);
         var staff = StaffHarness.Member("staff@northside-community.example", "northside-community");
         var form = new LinkForm
         {

@@ -275,10 +275,23 @@ public sealed class OutboxDeliveryWorkerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_text_with_no_sender_number_is_not_sent()
+    public async Task A_text_with_no_sender_number_is_refused_when_queued()
     {
         var services = Start();
-        await services.GetRequiredService<IOutboundSender>().QueueAsync(new OutboundText(Patient, "hello", "test"));
+
+        var result = await services.GetRequiredService<IOutboundSender>().QueueAsync(new OutboundText(Patient, "hello", "test"));
+
+        result.ShouldBe(QueueResult.NoSenderNumber);
+        (await services.GetRequiredService<IOutboxStore>().ListForRecipientAsync(Patient, 10)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_stored_text_with_no_sender_number_is_not_sent()
+    {
+        var services = Start();
+        // Written past the sender, as an older build could have left one.
+        var now = _time.GetUtcNow();
+        await services.GetRequiredService<IOutboxStore>().EnqueueAsync(new OutboxMessage { Id = Guid.NewGuid(), To = Patient, Body = "hello", Purpose = "test", CreatedAt = now, NextAttemptAt = now });
 
         await Worker(services).DeliverDueAsync();
 
@@ -372,7 +385,7 @@ public sealed class OutboxDeliveryWorkerTests : IAsyncLifetime
 
     private static OutboxDeliveryWorker Worker(IServiceProvider services) => services.GetRequiredService<OutboxDeliveryWorker>();
 
-    private static Task<bool> Queue(IServiceProvider services, string body, int? validitySeconds = null, string purpose = "test") =>
+    private static Task<QueueResult> Queue(IServiceProvider services, string body, int? validitySeconds = null, string purpose = "test") =>
         services.GetRequiredService<IOutboundSender>().QueueAsync(new OutboundText(Patient, body, purpose, ValiditySeconds: validitySeconds, From: ServiceNumber));
 
     private static async Task<OutboxMessage> Stored(IServiceProvider services) =>

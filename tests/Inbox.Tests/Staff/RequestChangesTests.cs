@@ -193,6 +193,57 @@ public sealed class RequestChangesTests : IDisposable
     }
 
     [Fact]
+    public async Task Text_goes_from_the_services_own_number_and_is_kept_on_the_request_as_queued()
+    {
+        await _harness.AddRequestAsync(Ref);
+        await _harness.Messages.AddAsync(new RequestMessage
+        {
+            Id = Guid.NewGuid(), ReferenceId = Ref, ServiceId = "riverside-gp", Direction = MessageDirection.In, Channel = Channel.Sms,
+            Body = "Is my prescription ready?", CreatedAt = _harness.Clock.GetUtcNow(), DedupeKey = "sms:SM1",
+        });
+
+        var first = await _harness.Changes.TextPatientAsync(_alice, Ref, "Yes, it's ready to collect.", "form-1");
+        var again = await _harness.Changes.TextPatientAsync(_alice, Ref, "Yes, it's ready to collect.", "form-1");
+
+        var outbox = (await _harness.Outbox.ListForRecipientAsync("+447700900123", 10)).ShouldHaveSingleItem();
+        outbox.From.ShouldBe("+447700900001");
+        var thread = await _harness.Messages.ListForRequestAsync(Ref);
+        var text = thread.Single(m => m.Direction == MessageDirection.Out);
+        (text.Id, text.Body, text.Status, text.Author, text.Phone, text.Channel).ShouldBe((outbox.Id, "Yes, it's ready to collect.", DeliveryStatus.Queued, "alice@riverside.example", "+447700900123", Channel.Sms));
+        first.Message!.Id.ShouldBe(text.Id);
+        again.Message!.Id.ShouldBe(text.Id);
+        // Replying means the patient's message was read.
+        (await _harness.Messages.WithUnreadAsync([Ref])).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_service_with_no_sms_number_cannot_text_and_staff_are_told_to_call()
+    {
+        await _harness.AddRequestAsync(Ref, serviceId: "no-such-service-in-the-rules");
+        var staff = StaffHarness.Member("sam@elsewhere.example", "no-such-service-in-the-rules");
+
+        var result = await _harness.Changes.TextPatientAsync(staff, Ref, "Hello", "form-1");
+
+        result.Outcome.ShouldBe(ChangeOutcome.Invalid);
+        result.Problem.ShouldBe(RequestChanges.NoSenderProblem);
+        (await _harness.Outbox.ListForRecipientAsync("+447700900123", 10)).ShouldBeEmpty();
+        (await _harness.Messages.ListForRequestAsync(Ref)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_text_needing_more_than_three_segments_because_of_emoji_is_refused_saying_why()
+    {
+        await _harness.AddRequestAsync(Ref);
+        var body = string.Concat(Enumerable.Repeat("Thanks \U0001F60A ", 25));
+
+        var result = await _harness.Changes.TextPatientAsync(_alice, Ref, body, "form-1");
+
+        result.Outcome.ShouldBe(ChangeOutcome.Invalid);
+        result.Problem!.ShouldContain("emoji");
+        (await _harness.Outbox.ListForRecipientAsync("+447700900123", 10)).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task No_text_to_a_number_that_sent_stop()
     {
         await _harness.AddRequestAsync(Ref);
@@ -201,7 +252,7 @@ public sealed class RequestChangesTests : IDisposable
         var result = await _harness.Changes.TextPatientAsync(_alice, Ref, "Hello", "form-1");
 
         result.Outcome.ShouldBe(ChangeOutcome.Invalid);
-        result.Problem!.ShouldContain("STOP");
+        result.Problem.ShouldBe("This patient has asked for no texts from this number: call them instead.");
         (await _harness.Outbox.ListForRecipientAsync("+447700900123", 10)).ShouldBeEmpty();
         (await _harness.AuditAsync()).ShouldBeEmpty();
     }

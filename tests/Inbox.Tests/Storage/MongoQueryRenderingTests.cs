@@ -257,6 +257,14 @@ public sealed class MongoQueryRenderingTests
             ("serviceId_createdAt", """{ "request.serviceId" : 1, "request.createdAt" : -1 }"""),
             ("referenceKey", """{ "search.referenceKey" : 1 }"""),
             ("matchStatus_matchReason_createdAt", """{ "request.match.status" : 1, "request.match.reason" : 1, "request.createdAt" : 1 }"""),
+            ("serviceId_contactPhone_createdAt", """{ "request.serviceId" : 1, "request.contact.phone" : 1, "request.createdAt" : -1 }"""),
+        ]);
+        MongoIndexes.Messages.Select(i => (i.Options.Name, Render(i.Keys).ToJson(), i.Options.Unique)).ShouldBe(
+        [
+            ("referenceId_createdAt", """{ "referenceId" : 1, "createdAt" : 1 }""", (bool?)null),
+            ("dedupeKey_unique", """{ "dedupeKey" : 1 }""", true),
+            ("providerMessageId", """{ "providerMessageId" : 1 }""", null),
+            ("serviceId_phone_createdAt_staff", """{ "serviceId" : 1, "phone" : 1, "createdAt" : -1 }""", null),
         ]);
         MongoIndexes.Outbox.Select(i => (i.Options.Name, Render(i.Keys).ToJson(), i.Options.Unique)).ShouldBe(
         [

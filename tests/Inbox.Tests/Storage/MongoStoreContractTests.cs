@@ -66,7 +66,7 @@ public sealed class MongoStoreContractTests(MongoTestServer server) : StoreContr
 
         (await IndexesOf(MongoStorage.CollectionNames.Requests)).Select(i => i.ToJson()).ShouldBe(first.Select(i => i.ToJson()));
         first.Select(i => i["name"].AsString).ShouldBe(
-            ["_id_", "serviceId_status_createdAt", "serviceId_createdAt", "referenceKey", "matchStatus_matchReason_createdAt"], ignoreOrder: true);
+            ["_id_", "serviceId_status_createdAt", "serviceId_createdAt", "referenceKey", "matchStatus_matchReason_createdAt", "serviceId_contactPhone_createdAt"], ignoreOrder: true);
         first.Single(i => i["name"] == "serviceId_status_createdAt")["key"]
             .ShouldBe(BsonDocument.Parse("""{ "request.serviceId": 1, "request.status": 1, "request.createdAt": -1 }"""));
     }
@@ -225,5 +225,6 @@ public sealed class MongoStoreContractTests(MongoTestServer server) : StoreContr
         new MongoStoreHealth(storage),
         new MongoStaffAccountStore(storage),
         new MongoActivityStore(storage),
-        new MongoSentLinkStore(storage));
+        new MongoSentLinkStore(storage),
+        new MongoMessageStore(storage));
 }

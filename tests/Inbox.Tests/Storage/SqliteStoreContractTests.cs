@@ -66,7 +66,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     [Fact]
     public async Task Schema_version_is_recorded_in_the_file()
     {
-        (await Scalar("PRAGMA user_version;")).ShouldBe(5L);
+        (await Scalar("PRAGMA user_version;")).ShouldBe(6L);
     }
 
     [Fact]
@@ -121,7 +121,8 @@ public sealed class SqliteStoreContractTests : StoreContractTests
             new SqliteStoreHealth(database, Microsoft.Extensions.Options.Options.Create(new SqliteStorageOptions())),
             new SqliteStaffStore(database),
             new SqliteActivityStore(database),
-            new SqliteSentLinkStore(database));
+            new SqliteSentLinkStore(database),
+            new SqliteMessageStore(database));
     }
 
     private SqliteDatabase Track(SqliteDatabase database)

@@ -13,4 +13,5 @@ public sealed record StoreSet(
     IStoreHealth Health,
     IStaffAccountStore Staff,
     IActivityStore Activities,
-    ISentLinkStore SentLinks);
+    ISentLinkStore SentLinks,
+    IMessageStore Messages);

@@ -18,6 +18,8 @@ public static class SmsChannelServiceCollectionExtensions
                 "PublicBaseUrl must be an absolute http(s) URL with no query, like https://contact.example.nhs.uk.")
             .ValidateOnStart();
         services.TryAddSingleton<SmsConversation>();
+        // The delivery reports' endpoint records what the worker's texts came to.
+        services.TryAddSingleton<DeliveryReports>();
         return services;
     }
 

@@ -81,13 +81,19 @@ public sealed partial class SmsConversation(
         try
         {
             result = await engine.HandleAsync(
-                new TurnInput(ConversationKey(service.Id, sms.From), service.Id, Channel.Sms, sms.MessageSid, text ?? (notices.Length > 0 ? string.Empty : null), sms.From),
+                new TurnInput(ConversationKey(service.Id, sms.From), service.Id, Channel.Sms, sms.MessageSid, text ?? (notices.Length > 0 ? string.Empty : null), sms.From, Attachments: sms.NumMedia),
                 cancellationToken);
         }
         catch (ConversationBusyException)
         {
             LogBusy(logger, service.Id);
             return SmsReplyComposer.Best(TryAgain);
+        }
+
+        if (result.Replies.Count == 0 && notices.Length == 0)
+        {
+            // Added to the patient's request, acknowledged within the hour already: nothing to send.
+            return null;
         }
 
         var reply = SmsReplyComposer.Compose(notices, result.Replies);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,6 +12,8 @@ namespace PatientContact.Inbox.Staff.Api;
 /// <summary>
 /// <c>GET /api/inbox/requests</c> and <c>GET /api/inbox/requests/{referenceId}</c>: the inbox as JSON, for the
 /// same signed-in staff and with the same access as the pages. Every read is audited as an export.
+/// <c>POST /api/inbox/requests/{referenceId}/messages</c> texts the patient, as the page's form does; it takes the
+/// anti-forgery token <c>GET /api/inbox/antiforgery</c> gives in the header that call names.
 /// </summary>
 public static class InboxApi
 {
@@ -25,12 +28,14 @@ public static class InboxApi
         });
         api.MapGet("/requests", ListAsync);
         api.MapGet("/requests/{referenceId}", GetAsync);
+        api.MapPost("/requests/{referenceId}/messages", SendMessageAsync);
+        api.MapGet("/antiforgery", Antiforgery);
         api.MapGet("/audit", AuditAsync);
         return api;
     }
 
     private static async Task<Results<JsonHttpResult<RequestListJson>, ValidationProblem>> ListAsync(
-        HttpContext context, IRequestStore requests, StaffAudit audit, CancellationToken cancellationToken)
+        HttpContext context, IRequestStore requests, IMessageStore messages, StaffAudit audit, CancellationToken cancellationToken)
     {
         var staff = StaffMember.From(context.User)!;
         var (filter, problems) = InboxFilter.Parse(context.Request.Query);
@@ -42,11 +47,18 @@ public static class InboxApi
         var page = await requests.ListAsync(filter.ToQuery(staff), cancellationToken);
         await audit.WriteAsync(staff.Email, AuditActions.ListExported, SingleService(staff, filter), null,
             $"{filter.Describe()}; {page.Items.Count} of {page.Total}: {string.Join(" ", page.Items.Select(r => r.ReferenceId))}", cancellationToken);
-        return TypedResults.Json(new RequestListJson([.. page.Items.Select(RequestJson.From)], page.Total, page.Page, page.PageSize), InboxJson.Options);
+        var items = new List<RequestJson>(page.Items.Count);
+        foreach (var request in page.Items)
+        {
+            items.Add(RequestJson.From(request, await messages.ListForRequestAsync(request.ReferenceId, cancellationToken)));
+        }
+
+        return TypedResults.Json(new RequestListJson(items, page.Total, page.Page, page.PageSize), InboxJson.Options);
     }
 
+    /// <remarks>Reading through the API leaves the patient's messages unread: only a person opening the request's page, or replying, marks them seen.</remarks>
     private static async Task<Results<JsonHttpResult<RequestJson>, NotFound>> GetAsync(
-        string referenceId, HttpContext context, RequestAccess access, StaffAudit audit, CancellationToken cancellationToken)
+        string referenceId, HttpContext context, RequestAccess access, IMessageStore messages, StaffAudit audit, CancellationToken cancellationToken)
     {
         var staff = StaffMember.From(context.User)!;
         var request = await access.FindAsync(staff, referenceId, cancellationToken);
@@ -56,7 +68,48 @@ public static class InboxApi
         }
 
         await audit.WriteAsync(staff.Email, AuditActions.Exported, request.ServiceId, request.ReferenceId, "api", cancellationToken);
-        return TypedResults.Json(RequestJson.From(request), InboxJson.Options);
+        return TypedResults.Json(RequestJson.From(request, await messages.ListForRequestAsync(request.ReferenceId, cancellationToken)), InboxJson.Options);
+    }
+
+    /// <summary>
+    /// Texts the patient, exactly as the page's "Text the patient" does: 201 with the stored message, 400 with the
+    /// reason (nothing sent), 404 for a request the person may not see. An <c>Idempotency-Key</c> header makes a retried
+    /// call send once (the same message is the answer).
+    /// </summary>
+    private static async Task<Results<Created<MessageJson>, NotFound, ValidationProblem, BadRequest<string>>> SendMessageAsync(
+        string referenceId, HttpContext context, IAntiforgery antiforgery, RequestChanges changes, CancellationToken cancellationToken)
+    {
+        var staff = StaffMember.From(context.User)!;
+        if (!await antiforgery.IsRequestValidAsync(context))
+        {
+            return TypedResults.BadRequest("The anti-forgery token is missing or wrong: get one from GET /api/inbox/antiforgery and send it in the header it names.");
+        }
+
+        NewMessageJson? input;
+        try
+        {
+            input = await context.Request.ReadFromJsonAsync<NewMessageJson>(InboxJson.Options, cancellationToken);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["Send JSON like {\"body\": \"the text\"}."] });
+        }
+
+        var result = await changes.TextPatientAsync(staff, referenceId, input?.Body, context.Request.Headers["Idempotency-Key"].ToString(), cancellationToken);
+        return result.Outcome switch
+        {
+            ChangeOutcome.NotFound => TypedResults.NotFound(),
+            ChangeOutcome.Changed when result.Message is { } message =>
+                TypedResults.Created($"/api/inbox/requests/{Uri.EscapeDataString(result.Request!.ReferenceId)}", MessageJson.From(message)),
+            _ => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [result.Problem ?? "The text could not be sent."] }),
+        };
+    }
+
+    /// <summary>The anti-forgery token for this session, and the header the API takes it in.</summary>
+    private static JsonHttpResult<AntiforgeryJson> Antiforgery(HttpContext context, IAntiforgery antiforgery)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        return TypedResults.Json(new AntiforgeryJson(tokens.HeaderName!, tokens.RequestToken!), InboxJson.Options);
     }
 
     /// <summary><c>GET /api/inbox/audit?referenceId=&amp;actor=&amp;service=&amp;from=&amp;to=</c>, administrators only.</summary>

@@ -5,7 +5,10 @@ using PatientContact.Inbox.Staff.Requests;
 
 namespace PatientContact.Inbox.Staff.Api;
 
-/// <summary>A request as <c>GET /api/inbox/requests/{referenceId}</c> gives it (SPEC section 5), plus who it is assigned to.</summary>
+/// <summary>
+/// A request as <c>GET /api/inbox/requests/{referenceId}</c> gives it (SPEC section 5), plus who it is assigned to,
+/// its messages (oldest first) and whether one from the patient is still unread (SPEC section 10).
+/// </summary>
 public sealed record RequestJson(
     string ReferenceId,
     string ServiceId,
@@ -24,9 +27,11 @@ public sealed record RequestJson(
     string? AssignedTo,
     IReadOnlyList<NoteJson> Notes,
     long Version,
-    FollowUpJson? FollowUp)
+    FollowUpJson? FollowUp,
+    IReadOnlyList<MessageJson> Messages,
+    bool Unread)
 {
-    public static RequestJson From(ContactRequest request)
+    public static RequestJson From(ContactRequest request, IReadOnlyList<RequestMessage>? messages = null, bool unread = false)
     {
         ArgumentNullException.ThrowIfNull(request);
         return new RequestJson(
@@ -47,9 +52,41 @@ public sealed record RequestJson(
             request.AssignedTo,
             [.. request.Notes.Select(n => new NoteJson(InboxText.IsoTime(n.At), n.Author, n.Text))],
             request.Version,
-            request.FollowUp is { } followUp ? new FollowUpJson(followUp.Pathway, followUp.LinkId, followUp.NhsNumber) : null);
+            request.FollowUp is { } followUp ? new FollowUpJson(followUp.Pathway, followUp.LinkId, followUp.NhsNumber) : null,
+            [.. (messages ?? []).Select(MessageJson.From)],
+            unread || (messages?.Any(m => m.Direction == MessageDirection.In && m.SeenAt is null) ?? false));
     }
 }
+
+/// <summary>
+/// One message on a request: <c>direction</c> is <c>in</c> (from the patient) or <c>out</c>; <c>status</c>, for an
+/// outbound text, one of <c>queued</c>, <c>sent</c>, <c>delivered</c>, <c>undelivered</c>, <c>failed</c>,
+/// <c>opted-out</c> (null for inbound); <c>error</c> says why a text did not arrive; <c>author</c> is the member of
+/// staff who wrote it (null for the patient's messages and the service's own texts).
+/// </summary>
+public sealed record MessageJson(string Id, string Direction, string Channel, string Body, string CreatedAt, string? Status, string? StatusAt, string? Error, string? Author)
+{
+    public static MessageJson From(RequestMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return new MessageJson(
+            message.Id.ToString("D"),
+            message.Direction == MessageDirection.In ? "in" : "out",
+            InboxText.Channel(message.Channel),
+            message.Body,
+            InboxText.IsoTime(message.CreatedAt),
+            message.Status is { } status ? InboxText.Delivery(status) : null,
+            message.StatusAt is { } at && message.Direction == MessageDirection.Out ? InboxText.IsoTime(at) : null,
+            message.Error,
+            message.Author);
+    }
+}
+
+/// <summary>What <c>GET /api/inbox/antiforgery</c> gives: the header to send the token in, and the token.</summary>
+public sealed record AntiforgeryJson(string HeaderName, string Token);
+
+/// <summary>The body of <c>POST /api/inbox/requests/{referenceId}/messages</c>.</summary>
+public sealed record NewMessageJson(string? Body);
 
 public sealed record PatientJson(string FirstName, string LastName, string DateOfBirth, string Gender, string Postcode);
 

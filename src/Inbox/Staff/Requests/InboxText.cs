@@ -78,6 +78,28 @@ public static class InboxText
         _ => "Terminal (development)",
     };
 
+    /// <summary>A text's delivery status as the API spells it.</summary>
+    public static string Delivery(DeliveryStatus status) => status switch
+    {
+        DeliveryStatus.Queued => "queued",
+        DeliveryStatus.Sent => "sent",
+        DeliveryStatus.Delivered => "delivered",
+        DeliveryStatus.Undelivered => "undelivered",
+        DeliveryStatus.Failed => "failed",
+        _ => "opted-out",
+    };
+
+    /// <summary>A text's delivery status as staff read it.</summary>
+    public static string DeliveryLabel(DeliveryStatus status) => status switch
+    {
+        DeliveryStatus.Queued => "Waiting to send",
+        DeliveryStatus.Sent => "Sent",
+        DeliveryStatus.Delivered => "Delivered",
+        DeliveryStatus.Undelivered => "Not delivered",
+        DeliveryStatus.Failed => "Not sent",
+        _ => "Not sent: the patient asked for no texts",
+    };
+
     public static string Preference(ContactPreference preference) => preference == ContactPreference.Text ? "text" : "phone";
 
     public static string PreferenceLabel(ContactPreference preference) => preference == ContactPreference.Text ? "Text message" : "Phone call";

@@ -4,6 +4,7 @@ using PatientContact.Inbox.Messaging;
 using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Staff.SignIn;
 using PatientContact.Inbox.Storage;
+using PatientContact.Rules;
 
 namespace PatientContact.Inbox.Staff.Requests;
 
@@ -20,7 +21,8 @@ public enum ChangeOutcome
 }
 
 /// <summary>The outcome, the field a problem is about, and the request as it now stands.</summary>
-public sealed record ChangeResult(ChangeOutcome Outcome, ContactRequest? Request, string? Field = null, string? Problem = null)
+/// <param name="Message">For a text to the patient: the message as it is stored on the request.</param>
+public sealed record ChangeResult(ChangeOutcome Outcome, ContactRequest? Request, string? Field = null, string? Problem = null, RequestMessage? Message = null)
 {
     public static ChangeResult NotFound { get; } = new(ChangeOutcome.NotFound, null);
 }
@@ -36,14 +38,20 @@ public sealed partial class RequestChanges(
     IStaffAccountStore accounts,
     IOptOutStore optOuts,
     IOutboundSender sender,
+    IMessageStore messages,
+    IRuleBookProvider rules,
     RequestAccess access,
     StaffAudit audit,
     TimeProvider time,
     ILogger<RequestChanges> logger)
 {
     public const int MaxNoteLength = 2000;
-    /// <summary>Three SMS segments of GSM-7.</summary>
+    /// <summary>Three SMS segments of GSM-7 (fewer characters fit when the text needs UCS-2: see <see cref="MaxTextSegments"/>).</summary>
     public const int MaxTextLength = 459;
+    public const int MaxTextSegments = 3;
+    public const string StaffTextPurpose = "staff-reply";
+    public const string OptedOutProblem = "This patient has asked for no texts from this number: call them instead.";
+    public const string NoSenderProblem = "This service has no SMS number to send texts from: call the patient instead.";
     public const string StaffMatchReason = "matched by staff";
     private const int MaxRetries = 10;
 
@@ -168,37 +176,49 @@ public sealed partial class RequestChanges(
     }
 
     /// <summary>
-    /// Texts the patient at the request's contact number, through the one outbound sender. Only UK mobiles
-    /// get texts; a number that sent STOP gets none. The same <paramref name="sendId"/> (one form) sends once.
-    /// The text is kept in the audit trail, which the request's timeline shows.
+    /// Texts the patient at the request's contact number, from the service's own number, through the one outbound
+    /// sender; the text is kept in the request's messages, where its delivery shows. Only UK mobiles get texts; a
+    /// number that asked for none gets none. The same <paramref name="sendId"/> (one form, one API call) sends once.
+    /// Audited with the words sent (the audit trail, not the logs).
     /// </summary>
     public async Task<ChangeResult> TextPatientAsync(StaffMember staff, string referenceId, string? text, string? sendId, CancellationToken cancellationToken = default)
     {
-        var body = text?.Trim();
+        ArgumentNullException.ThrowIfNull(staff);
+        var body = text is null ? null : SmsText.WithAsciiPunctuation(text.Trim());
         var request = await access.FindAsync(staff, referenceId, cancellationToken);
         if (request is null)
         {
             return ChangeResult.NotFound;
         }
 
+        ChangeResult Problem(string problem) => new(ChangeOutcome.Invalid, request, "message", problem);
         if (!InboxText.IsUkMobile(request.Contact.Phone))
         {
-            return new ChangeResult(ChangeOutcome.Invalid, request, "message", "The patient's number is not a mobile, so it cannot get texts. Phone them instead.");
+            return Problem("The patient's number is not a mobile, so it cannot get texts. Phone them instead.");
         }
 
         if (await optOuts.IsOptedOutAsync(request.Contact.Phone, cancellationToken))
         {
-            return new ChangeResult(ChangeOutcome.Invalid, request, "message", "The patient has asked for no more texts (they sent STOP). Phone them instead.");
+            return Problem(OptedOutProblem);
+        }
+
+        var from = rules.Current.FindService(request.ServiceId) is { } service ? SenderNumbers.For(service) : null;
+        if (from is null)
+        {
+            return Problem(NoSenderProblem);
         }
 
         if (string.IsNullOrEmpty(body))
         {
-            return new ChangeResult(ChangeOutcome.Invalid, request, "message", "Enter the text message.");
+            return Problem("Enter the text message.");
         }
 
-        if (body.Length > MaxTextLength)
+        var segments = SmsText.CountSegments(body);
+        if (body.Length > MaxTextLength || segments > MaxTextSegments)
         {
-            return new ChangeResult(ChangeOutcome.Invalid, request, "message", $"The text message must be {MaxTextLength} characters or fewer.");
+            return Problem(SmsText.IsGsm7(body)
+                ? $"The text message must be {MaxTextLength} characters or fewer (3 texts). Yours has {body.Length}."
+                : $"The text message must fit in 3 texts. Yours takes {segments}: characters such as emoji or accents make each text shorter.");
         }
 
         if (string.IsNullOrWhiteSpace(sendId) || sendId.Length > 64)
@@ -206,21 +226,29 @@ public sealed partial class RequestChanges(
             sendId = Guid.NewGuid().ToString("N");
         }
 
-        var queued = await sender.QueueAsync(new OutboundText(request.Contact.Phone, body, "staff-reply", $"staff-reply:{request.ReferenceId}:{sendId}"), cancellationToken);
-        if (!queued)
+        var key = $"staff-reply:{request.ReferenceId}:{sendId}";
+        var queued = await sender.QueueAsync(
+            new OutboundText(request.Contact.Phone, body, StaffTextPurpose, key, From: from, OnRequest: new RequestLink(request.ReferenceId, request.ServiceId, Channel.Sms, staff.Email)),
+            cancellationToken);
+        switch (queued)
         {
-            if (await optOuts.IsOptedOutAsync(request.Contact.Phone, cancellationToken))
-            {
-                return new ChangeResult(ChangeOutcome.Invalid, request, "message", "The patient has asked for no more texts (they sent STOP). Phone them instead.");
-            }
-
-            // The same form sent twice (a double click, a retried post): it went the first time.
-            return new ChangeResult(ChangeOutcome.Changed, request);
+            case QueueResult.OptedOut:
+                return Problem(OptedOutProblem);
+            case QueueResult.NoSenderNumber:
+                return Problem(NoSenderProblem);
         }
 
-        await audit.WriteAsync(staff.Email, AuditActions.Texted, request.ServiceId, request.ReferenceId, body, cancellationToken);
-        LogTexted(logger, request.ReferenceId);
-        return new ChangeResult(ChangeOutcome.Changed, request);
+        // Whoever replies has read what the patient sent.
+        await messages.MarkSeenAsync(request.ReferenceId, time.GetUtcNow(), cancellationToken);
+        var message = await messages.GetAsync(OutboxSender.IdFor(key), cancellationToken);
+        if (queued == QueueResult.Queued)
+        {
+            await audit.WriteAsync(staff.Email, AuditActions.Texted, request.ServiceId, request.ReferenceId, body, cancellationToken);
+            LogTexted(logger, request.ReferenceId);
+        }
+
+        // A repeat (a double click, a retried post) went the first time: the same message is the answer.
+        return new ChangeResult(ChangeOutcome.Changed, request, Message: message);
     }
 
     private static (ContactRequest? Updated, string? Detail, string? Field, string? Problem) Ok(ContactRequest updated, string detail) => (updated, detail, null, null);

@@ -60,6 +60,11 @@ internal static class MongoClassMaps
             Register<StaffAccount>();
             Register<StaffAccountDocument>();
             Register<SentLink>(map => map.MapIdMember(l => l.Id));
+            Register<RequestMessage>(map =>
+            {
+                map.MapIdMember(m => m.Id).SetSerializer(new GuidSerializer(BsonType.String));
+                map.GetMemberMap(m => m.Status).SetSerializer(new NullableSerializer<DeliveryStatus>(new EnumSerializer<DeliveryStatus>(BsonType.String)));
+            });
 
             _registered = true;
         }

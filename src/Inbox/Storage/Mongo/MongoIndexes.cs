@@ -23,6 +23,7 @@ internal static class MongoIndexes
         count += await CreateAsync(storage.Activities, Activities, cancellationToken).ConfigureAwait(false);
         count += await CreateAsync(storage.StaffAccounts, StaffAccounts, cancellationToken).ConfigureAwait(false);
         count += await CreateAsync(storage.SentLinks, SentLinks, cancellationToken).ConfigureAwait(false);
+        count += await CreateAsync(storage.Messages, Messages, cancellationToken).ConfigureAwait(false);
         return count;
     }
 
@@ -55,6 +56,12 @@ internal static class MongoIndexes
                 .Ascending(d => d.Request.Match.Reason)
                 .Ascending(d => d.Request.CreatedAt),
             new CreateIndexOptions { Name = "matchStatus_matchReason_createdAt" }),
+        // A text from a number after submission: the service's latest request with that contact number.
+        new(Builders<RequestDocument>.IndexKeys
+                .Ascending(d => d.Request.ServiceId)
+                .Ascending(d => d.Request.Contact.Phone)
+                .Descending(d => d.Request.CreatedAt),
+            new CreateIndexOptions { Name = "serviceId_contactPhone_createdAt" }),
     ];
 
     public static readonly IReadOnlyList<CreateIndexModel<OutboxMessage>> Outbox =
@@ -123,6 +130,34 @@ internal static class MongoIndexes
             }),
         // The "sent links" list: a service's links, newest first.
         new(Builders<SentLink>.IndexKeys.Ascending(l => l.ServiceId).Descending(l => l.SentAt), new CreateIndexOptions { Name = "serviceId_sentAt" }),
+    ];
+
+    public static readonly IReadOnlyList<CreateIndexModel<RequestMessage>> Messages =
+    [
+        // A request's thread, oldest first.
+        new(Builders<RequestMessage>.IndexKeys.Ascending(m => m.ReferenceId).Ascending(m => m.CreatedAt), new CreateIndexOptions { Name = "referenceId_createdAt" }),
+        // A retried webhook, callback or send is recognised, never stored twice; messages without a key are any number.
+        new(Builders<RequestMessage>.IndexKeys.Ascending(m => m.DedupeKey),
+            new CreateIndexOptions<RequestMessage>
+            {
+                Name = "dedupeKey_unique",
+                Unique = true,
+                PartialFilterExpression = Builders<RequestMessage>.Filter.Type(m => m.DedupeKey, BsonType.String),
+            }),
+        // Delivery reports name the text by Twilio's SID.
+        new(Builders<RequestMessage>.IndexKeys.Ascending(m => m.ProviderMessageId),
+            new CreateIndexOptions<RequestMessage>
+            {
+                Name = "providerMessageId",
+                PartialFilterExpression = Builders<RequestMessage>.Filter.Type(m => m.ProviderMessageId, BsonType.String),
+            }),
+        // A text from a number after submission: the service's latest staff text to it.
+        new(Builders<RequestMessage>.IndexKeys.Ascending(m => m.ServiceId).Ascending(m => m.Phone).Descending(m => m.CreatedAt),
+            new CreateIndexOptions<RequestMessage>
+            {
+                Name = "serviceId_phone_createdAt_staff",
+                PartialFilterExpression = Builders<RequestMessage>.Filter.Type(m => m.Author, BsonType.String),
+            }),
     ];
 
     private static async Task<int> CreateAsync<T>(IMongoCollection<T> collection, IReadOnlyList<CreateIndexModel<T>> indexes, CancellationToken cancellationToken)

@@ -92,6 +92,20 @@ public sealed class MongoRequestStore(MongoStorage storage) : IRequestStore
         return await storage.Requests.CountDocumentsAsync(SinceFilter(serviceId, since), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<ContactRequest?> LatestForPhoneAsync(string serviceId, string phone, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(serviceId);
+        ArgumentNullException.ThrowIfNull(phone);
+        await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
+        var document = await storage.Requests
+            .Find(ForPhoneSince(serviceId, phone, since))
+            .Sort(NewestFirst)
+            .Limit(1)
+            .FirstOrDefaultAsync(cancellationToken)
+            .ConfigureAwait(false);
+        return document?.Request;
+    }
+
     public async Task<IReadOnlyList<ContactRequest>> ListUnmatchedAsync(string reason, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reason);
@@ -124,6 +138,9 @@ public sealed class MongoRequestStore(MongoStorage storage) : IRequestStore
 
     internal static FilterDefinition<RequestDocument> SinceFilter(string serviceId, DateTimeOffset since) =>
         Filter.Eq(d => d.Request.ServiceId, serviceId) & Filter.Gte(d => d.Request.CreatedAt, since);
+
+    internal static FilterDefinition<RequestDocument> ForPhoneSince(string serviceId, string phone, DateTimeOffset since) =>
+        Filter.Eq(d => d.Request.ServiceId, serviceId) & Filter.Eq(d => d.Request.Contact.Phone, phone) & Filter.Gte(d => d.Request.CreatedAt, since);
 
     internal static FilterDefinition<RequestDocument> UnmatchedFilter(string reason) =>
         Filter.Eq(d => d.Request.Match.Status, MatchStatus.Unmatched) & Filter.Eq(d => d.Request.Match.Reason, reason);

@@ -54,6 +54,7 @@ public sealed partial class MongoStorage
         Activities = Database.GetCollection<ActivityBatchDocument>(CollectionNames.Activities);
         StaffAccounts = Database.GetCollection<StaffAccountDocument>(CollectionNames.StaffAccounts);
         SentLinks = Database.GetCollection<SentLink>(CollectionNames.SentLinks);
+        Messages = Database.GetCollection<RequestMessage>(CollectionNames.Messages);
     }
 
     /// <summary>The database's name.</summary>
@@ -71,6 +72,7 @@ public sealed partial class MongoStorage
     internal IMongoCollection<ActivityBatchDocument> Activities { get; }
     internal IMongoCollection<StaffAccountDocument> StaffAccounts { get; }
     internal IMongoCollection<SentLink> SentLinks { get; }
+    internal IMongoCollection<RequestMessage> Messages { get; }
 
     /// <summary>When a record written now may be removed by a TTL index.</summary>
     internal DateTimeOffset ExpiresAt(TimeSpan retention) => _wallClock.GetUtcNow() + retention;
@@ -123,5 +125,6 @@ public sealed partial class MongoStorage
         public const string Activities = "activities";
         public const string StaffAccounts = "staffAccounts";
         public const string SentLinks = "sentLinks";
+        public const string Messages = "messages";
     }
 }

@@ -40,6 +40,7 @@ public static class MongoStorageServiceCollectionExtensions
         services.TryAddSingleton<IActivityStore, MongoActivityStore>();
         services.TryAddSingleton<IStaffAccountStore, MongoStaffAccountStore>();
         services.TryAddSingleton<ISentLinkStore, MongoSentLinkStore>();
+        services.TryAddSingleton<IMessageStore, MongoMessageStore>();
         services.TryAddSingleton<IStoreHealth, MongoStoreHealth>();
         services.AddHostedService<MongoIndexInitializer>();
         return services;

@@ -15,7 +15,7 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
     private const int MaxSearchTerms = 5;
 
     private const string Columns =
-        "reference_id, reference_key, service_id, status, created_at, matched, match_reason, request_type_id, red_flagged, first_name_lower, last_name_lower, version, document";
+        "reference_id, reference_key, service_id, status, created_at, matched, match_reason, request_type_id, red_flagged, first_name_lower, last_name_lower, version, document, contact_phone";
 
     public async Task<AddResult> AddAsync(ContactRequest request, CancellationToken cancellationToken = default)
     {
@@ -26,7 +26,7 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
         // DO NOTHING, not REPLACE: a retried submission must never overwrite what staff may already be working on.
         command.CommandText = $"""
             INSERT INTO requests ({Columns})
-            VALUES (@reference_id, @reference_key, @service_id, @status, @created_at, @matched, @match_reason, @request_type_id, @red_flagged, @first_name_lower, @last_name_lower, @version, @document)
+            VALUES (@reference_id, @reference_key, @service_id, @status, @created_at, @matched, @match_reason, @request_type_id, @red_flagged, @first_name_lower, @last_name_lower, @version, @document, @contact_phone)
             ON CONFLICT (reference_id) DO NOTHING;
             """;
         Bind(command, request);
@@ -102,7 +102,7 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
                 service_id = @service_id, status = @status, created_at = @created_at, matched = @matched,
                 match_reason = @match_reason, request_type_id = @request_type_id, red_flagged = @red_flagged,
                 first_name_lower = @first_name_lower, last_name_lower = @last_name_lower,
-                version = @version, document = @document
+                version = @version, document = @document, contact_phone = @contact_phone
             WHERE reference_id = @reference_id AND version = @expected_version;
             """;
         Bind(command, request);
@@ -118,6 +118,23 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
         command.CommandText = "SELECT COUNT(*) FROM requests WHERE service_id = @service_id AND created_at >= @since;";
         command.With("@service_id", serviceId).With("@since", SqliteValues.Time(since));
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    public async Task<ContactRequest?> LatestForPhoneAsync(string serviceId, string phone, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(serviceId);
+        ArgumentNullException.ThrowIfNull(phone);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT document FROM requests
+            WHERE service_id = @service_id AND contact_phone = @phone AND created_at >= @since
+            ORDER BY created_at DESC, reference_id ASC
+            LIMIT 1;
+            """;
+        command.With("@service_id", serviceId).With("@phone", phone).With("@since", SqliteValues.Time(since));
+        var document = (string?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return document is null ? null : Read(document);
     }
 
     public async Task<IReadOnlyList<ContactRequest>> ListUnmatchedAsync(string reason, int limit, CancellationToken cancellationToken = default)
@@ -170,7 +187,8 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
             .With("@first_name_lower", request.Patient.FirstName.ToLowerInvariant())
             .With("@last_name_lower", request.Patient.LastName.ToLowerInvariant())
             .With("@version", request.Version)
-            .With("@document", JsonSerializer.Serialize(request, SqliteValues.Json));
+            .With("@document", JsonSerializer.Serialize(request, SqliteValues.Json))
+            .With("@contact_phone", request.Contact.Phone);
     }
 
     /// <summary>Adds the filter's parameters to <paramref name="command"/> and returns the WHERE clause.</summary>

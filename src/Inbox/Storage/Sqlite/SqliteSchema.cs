@@ -138,6 +138,32 @@ internal static class SqliteSchema
         );
         CREATE INDEX IF NOT EXISTS ix_sent_links_service_sent_at ON sent_links (service_id, sent_at);
         """,
+
+        // 6: messages on a request (staff texts and their delivery, the patient's replies); requests found by contact number.
+        """
+        CREATE TABLE IF NOT EXISTS messages (
+            id                  TEXT    NOT NULL PRIMARY KEY,
+            reference_id        TEXT    NOT NULL,
+            service_id          TEXT    NOT NULL,
+            direction           TEXT    NOT NULL,
+            phone               TEXT,
+            author              TEXT,
+            status              TEXT,
+            provider_message_id TEXT,
+            dedupe_key          TEXT    UNIQUE,
+            created_at          TEXT    NOT NULL,
+            unread              INTEGER NOT NULL,
+            document            TEXT    NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_messages_reference ON messages (reference_id, created_at);
+        CREATE INDEX IF NOT EXISTS ix_messages_provider ON messages (provider_message_id) WHERE provider_message_id IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS ix_messages_unread ON messages (reference_id) WHERE unread = 1;
+        CREATE INDEX IF NOT EXISTS ix_messages_staff_texts ON messages (service_id, phone, created_at) WHERE author IS NOT NULL;
+
+        ALTER TABLE requests ADD COLUMN contact_phone TEXT;
+        UPDATE requests SET contact_phone = json_extract(document, '$.contact.phone');
+        CREATE INDEX IF NOT EXISTS ix_requests_service_phone_created ON requests (service_id, contact_phone, created_at);
+        """,
     ];
 
     /// <summary>The schema version this code writes and reads.</summary>

@@ -46,6 +46,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.TryAddSingleton<IStaffAccountStore, SqliteStaffStore>();
         services.TryAddSingleton<IActivityStore, SqliteActivityStore>();
         services.TryAddSingleton<ISentLinkStore, SqliteSentLinkStore>();
+        services.TryAddSingleton<IMessageStore, SqliteMessageStore>();
         services.TryAddSingleton<IStoreHealth, SqliteStoreHealth>();
         return services;
     }

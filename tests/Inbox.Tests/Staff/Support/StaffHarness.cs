@@ -30,13 +30,15 @@ public sealed class StaffHarness : IDisposable
         AuditStore = new SqliteAuditStore(Database);
         Outbox = new SqliteOutboxStore(Database);
         OptOuts = new SqliteOptOutStore(Database);
+        Messages = new SqliteMessageStore(Database);
+        Sender = new OutboxSender(Outbox, OptOuts, Messages, Clock);
         _rules = new FileRuleBookProvider(RepoPaths.Rules);
         Options = options ?? new StaffOptions();
         Audit = new StaffAudit(AuditStore, Clock);
         Creator = new StaffAccountCreator(Accounts, Passwords, _rules, Audit, Clock);
         SignIn = new LocalSignIn(Accounts, Passwords, new UnknownAccountThrottle(), Audit, Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<LocalSignIn>.Instance);
         Access = new RequestAccess(Requests);
-        Changes = new RequestChanges(Requests, Accounts, OptOuts, new OutboxSender(Outbox, OptOuts, Clock), Access, Audit, Clock, NullLogger<RequestChanges>.Instance);
+        Changes = new RequestChanges(Requests, Accounts, OptOuts, Sender, Messages, _rules, Access, Audit, Clock, NullLogger<RequestChanges>.Instance);
     }
 
     public FakeTimeProvider Clock { get; }
@@ -46,6 +48,8 @@ public sealed class StaffHarness : IDisposable
     public IAuditStore AuditStore { get; }
     public IOutboxStore Outbox { get; }
     public IOptOutStore OptOuts { get; }
+    public IMessageStore Messages { get; }
+    public IOutboundSender Sender { get; }
     public IRuleBookProvider Rules => _rules;
     public StaffOptions Options { get; }
     public StaffPasswords Passwords { get; } = new();
