@@ -43,6 +43,7 @@ public static class EnginePeer
         services.AddSingleton<IOutboxStore>(memory);
         services.AddSingleton<IUsageCounterStore>(memory);
         services.AddSingleton<IOptOutStore>(memory);
+        services.AddSingleton<IMessageStore>(memory);
         await using var provider = services.BuildServiceProvider();
         var engine = provider.GetRequiredService<IntakeEngine>();
 
@@ -111,7 +112,7 @@ public static class EnginePeer
     }
 
     /// <summary>In-memory stores, the counterpart of the waterfall's MemoryStorage; only what a conversation uses.</summary>
-    private sealed class MemoryStores : IConversationStore, IRequestStore, IOutboxStore, IUsageCounterStore, IOptOutStore
+    private sealed class MemoryStores : IConversationStore, IRequestStore, IOutboxStore, IUsageCounterStore, IOptOutStore, IMessageStore
     {
         private readonly ConcurrentDictionary<string, ConversationRecord> _conversations = new();
         private readonly ConcurrentDictionary<string, ContactRequest> _requests = new();
@@ -153,6 +154,9 @@ public static class EnginePeer
         public Task<IReadOnlyList<ContactRequest>> ListUnmatchedAsync(string reason, int limit, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyList<ContactRequest>>([]);
 
+        public Task<ContactRequest?> LatestForPhoneAsync(string serviceId, string phone, DateTimeOffset since, CancellationToken cancellationToken = default) =>
+            Task.FromResult<ContactRequest?>(null);
+
         public Task<bool> EnqueueAsync(OutboxMessage message, CancellationToken cancellationToken = default) => Task.FromResult(true);
 
         public Task<IReadOnlyList<OutboxMessage>> ListForRecipientAsync(string to, int limit, CancellationToken cancellationToken = default) =>
@@ -175,5 +179,28 @@ public static class EnginePeer
         public Task SetAsync(string phone, bool optedOut, DateTimeOffset at, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
         public Task<bool> IsOptedOutAsync(string phone, CancellationToken cancellationToken = default) => Task.FromResult(false);
+
+        // Messages on requests: the confirmation's copy is dropped, as the outbox's texts are; nothing replies after submitting.
+        public Task<AddResult> AddAsync(RequestMessage message, CancellationToken cancellationToken = default) => Task.FromResult(AddResult.Added);
+
+        public Task<RequestMessage?> GetAsync(Guid id, CancellationToken cancellationToken = default) => Task.FromResult<RequestMessage?>(null);
+
+        public Task<RequestMessage?> FindByDedupeKeyAsync(string dedupeKey, CancellationToken cancellationToken = default) => Task.FromResult<RequestMessage?>(null);
+
+        public Task<RequestMessage?> FindByProviderIdAsync(string providerMessageId, CancellationToken cancellationToken = default) => Task.FromResult<RequestMessage?>(null);
+
+        public Task<IReadOnlyList<RequestMessage>> ListForRequestAsync(string referenceId, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<RequestMessage>>([]);
+
+        public Task<bool> TryUpdateStatusAsync(Guid id, DeliveryStatus status, IReadOnlyCollection<DeliveryStatus> from, DateTimeOffset at, string? providerMessageId, string? error, CancellationToken cancellationToken = default) =>
+            Task.FromResult(false);
+
+        public Task<int> MarkSeenAsync(string referenceId, DateTimeOffset at, CancellationToken cancellationToken = default) => Task.FromResult(0);
+
+        public Task<IReadOnlySet<string>> WithUnreadAsync(IReadOnlyCollection<string> referenceIds, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlySet<string>>(new HashSet<string>());
+
+        public Task<RequestMessage?> LatestStaffTextAsync(string serviceId, string phone, DateTimeOffset since, CancellationToken cancellationToken = default) =>
+            Task.FromResult<RequestMessage?>(null);
     }
 }

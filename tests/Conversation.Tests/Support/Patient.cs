@@ -28,6 +28,7 @@ public sealed class EngineHarness : IDisposable
         Conversations = new SqliteConversationStore(Database);
         Requests = new SqliteRequestStore(Database);
         Outbox = new SqliteOutboxStore(Database);
+        Messages = new SqliteMessageStore(Database);
         Counters = new SqliteUsageCounterStore(Database);
         OptOuts = new SqliteOptOutStore(Database);
         Links = new SqliteSentLinkStore(Database);
@@ -40,6 +41,7 @@ public sealed class EngineHarness : IDisposable
     public IConversationStore Conversations { get; }
     public IRequestStore Requests { get; }
     public IOutboxStore Outbox { get; }
+    public IMessageStore Messages { get; }
     public IUsageCounterStore Counters { get; }
     public IOptOutStore OptOuts { get; }
     public ISentLinkStore Links { get; }
@@ -53,7 +55,7 @@ public sealed class EngineHarness : IDisposable
         conversations ?? Conversations,
         Requests,
         _rules,
-        new OutboxSender(Outbox, OptOuts, Clock),
+        new OutboxSender(Outbox, OptOuts, Messages, Clock),
         Counters,
         new OneTimeCodes(Microsoft.Extensions.Options.Options.Create(Verification)),
         Clock,

@@ -160,7 +160,7 @@ public sealed class CodeRulesTests : IDisposable
             _harness.Conversations,
             _harness.Requests,
             _harness.Rules,
-            new OutboxSender(_harness.Outbox, _harness.OptOuts, _harness.Clock),
+            new OutboxSender(_harness.Outbox, _harness.OptOuts, _harness.Messages, _harness.Clock),
             _harness.Counters,
             new OneTimeCodes(Options.Create(_harness.Verification)),
             _harness.Clock,

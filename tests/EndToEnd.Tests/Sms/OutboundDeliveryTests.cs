@@ -78,7 +78,7 @@ public sealed class OutboundDeliveryTests : IAsyncLifetime
         string[] numbers = ["+447700900611", "+447700900612", "+447700900613"];
         foreach (var number in numbers)
         {
-            (await sender.QueueAsync(new OutboundText(number, $"Message for {number[^3..]}", "staff-reply", From: SmsHost.Riverside))).ShouldBeTrue();
+            (await sender.QueueAsync(new OutboundText(number, $"Message for {number[^3..]}", "staff-reply", From: SmsHost.Riverside))).ShouldBe(QueueResult.Queued);
         }
 
         foreach (var number in numbers)
