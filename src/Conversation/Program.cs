@@ -45,6 +45,7 @@ if (args is ["add-staff", ..])
 
 var app = builder.Build();
 app.UseProxySupport();
+app.UseTransportSecurity();
 app.MapHealth();
 app.MapDevPds();
 app.MapSmsChannel();

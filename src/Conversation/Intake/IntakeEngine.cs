@@ -258,7 +258,8 @@ public sealed partial class IntakeEngine(
         s.InvalidStreak = 0;
         s.OfferedTypes = fresh.OfferedTypes;
         s.Answers = fresh.Answers;
-        s.Code = fresh.Code;
+        // The code in play goes; the tries and sends stay, or starting again would reset the limits.
+        s.Code = new CodeState { WrongTries = s.Code.WrongTries, Sends = s.Code.Sends, GaveUp = s.Code.GaveUp };
         s.PendingReferenceId = null;
         s.ReferenceId = null;
         s.SubmittedAt = null;

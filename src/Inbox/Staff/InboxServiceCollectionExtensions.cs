@@ -1,8 +1,11 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PatientContact.Inbox.Staff.Accounts;
@@ -34,6 +37,9 @@ public static class InboxServiceCollectionExtensions
 
         services.AddStaffAuthentication(configuration);
         services.AddAntiforgery();
+        // As the session cookie: outside Development the anti-forgery cookie goes over HTTPS only.
+        services.AddOptions<AntiforgeryOptions>().Configure<IHostEnvironment>((antiforgery, environment) =>
+            antiforgery.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always);
         services.AddRazorComponents();
 
         services.TryAddSingleton<StaffAudit>();

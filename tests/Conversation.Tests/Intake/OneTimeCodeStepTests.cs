@@ -91,6 +91,30 @@ public sealed class OneTimeCodeStepTests : IDisposable
     }
 
     [Fact]
+    public async Task Starting_again_does_not_reset_the_wrong_tries_or_the_codes_sent()
+    {
+        var patient = await AtCodeAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await patient.SayAsync("999999" == await _harness.LastCodeSentToAsync(Walks.JanePhone) ? "888888" : "999999");
+        }
+
+        await patient.SayAsync("restart");
+        foreach (var answer in new[] { "1", "1", "Sore knee", "1", "Jane", "Smith", "22/10/2010", "1", "LS1 6AE", "07700 900123", "yes" })
+        {
+            await patient.SayAsync(answer);
+        }
+
+        patient.Step.ShouldBe("otp");
+        var fresh = await _harness.LastCodeSentToAsync(Walks.JanePhone);
+        await patient.SayAsync(fresh == "999999" ? "888888" : "999999");
+        patient.Said.ShouldContain("1 try left");
+        await patient.SayAsync(fresh == "999999" ? "888888" : "999999");
+        patient.Step.ShouldBe("contact-preference");
+        patient.Said.ShouldContain("carry on without checking");
+    }
+
+    [Fact]
     public async Task An_expired_code_is_refused()
     {
         var patient = await AtCodeAsync();

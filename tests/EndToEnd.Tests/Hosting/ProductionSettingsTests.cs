@@ -66,6 +66,61 @@ public class ProductionSettingsTests
     }
 
     [Fact]
+    public async Task Production_answers_carry_hsts_and_the_staff_cookies_are_secure_only()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "pc-prod-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using var host = await ServiceHost.StartAsync(CompleteSqlite(folder));
+            using var client = host.CreateClient();
+
+            var live = await client.GetAsync("/health/live");
+            var login = await client.GetAsync("/inbox/login");
+
+            live.Headers.GetValues("Strict-Transport-Security").ShouldBe(["max-age=31536000"]);
+            login.Headers.GetValues("Strict-Transport-Security").ShouldBe(["max-age=31536000"]);
+            var cookies = login.Headers.GetValues("Set-Cookie").ToList();
+            cookies.ShouldNotBeEmpty();
+            cookies.ShouldAllBe(cookie => cookie.Contains("; secure", StringComparison.OrdinalIgnoreCase), "the anti-forgery cookie goes over HTTPS only, as the session cookie does");
+            login.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, "TLS ended at the load balancer: the request is taken as the HTTPS one it was there");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Development_sends_no_hsts()
+    {
+        await using var host = await ServiceHost.StartAsync();
+        using var client = host.CreateClient();
+
+        var login = await client.GetAsync("/inbox/login");
+
+        login.Headers.Contains("Strict-Transport-Security").ShouldBeFalse();
+        login.Headers.GetValues("Set-Cookie").ShouldAllBe(cookie => !cookie.Contains("; secure", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>A whole Production configuration on SQLite with local sign-in, PDS off, and every key set.</summary>
+    internal static Dictionary<string, string?> CompleteSqlite(string folder) => new()
+    {
+        ["environment"] = "Production",
+        ["PublicBaseUrl"] = "https://contact.example.nhs.uk",
+        ["Storage:Provider"] = "Sqlite",
+        ["Storage:Sqlite:Path"] = Path.Combine(folder, "patientcontact.db"),
+        ["Twilio:AccountSid"] = "AC00000000000000000000000000000000",
+        ["Twilio:AuthToken"] = "production-test-token",
+        ["Twilio:ApiBaseUrl"] = "https://api.twilio.example",
+        ["Pds:Enabled"] = "false",
+        ["Verification:HashKey"] = Convert.ToBase64String(new byte[32]),
+        ["WebChat:TokenKey"] = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()),
+        ["DataProtection:KeyPath"] = Path.Combine(folder, "keys"),
+        ["Staff:SignIn"] = "Local",
+        ["WebChat:NodeModulesPath"] = Path.Combine(RepoPaths.Root, "node_modules"),
+    };
+
+    [Fact]
     public async Task Data_protection_keys_are_kept_in_the_configured_folder()
     {
         var keys = Path.Combine(Path.GetTempPath(), "pc-keys-" + Guid.NewGuid().ToString("N"));

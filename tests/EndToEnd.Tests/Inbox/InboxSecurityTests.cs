@@ -60,6 +60,22 @@ public sealed partial class InboxSecurityTests(InboxHostFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task Oversized_or_unreadable_sign_in_form_gets_413_or_400_with_a_page_saying_so()
+    {
+        using var anonymous = StaffClient.Anonymous(Host);
+        var token = await anonymous.TokenAsync("/inbox/login");
+
+        using var big = await anonymous.Http.PostAsync("/inbox/login", StaffClient.Form(("email", new string('a', 300 * 1024)), ("password", "x"), ("__RequestVerificationToken", token)));
+        using var many = await anonymous.Http.PostAsync("/inbox/login", StaffClient.Form([.. Enumerable.Range(0, 1100).Select(i => ($"f{i}", "x")), ("__RequestVerificationToken", token)]));
+
+        big.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
+        (await big.Content.ReadAsStringAsync()).ShouldContain("What was sent is more than this form takes.");
+        many.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await many.Content.ReadAsStringAsync()).ShouldContain("The form could not be read.");
+        (await AuditAsync(Host, actor: new string('a', 300 * 1024))).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Staff_of_another_service_get_the_same_404_as_for_no_request_by_page_api_and_every_action()
     {
         var reference = await SubmitAsync(Host);

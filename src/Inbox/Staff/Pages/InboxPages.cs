@@ -22,7 +22,7 @@ namespace PatientContact.Inbox.Staff.Pages;
 /// trail. Every form is a plain POST with an anti-forgery token; nothing needs JavaScript. A request the
 /// person may not see is "Page not found", exactly like one that does not exist.
 /// </summary>
-public static class InboxPages
+public static partial class InboxPages
 {
     public static IEndpointRouteBuilder MapInboxPages(this IEndpointRouteBuilder app)
     {
@@ -342,23 +342,6 @@ public static class InboxPages
     }
 
     // ---- shared --------------------------------------------------------------------------------
-
-    /// <summary>Anti-forgery on every form: a POST without a valid token changes nothing.</summary>
-    private static async ValueTask<object?> AntiforgeryCheckAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
-    {
-        var context = invocation.HttpContext;
-        if (HttpMethods.IsPost(context.Request.Method))
-        {
-            var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
-            if (!context.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(context))
-            {
-                return Message(context, StatusCodes.Status400BadRequest, "The form could not be sent",
-                    "The form was not sent from this site, or it has expired. Go back, reload the page and try again.");
-            }
-        }
-
-        return await next(invocation);
-    }
 
     /// <summary>Pages with patient data: never cached, never framed, no scripts, forms only to this site (and the identity provider).</summary>
     private static ValueTask<object?> SecurityHeadersAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)

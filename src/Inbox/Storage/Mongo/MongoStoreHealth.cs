@@ -1,4 +1,7 @@
 using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
@@ -8,10 +11,17 @@ namespace PatientContact.Inbox.Storage.Mongo;
 /// Readiness of the MongoDB store: a primary answers a ping within <see cref="MongoStorageOptions.HealthTimeout"/>
 /// and the indexes are in place (created now if they were not yet).
 /// </summary>
-public sealed class MongoStoreHealth(MongoStorage storage) : IStoreHealth
+public sealed partial class MongoStoreHealth(MongoStorage storage, ILogger<MongoStoreHealth>? logger = null) : IStoreHealth
 {
     private static readonly BsonDocument Ping = new("ping", 1);
 
+    private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
+
+    /// <remarks>
+    /// The answer (shown to anyone who can reach <c>/health/ready</c>) names no host, port or replica set
+    /// member: only exception types and how many servers are known and connected. What the driver said
+    /// in full, addresses and all, goes to the log for the operator.
+    /// </remarks>
     public async Task<(bool Healthy, string? Reason)> CheckAsync(CancellationToken cancellationToken = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -28,25 +38,46 @@ public sealed class MongoStoreHealth(MongoStorage storage) : IStoreHealth
         }
         catch (OperationCanceledException)
         {
-            return (false, Shorten($"MongoDB did not answer within {storage.Options.HealthTimeout.TotalSeconds:0.#} s ({Servers()})"));
+            LogUnhealthy(_logger, "no answer in time", Servers());
+            return (false, $"MongoDB did not answer within {storage.Options.HealthTimeout.TotalSeconds:0.#} s ({Summary()})");
         }
         catch (Exception ex)
         {
-            // Type and a short message only: enough to act on. Server and driver messages name hosts and
-            // codes, never documents, and the connection string (with any password) is not in them.
-            return (false, Shorten($"MongoDB unavailable ({ex.GetType().Name}: {Innermost(ex).Message}) ({Servers()})"));
+            LogUnhealthy(_logger, Shorten(ex.Message), Servers());
+            return (false, $"MongoDB unavailable ({ex.GetType().Name}; {Summary()})");
         }
     }
 
-    /// <summary>What the driver's monitoring last saw of each server: address, state and why it failed.</summary>
+    /// <summary>Counts and failure kinds only, for the readiness answer.</summary>
+    private string Summary()
+    {
+        var servers = storage.Database.Client.Cluster.Description.Servers;
+        if (servers.Count == 0)
+        {
+            return "no server known yet";
+        }
+
+        var connected = servers.Count(s => s.State == MongoDB.Driver.Core.Servers.ServerState.Connected);
+        var failures = servers
+            .Select(s => s.HeartbeatException is { } failure ? Kind(Innermost(failure)) : null)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        return $"{servers.Count} server(s) known, {connected} connected" + (failures.Count > 0 ? ", last failure " + string.Join(", ", failures) : "");
+    }
+
+    /// <summary>What the driver's monitoring last saw of each server: address, state and why it failed (for the log).</summary>
     private string Servers()
     {
         var servers = storage.Database.Client.Cluster.Description.Servers;
         return servers.Count == 0
             ? "no server known yet"
-            : string.Join("; ", servers.Select(server =>
-                $"{Address(server.EndPoint)} {server.State}{(server.HeartbeatException is { } failure ? ": " + Innermost(failure).Message : "")}"));
+            : Shorten(string.Join("; ", servers.Select(server =>
+                $"{Address(server.EndPoint)} {server.State}{(server.HeartbeatException is { } failure ? ": " + Innermost(failure).Message : "")}")));
     }
+
+    private static string Kind(Exception exception) =>
+        exception is SocketException socket ? socket.SocketErrorCode.ToString() : exception.GetType().Name;
 
     private static string Address(EndPoint endPoint) => endPoint switch
     {
@@ -64,5 +95,8 @@ public sealed class MongoStoreHealth(MongoStorage storage) : IStoreHealth
     }
 
     private static string Shorten(string message) =>
-        message.Length <= 300 ? message : message[..300];
+        message.Length <= 500 ? message : message[..500];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MongoDB is not ready: {Problem} (servers: {Servers})")]
+    private static partial void LogUnhealthy(ILogger logger, string problem, string servers);
 }
