@@ -19,6 +19,15 @@ public sealed record ServiceDefinition
     public IReadOnlyList<OpeningWindow> OpeningHours { get; init; } = [];
     public int? DailyCapacity { get; init; }
 
+    /// <summary>
+    /// What the confirmation promises, read after "We'll reply", e.g. "by the end of the next working day".
+    /// Required in <c>services.json</c>; the default is only for services built in code.
+    /// </summary>
+    public string ResponsePromise { get; init; } = "within 2 working days";
+
+    /// <summary>The service's own crisis line as patients should see it; required for a mental health trust, optional otherwise.</summary>
+    public string? CrisisLine { get; init; }
+
     /// <summary>The text staff send with the service's link; <c>{service}</c> and <c>{link}</c> are filled in. Null: the standard wording.</summary>
     public string? LinkMessage { get; init; }
 
@@ -38,10 +47,40 @@ public sealed record OpeningWindow(DayOfWeek Day, TimeOnly Opens, TimeOnly Close
 public enum RequestKind { Request, Advice }
 
 /// <summary>A kind of request offered to the patient at the <c>request-type</c> step.</summary>
-public sealed record RequestTypeOption(string Id, string Label, RequestKind Kind, string? AdviceUrl);
+/// <param name="Clinical">False for an admin request (a fit note, a letter): its confirmation gives no "if you feel worse" advice.</param>
+public sealed record RequestTypeOption(string Id, string Label, RequestKind Kind, string? AdviceUrl, bool Clinical = true);
 
-/// <summary>A red-flag rule that matched the patient's details.</summary>
-public sealed record RedFlagMatch(string Id, string Severity, string Advice);
+/// <summary>A red-flag rule that matched the patient's words.</summary>
+/// <param name="Id">The rule's id, e.g. <c>chest-pain</c>.</param>
+/// <param name="Severity"><see cref="RedFlagSeverity.Emergency"/> or <see cref="RedFlagSeverity.Urgent"/>.</param>
+/// <param name="Advice">The rule's own advice; an emergency rule's names 999.</param>
+/// <param name="Topic"><see cref="RedFlagTopic.MentalHealth"/> adds the service type's mental health crisis wording; otherwise <see cref="RedFlagTopic.Physical"/>.</param>
+public sealed record RedFlagMatch(string Id, string Severity, string Advice, string Topic = RedFlagTopic.Physical)
+{
+    [JsonIgnore]
+    public bool IsEmergency => Severity == RedFlagSeverity.Emergency;
+
+    [JsonIgnore]
+    public bool IsMentalHealth => Topic == RedFlagTopic.MentalHealth;
+}
+
+/// <summary>The severities a red-flag rule may have: emergency (999) or urgent (111).</summary>
+public static class RedFlagSeverity
+{
+    public const string Emergency = "emergency";
+    public const string Urgent = "urgent";
+
+    public static IReadOnlyList<string> All { get; } = [Emergency, Urgent];
+}
+
+/// <summary>What a red-flag rule is about, which decides the signposting added to its advice.</summary>
+public static class RedFlagTopic
+{
+    public const string Physical = "physical";
+    public const string MentalHealth = "mental-health";
+
+    public static IReadOnlyList<string> All { get; } = [Physical, MentalHealth];
+}
 
 /// <summary>Whether a service takes requests now; when closed, what to tell the patient.</summary>
 public sealed record Availability(bool IsOpen, string? ClosedReason, string? Message, DateTimeOffset? ReopensAt)

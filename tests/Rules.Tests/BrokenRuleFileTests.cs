@@ -150,7 +150,7 @@ public sealed class BrokenRuleFileTests : IDisposable
 
         var ex = Load();
 
-        ex.Reason.ShouldBe("Unknown property 'lable'; expected one of id, label, kind, adviceUrl.");
+        ex.Reason.ShouldBe("Unknown property 'lable'; expected one of id, label, kind, adviceUrl, clinical.");
     }
 
     [Theory]
@@ -246,7 +246,7 @@ public sealed class BrokenRuleFileTests : IDisposable
     }
 
     [Theory]
-    [InlineData("openingHour", "[]", "Unknown key 'openingHour'; expected one of id, name, type, odsCode, smsNumbers, phoneNumber, openingHours, dailyCapacity, linkMessage, followUpLinkMessage.")]
+    [InlineData("openingHour", "[]", "Unknown key 'openingHour'; expected one of id, name, type, odsCode, smsNumbers, phoneNumber, openingHours, dailyCapacity, responsePromise, crisisLine, linkMessage, followUpLinkMessage.")]
     [InlineData("type", "\"hospital\"", "Unknown type 'hospital'; expected one of gp-practice, community-trust, mental-health-trust.")]
     [InlineData("smsNumbers", "[\"07700900001\"]", "SMS number '07700900001' is not in E.164 form like \"+447700900001\".")]
     [InlineData("dailyCapacity", "0", "dailyCapacity must be a whole number of at least 1, or null for no limit.")]

@@ -36,9 +36,9 @@ public sealed class RedFlagTests
     [InlineData("my husband is unconscious", "unconscious-or-seizure", "emergency")]
     [InlineData("she had a seizure this morning", "unconscious-or-seizure", "emergency")]
     [InlineData("he's having seizures", "unconscious-or-seizure", "emergency")]
-    [InlineData("I think I took an overdose", "overdose-or-poisoning", "emergency")]
-    [InlineData("baby has a rash that doesn't fade", "sepsis-or-meningitis", "emergency")]
-    [InlineData("I've been self-harming again", "self-harm", "urgent")]
+    [InlineData("I think I took an overdose", "overdose", "emergency")]
+    [InlineData("baby has a rash that doesn't fade", "meningitis-signs", "emergency")]
+    [InlineData("I've been self-harming again", "self-harm", "emergency")]
     [InlineData("I get short of breath on the stairs", "short-of-breath", "urgent")]
     public async Task Phrase_is_flagged_with_its_severity(string details, string id, string severity)
     {
@@ -63,15 +63,15 @@ public sealed class RedFlagTests
         flags.Single(f => f.Id == id).Advice.ShouldContain("999");
     }
 
+    /// <remarks>The rule's advice names 999; its topic makes the conversation add 111's mental health option, the crisis line, Samaritans and Shout.</remarks>
     [Fact]
     public async Task Mental_health_advice_gives_111_and_a_helpline()
     {
         var flags = await Book.FindRedFlagsAsync(Book.FindService("hillview-mental-health")!, "I keep thinking about suicide");
 
-        var advice = flags.ShouldHaveSingleItem().Advice;
-        advice.ShouldContain("999");
-        advice.ShouldContain("111");
-        advice.ShouldContain("116 123");
+        var flag = flags.ShouldHaveSingleItem();
+        flag.Advice.ShouldContain("999");
+        flag.Topic.ShouldBe(RedFlagTopic.MentalHealth);
     }
 
     [Theory]
@@ -96,13 +96,15 @@ public sealed class RedFlagTests
     {
         var flags = await Book.FindRedFlagsAsync(Book.Services[0], "Slurred speech, and now chest pain and I can't breathe");
 
-        flags.Select(f => f.Id).ShouldBe(["chest-pain", "struggling-to-breathe", "stroke-signs"]);
+        flags.Select(f => f.Id).ShouldBe(["struggling-to-breathe", "chest-pain", "stroke-signs"]);
     }
 
     [Fact]
-    public async Task Negated_phrase_is_still_flagged_because_flags_are_soft()
+    public async Task Negated_phrase_is_not_flagged_but_a_mention_in_another_sentence_is()
     {
-        var flags = await Book.FindRedFlagsAsync(Book.Services[0], "No chest pain, just a cough");
+        (await Book.FindRedFlagsAsync(Book.Services[0], "No chest pain, just a cough")).ShouldBeEmpty();
+
+        var flags = await Book.FindRedFlagsAsync(Book.Services[0], "No. Chest pain since this morning");
 
         flags.ShouldHaveSingleItem().Id.ShouldBe("chest-pain");
     }

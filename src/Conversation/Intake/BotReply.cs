@@ -3,6 +3,9 @@ namespace PatientContact.Conversation.Intake;
 /// <summary>One message from the service; the last of a turn carries the question, its step and its choices.</summary>
 public sealed record BotReply(string Text, Step Step, IReadOnlyList<Choice> Choices)
 {
+    /// <summary>Red-flag advice shown at once: a channel never shortens it to save space.</summary>
+    public bool Urgent { get; init; }
+
     public static BotReply Say(string text, Step step) => new(text, step, []);
 }
 

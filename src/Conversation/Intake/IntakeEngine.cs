@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PatientContact.Conversation.Intake.Parsing;
+using PatientContact.Conversation.Intake.Safety;
 using PatientContact.Conversation.Replies;
 using PatientContact.Conversation.Verification;
 using PatientContact.Inbox.Links;
@@ -155,10 +156,51 @@ public sealed partial class IntakeEngine(
 
     private async Task RunAsync(Turn turn, CancellationToken ct)
     {
+        // Every text is screened before its step reads it, whatever the step and whether or not the answer is valid.
+        turn.Screened = await RedFlagScreening.ScreenAsync(rules.Current, turn.Service, turn.Input.Text);
+        await RunStepAsync(turn, ct);
+        ApplyScreen(turn);
+    }
+
+    /// <summary>
+    /// Words that matched a red-flag rule anywhere but in accepted details (whose red-flag step says it all) are
+    /// kept with the conversation for staff, and their advice goes ahead of everything else this turn says.
+    /// </summary>
+    private void ApplyScreen(Turn turn)
+    {
+        var s = turn.Session;
+        if (turn.Screened.Count == 0 || turn.AddedToRequest)
+        {
+            return;
+        }
+
+        var words = TextInput.Clean(turn.Input.Text);
+        var asDetails = s.Answers.Details == words && turn.Screened.All(f => s.Answers.RedFlags.Exists(d => d.Id == f.Id));
+        if (asDetails)
+        {
+            return;
+        }
+
+        foreach (var flag in turn.Screened.Where(f => !s.RaisedFlags.Exists(r => r.Flag.Id == f.Id)))
+        {
+            s.RaisedFlags.Add(new RaisedFlag(flag, s.Step, words));
+        }
+
+        LogRedFlag(logger, turn.Service.Id, s.Step.ToId(), turn.Screened.Count);
+        turn.Count("red-flag-advice");
+        var later = turn.Replies.Select(r => r.Text).ToList();
+        var advice = RedFlagAdvice.Without(RedFlagScreening.AdviceNow(turn.Screened, turn.Service, turn.Input.Channel), later);
+        turn.Replies.Insert(0, new BotReply(advice, turn.Replies.Count > 0 ? turn.Replies[0].Step : s.Step, []) { Urgent = true });
+    }
+
+    private async Task RunStepAsync(Turn turn, CancellationToken ct)
+    {
         var s = turn.Session;
         var text = turn.Input.Text is null ? null : TextInput.Clean(turn.Input.Text);
         if (await AddedToRequestAsync(turn, text, ct))
         {
+            // The reply's red flags went onto the request, with their advice first in the answer.
+            turn.AddedToRequest = true;
             return;
         }
 
@@ -197,7 +239,7 @@ public sealed partial class IntakeEngine(
         {
             case "restart" or "start again" or "start over":
                 turn.Machine.Fire(Trigger.Restart);
-                Reset(turn);
+                Reset(turn, keepRaisedFlags: true);
                 await BeginAsync(turn, ct);
                 return;
             case "help":
@@ -248,7 +290,7 @@ public sealed partial class IntakeEngine(
         return true;
     }
 
-    private void Reset(Turn turn)
+    private void Reset(Turn turn, bool keepRaisedFlags = false)
     {
         var fresh = NewSession(turn.Session.Channel);
         var s = turn.Session;
@@ -265,6 +307,11 @@ public sealed partial class IntakeEngine(
         s.SubmittedAt = null;
         s.ExpiredNotice = false;
         s.FollowUp = null;
+        if (!keepRaisedFlags)
+        {
+            s.RaisedFlags = [];
+        }
+
         // Earlier replies may repeat answers (the review); they go with the answers.
         s.Processed.Clear();
         s.StartedAt = turn.Now;
@@ -340,11 +387,11 @@ public sealed partial class IntakeEngine(
                 }
 
                 a.Details = text;
-                a.RedFlags = [.. await rules.Current.FindRedFlagsAsync(turn.Service, text)];
+                a.RedFlags = [.. turn.Screened];
                 a.RedFlagsAcknowledged = false;
                 if (a.RedFlags.Count > 0)
                 {
-                    LogRedFlag(logger, turn.Service.Id, a.RedFlags.Count);
+                    LogRedFlag(logger, turn.Service.Id, Step.Details.ToId(), a.RedFlags.Count);
                 }
 
                 await AdvanceAsync(turn, Trigger.Answered, ct);
@@ -353,7 +400,7 @@ public sealed partial class IntakeEngine(
             case Step.RedFlag:
                 if (!Choices.RedFlag.TryParse(text, out var carryOn))
                 {
-                    turn.Invalid("Please choose 1 to carry on, or 2 to stop here.", strikes);
+                    turn.Invalid("Please choose 1 to carry on with your request, or 2 if you do not want to send it.", strikes);
                     return;
                 }
 
@@ -737,7 +784,7 @@ public sealed partial class IntakeEngine(
         var textedAlready = turn.Input.Channel == Channel.Sms && a.Phone == turn.Input.SenderPhone;
         if (a.PhoneIsMobile && !textedAlready && SenderNumbers.For(turn.Service) is { } from)
         {
-            var body = $"{turn.Service.Name}: we have your request, reference {referenceId}. If you feel worse while you wait, call 111. In an emergency, call 999.";
+            var body = Confirmation.Wrap($"{turn.Service.Name}: we have your request, reference {referenceId}. We'll reply {turn.Service.ResponsePromise}.", s, turn.Service);
             var to = a.Phone!;
             var onRequest = new RequestLink(referenceId, turn.Service.Id);
             turn.AfterCommit.Add(c => sender.QueueAsync(new OutboundText(to, body, "confirmation", $"confirmation:{referenceId}", From: from, OnRequest: onRequest), c));
@@ -761,10 +808,22 @@ public sealed partial class IntakeEngine(
             Patient = new PatientDetails(a.FirstName!, a.LastName!, a.DateOfBirth!.Value, a.Gender!.Value, a.Postcode!),
             SubmittedBy = new Submitter(a.Proxy!.Value, a.Proxy == SubmitterKind.Proxy ? a.ProxyName : null, a.Proxy == SubmitterKind.Proxy ? a.ProxyRelationship : null),
             Contact = new ContactDetails(a.Phone!, a.Verified, a.ContactPreference ?? ContactPreference.Phone),
-            RedFlags = [.. a.RedFlags.Select(f => new RedFlagHit(f.Id, f.Severity, f.Advice))],
+            RedFlags = StaffFlags(turn.Session),
             Channel = turn.Input.Channel,
             ConversationKey = turn.Input.ConversationKey,
         };
+    }
+
+    /// <summary>The details' red flags, then those raised at other steps with the step and the words that raised them.</summary>
+    private static List<RedFlagHit> StaffFlags(IntakeSession session)
+    {
+        var flags = session.Answers.RedFlags.Select(f => new RedFlagHit(f.Id, f.Severity, f.Advice)).ToList();
+        foreach (var raised in session.RaisedFlags.Where(r => flags.TrueForAll(f => f.Id != r.Flag.Id)))
+        {
+            flags.Add(new RedFlagHit(raised.Flag.Id, raised.Flag.Severity, raised.Flag.Advice, raised.Step.ToId(), raised.Words));
+        }
+
+        return flags;
     }
 
     /// <summary>
@@ -982,6 +1041,12 @@ public sealed partial class IntakeEngine(
 
         public void Count(string counter) => Counts.Add(counter);
 
+        /// <summary>The red-flag rules this turn's text matched, most serious first.</summary>
+        public IReadOnlyList<RedFlagMatch> Screened { get; set; } = [];
+
+        /// <summary>The text went onto a submitted request rather than into the conversation.</summary>
+        public bool AddedToRequest { get; set; }
+
         public List<string> Counts { get; } = [];
     }
 
@@ -996,8 +1061,8 @@ public sealed partial class IntakeEngine(
     [LoggerMessage(Level = LogLevel.Information, Message = "A conversation for service {ServiceId} expired; its answers were deleted")]
     private static partial void LogExpired(ILogger logger, string serviceId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Details for service {ServiceId} matched {Count} red-flag rule(s)")]
-    private static partial void LogRedFlag(ILogger logger, string serviceId, int count);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Words sent to service {ServiceId} at step {Step} matched {Count} red-flag rule(s)")]
+    private static partial void LogRedFlag(ILogger logger, string serviceId, string step, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No one-time code sent for service {ServiceId}: {Refusal}")]
     private static partial void LogCodeRefused(ILogger logger, string serviceId, CodeSendRefusal refusal);

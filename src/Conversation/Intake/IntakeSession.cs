@@ -40,7 +40,16 @@ public sealed class IntakeSession
 
     /// <summary>Set when the conversation came from a personal follow-up link.</summary>
     public FollowUpState? FollowUp { get; set; }
+
+    /// <summary>
+    /// Red flags raised by words sent at a step other than the details (the first text, an answer, an invalid
+    /// answer): they stay with the conversation, whatever the details become, and go to staff with the request.
+    /// </summary>
+    public List<RaisedFlag> RaisedFlags { get; set; } = [];
 }
+
+/// <summary>A red flag raised outside the details: the rule, the step the patient was at, and what they wrote.</summary>
+public sealed record RaisedFlag(RedFlagMatch Flag, Step Step, string Words);
 
 /// <summary>Where a conversation from a personal follow-up link is with the details the service holds.</summary>
 public enum FollowUpStage

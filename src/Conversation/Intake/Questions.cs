@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using PatientContact.Conversation.Intake.Parsing;
+using PatientContact.Conversation.Intake.Safety;
+using PatientContact.Inbox.Messaging;
 using PatientContact.Inbox.Requests;
 using PatientContact.Rules;
 
@@ -9,15 +11,13 @@ namespace PatientContact.Conversation.Intake;
 /// <summary>What the service says at each step, in plain words for someone who may be unwell.</summary>
 public static class Questions
 {
-    public const string UrgentHelp = "If you need help now, call 111 or go to 111.nhs.uk. In an emergency, call 999.";
-
     private const int SmsDetailsPreview = 60;
 
     public static string Welcome(ServiceDefinition service) =>
         $"Welcome to {service.Name}. You can use this to send us a request that is not urgent. It takes about 5 minutes.";
 
     public static string Help(ServiceDefinition service) =>
-        $"Answer each question, or choose a number from the list. Type back to go to the last question, restart to start again. To speak to someone, call {service.PhoneNumber}. {UrgentHelp}";
+        $"Answer each question, or choose a number from the list. Type back to go to the last question, restart to start again. To speak to someone, call {service.PhoneNumber}. {SafetyWording.UrgentHelp(service)}";
 
     public static string ExpiredNotice(TimeSpan idle) =>
         $"Your earlier answers were deleted because there was no reply for {Minutes(idle)}. Let's start again.";
@@ -37,14 +37,14 @@ public static class Questions
         return step switch
         {
             Step.Closed => BotReply.Say(Closed(service, availability), step),
-            Step.Emergency => new BotReply("Is this an emergency? If someone is seriously ill or injured, or their life is at risk, call 999 now.", step, Choices.Emergency.Choices),
-            Step.EmergencyAdvice => BotReply.Say("Call 999 now if someone is seriously ill or injured, or their life is at risk. If you need urgent help but it is not life-threatening, call 111 or go to 111.nhs.uk. Nothing you told us has been sent.", step),
+            Step.Emergency => new BotReply(SafetyWording.EmergencyQuestion(service), step, Choices.Emergency.Choices),
+            Step.EmergencyAdvice => BotReply.Say(SafetyWording.EmergencyAdvice(service), step),
             Step.RequestType => new BotReply("What is your request about?", step, [.. session.OfferedTypes.Select((t, i) => new Choice((i + 1).ToString(CultureInfo.InvariantCulture), t.Label))]),
-            Step.Advice => BotReply.Say(Advice(session), step),
+            Step.Advice => BotReply.Say(Advice(session, service), step),
             Step.Details => BotReply.Say(self
                 ? "Tell us about your request: what it is about, and how long it has been going on. You can write up to 1,000 characters."
                 : "Tell us about the request for the person you're helping: what it is about, and how long it has been going on. You can write up to 1,000 characters.", step),
-            Step.RedFlag => new BotReply(RedFlagAdvice(a) + " If you have already had urgent advice, or this is not urgent, you can carry on.", step, Choices.RedFlag.Choices),
+            Step.RedFlag => new BotReply(RedFlag(session, service), step, Choices.RedFlag.Choices),
             Step.Proxy => new BotReply("Who is this request for?", step, Choices.Proxy.Choices),
             Step.ProxyName => BotReply.Say("What is your full name? (You, the person sending this.)", step),
             Step.ProxyRelationship => new BotReply("What is your relationship to the patient?", step, Choices.Relationship.Choices),
@@ -79,7 +79,7 @@ public static class Questions
         var general = string.IsNullOrWhiteSpace(publicBaseUrl)
             ? "You can still send us a request from our usual link"
             : $"You can still send us a request at {publicBaseUrl.TrimEnd('/')}/c/{Uri.EscapeDataString(service.Id)}";
-        return $"This follow-up link has ended: the follow-up period is over, so nothing can be sent from it. {general}, or call us on {service.PhoneNumber}. {UrgentHelp}";
+        return $"This follow-up link has ended: the follow-up period is over, so nothing can be sent from it. {general}, or call us on {service.PhoneNumber}. {SafetyWording.UrgentHelp(service)}";
     }
 
     private static string FollowUpDetails(IntakeSession session)
@@ -95,26 +95,36 @@ public static class Questions
 
     private static string Closed(ServiceDefinition service, Availability? availability)
     {
-        // The rules word the closed message (it names when the service reopens and what to do meanwhile).
+        // The rules word when the service reopens and how to reach it meanwhile; where to get help now is
+        // worded here for the service's type, after it (a sentence the rule already says is not said twice).
+        var urgent = SafetyWording.UrgentHelp(service);
         if (availability?.Message is { Length: > 0 } message)
         {
-            return message;
+            return $"{message} {RedFlagAdvice.Without(urgent, [message])}".TrimEnd();
         }
 
         var reopens = availability?.ReopensAt is { } at ? $" We open again {LocalTime.Describe(at)}." : string.Empty;
-        return $"{service.Name} is not taking requests here right now.{reopens} Meanwhile you can call us on {service.PhoneNumber}. {UrgentHelp}";
+        return $"{service.Name} is not taking requests here right now.{reopens} Meanwhile you can call us on {service.PhoneNumber}. {urgent}";
     }
 
-    private static string Advice(IntakeSession session)
+    private static string Advice(IntakeSession session, ServiceDefinition service)
     {
         var chosen = session.OfferedTypes.Find(t => t.Id == session.Answers.RequestTypeId);
-        return $"You can get advice straight away at {chosen?.AdviceUrl ?? "https://www.nhs.uk"}. If you still need us afterwards, send us a request here at any time. {UrgentHelp}";
+        return $"You can get advice straight away at {chosen?.AdviceUrl ?? "https://www.nhs.uk"}. If you still need us afterwards, send us a request here at any time. {SafetyWording.UrgentHelp(service)}";
     }
 
-    private static string RedFlagAdvice(Answers answers)
+    /// <summary>What the red-flag step says after the advice.</summary>
+    public const string RedFlagCarryOn = "If you have already had help, or this is not urgent, you can carry on.";
+
+    /// <summary>The red-flag step: the advice of every rule matched, said once, and on SMS within 3 segments with its choices.</summary>
+    private static string RedFlag(IntakeSession session, ServiceDefinition service)
     {
-        var advice = answers.RedFlags.Select(f => f.Advice).Distinct().ToList();
-        return string.Join(' ', advice);
+        var flags = RedFlagAdvice.InOrder(session.Answers.RedFlags);
+        var choices = string.Concat(Choices.RedFlag.Choices.Select(c => $"\n{c.Value}. {c.Label}"));
+        Func<string, bool> fits = session.Channel == Channel.Sms
+            ? text => SmsText.CountSegments(SmsText.WithAsciiPunctuation(text + choices)) <= 3
+            : text => text.Length <= RedFlagScreening.OnlineAdviceBudget;
+        return RedFlagAdvice.Compose(flags, service, fits, RedFlagCarryOn);
     }
 
     public static string Review(IntakeSession session, ServiceDefinition service)
@@ -151,9 +161,9 @@ public static class Questions
     private static string Submitted(IntakeSession session, ServiceDefinition service)
     {
         var how = session.Answers.ContactPreference == ContactPreference.Text ? "text you" : "call you";
-        return $"Thank you. Your request has been sent to {service.Name}. Your reference is {session.ReferenceId}. "
-            + $"We'll {how} on {PhoneParser.Display(session.Answers.Phone!)}, usually within 2 working days. "
-            + $"If you feel worse while you wait, call 111. In an emergency, call 999.";
+        var thanks = $"Thank you. Your request has been sent to {service.Name}. Your reference is {session.ReferenceId}. "
+            + $"We'll {how} on {PhoneParser.Display(session.Answers.Phone!)} {service.ResponsePromise}.";
+        return Safety.Confirmation.Wrap(thanks, session, service);
     }
 
     private static string Minutes(TimeSpan span) =>

@@ -3,6 +3,8 @@ using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Storage;
 using PatientContact.Rules;
 
+using PatientContact.Conversation.Intake.Safety;
+
 namespace PatientContact.Conversation.Replies;
 
 /// <summary>One message from a patient that may belong on a request they already sent, as the engine sees it.</summary>
@@ -77,14 +79,14 @@ public sealed partial class RequestReplies(
         }
 
         var text = incoming.Text.Trim();
-        var flags = text.Length == 0 ? [] : await rules.Current.FindRedFlagsAsync(incoming.Service, text);
+        var flags = await RedFlagScreening.ScreenAsync(rules.Current, incoming.Service, text);
         var thread = await messages.ListForRequestAsync(request.ReferenceId, cancellationToken);
         var acknowledge = !thread.Any(m => m.Direction == MessageDirection.In && m.Acknowledged && incoming.Now - m.CreatedAt < AcknowledgementInterval);
 
         var answer = new List<string>();
-        if (Advice(flags) is { } advice)
+        if (flags.Count > 0)
         {
-            answer.Add(advice);
+            answer.Add(RedFlagScreening.AdviceNow(flags, incoming.Service, incoming.Channel));
         }
 
         if (acknowledge)
@@ -186,10 +188,6 @@ public sealed partial class RequestReplies(
 
         LogFlagLost(logger, referenceId);
     }
-
-    /// <summary>The advice to give at once: the first of the most severe rules matched (said once, however many matched).</summary>
-    private static string? Advice(IReadOnlyList<RedFlagMatch> flags) =>
-        flags.OrderBy(f => f.Severity == "emergency" ? 0 : 1).Select(f => f.Advice).FirstOrDefault(a => !string.IsNullOrWhiteSpace(a));
 
     private static IReadOnlyList<string> Answer(RequestMessage earlier) => earlier.AutoReply is { } said ? [said] : [];
 

@@ -63,7 +63,10 @@ public static class MatchReasons
     public const string PdsUnavailable = "PDS unavailable";
 }
 
-public sealed record RedFlagHit(string Id, string Severity, string Advice);
+/// <summary>A red-flag rule the patient's words matched, as staff see it.</summary>
+/// <param name="Step">Where it was raised when not in the details (the step id, e.g. <c>request-type</c>); null for the details.</param>
+/// <param name="Words">What the patient wrote there, when not in the details.</param>
+public sealed record RedFlagHit(string Id, string Severity, string Advice, string? Step = null, string? Words = null);
 
 /// <summary>The follow-up link a request came through: its pathway, and the NHS number staff gave with it (if any).</summary>
 public sealed record FollowUpTag(string LinkId, string Pathway, string? NhsNumber);

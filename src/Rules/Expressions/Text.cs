@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace PatientContact.Rules.Expressions;
@@ -8,23 +9,66 @@ namespace PatientContact.Rules.Expressions;
 /// Phrase tests red-flag expressions call, e.g. <c>Text.ContainsAny(input.Details, "chest pain|tight chest")</c>.
 /// </summary>
 /// <remarks>
-/// Text and phrases go through <see cref="Normalise"/>, so matching ignores case, punctuation and apostrophes
-/// ("can't", "can’t" and "cant" all read "cant"). Phrases match whole words: "chest pain" does not match
-/// "chest of drawers", and "arm" does not match "harm". A phrase ending in <c>*</c> matches any word that
-/// starts with its last word: "bleed*" matches "bleeding".
+/// <para>
+/// Matching is tolerant of how people write: case, punctuation and apostrophes are set aside ("can't", "can’t",
+/// "cant" and "cannot" all read the same), common misspellings and text-speak are read as the word meant
+/// ("suicidle", "wanna", "kms"), and each word matches its other forms ("ending it" matches "end it",
+/// "cut myself" matches "cutting myself"; see <see cref="WordForms"/>). A long word (8 letters or more) also
+/// matches with one letter wrong, missing, added or two swapped ("unconsious").
+/// </para>
+/// <para>
+/// Phrases match whole words in one sentence: "chest pain" does not match "chest of drawers", "arm" does not
+/// match "harm", and "no. chest pain" is two sentences. A word ending in <c>*</c> matches any word starting
+/// with it ("anaphyla*"); a word starting with <c>=</c> matches that exact form only ("=strokes").
+/// </para>
 /// </remarks>
 public static class Text
 {
+    /// <summary>The word Normalise puts where a sentence ends; phrases never match across it.</summary>
+    public const string SentenceBreak = ".";
+
+    private const int FuzzyFrom = 8;
+
     // Keyed by the pattern string, which is a constant in a compiled expression: filled at load, read per turn.
-    private static readonly ConcurrentDictionary<string, string[]> Needles = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Phrase[]> Phrases = new(StringComparer.Ordinal);
+
+    // The words of one normalised text, read once however many rules ask about it.
+    private static readonly ConditionalWeakTable<string, Word[]> Read = [];
 
     /// <summary>Whether any of the <c>|</c>-separated phrases occurs in text already put through <see cref="Normalise"/>.</summary>
     public static bool ContainsAny(string normalisedText, string phrases)
     {
         ArgumentNullException.ThrowIfNull(normalisedText);
-        foreach (var needle in NeedlesFor(phrases))
+        var words = WordsOf(normalisedText);
+        foreach (var phrase in PhrasesFor(phrases))
         {
-            if (normalisedText.Contains(needle, StringComparison.Ordinal))
+            if (phrase.FoundIn(words, blanked: null))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether any of the phrases occurs once the words of the <paramref name="ignoring"/> phrases are set aside:
+    /// <c>Text.ContainsAny(input.Details, "chest pain", "no chest pain")</c> is false for "no chest pain, just a
+    /// cough" and true for "no chest pain yesterday. Chest pain today".
+    /// </summary>
+    public static bool ContainsAny(string normalisedText, string phrases, string ignoring)
+    {
+        ArgumentNullException.ThrowIfNull(normalisedText);
+        var words = WordsOf(normalisedText);
+        var blanked = new bool[words.Length];
+        foreach (var phrase in PhrasesFor(ignoring))
+        {
+            phrase.Blank(words, blanked);
+        }
+
+        foreach (var phrase in PhrasesFor(phrases))
+        {
+            if (phrase.FoundIn(words, blanked))
             {
                 return true;
             }
@@ -37,9 +81,10 @@ public static class Text
     public static bool ContainsAll(string normalisedText, string phrases)
     {
         ArgumentNullException.ThrowIfNull(normalisedText);
-        foreach (var needle in NeedlesFor(phrases))
+        var words = WordsOf(normalisedText);
+        foreach (var phrase in PhrasesFor(phrases))
         {
-            if (!normalisedText.Contains(needle, StringComparison.Ordinal))
+            if (!phrase.FoundIn(words, blanked: null))
             {
                 return false;
             }
@@ -49,16 +94,18 @@ public static class Text
     }
 
     /// <summary>
-    /// Lower-case words separated by single spaces, with a space at each end; apostrophes dropped, other
-    /// punctuation turned to spaces: "I CAN’T breathe!!" becomes " i cant breathe ".
+    /// Lower-case words separated by single spaces, with a space at each end; apostrophes dropped, a sentence's
+    /// end (<c>. ! ? , ; :</c>) marked by <see cref="SentenceBreak"/>, other punctuation turned to spaces:
+    /// "I CAN’T breathe!! Help" becomes " i cant breathe . help ".
     /// </summary>
     public static string Normalise(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var builder = new StringBuilder(text.Length + 2);
         builder.Append(' ');
-        foreach (var c in text)
+        for (var i = 0; i < text.Length; i++)
         {
+            var c = text[i];
             if (IsApostrophe(c))
             {
                 continue;
@@ -67,6 +114,18 @@ public static class Text
             if (char.IsLetterOrDigit(c))
             {
                 builder.Append(char.ToLowerInvariant(c));
+            }
+            else if (IsSentenceEnd(c) && !IsDecimalPoint(text, i))
+            {
+                if (builder[^1] != ' ')
+                {
+                    builder.Append(' ');
+                }
+
+                if (builder.Length > 1 && !EndsWithBreak(builder))
+                {
+                    builder.Append(SentenceBreak).Append(' ');
+                }
             }
             else if (builder[^1] != ' ')
             {
@@ -79,33 +138,160 @@ public static class Text
             builder.Append(' ');
         }
 
+        // No break at the very end: " help . " reads " help ".
+        if (EndsWithBreak(builder))
+        {
+            builder.Length -= SentenceBreak.Length + 1;
+        }
+
         return builder.ToString();
     }
 
+    private static bool EndsWithBreak(StringBuilder builder) =>
+        builder.Length >= 3 && builder[^1] == ' ' && builder[^2] == SentenceBreak[0] && builder[^3] == ' ';
+
+    private static bool IsSentenceEnd(char c) => c is '.' or '!' or '?' or ',' or ';' or ':';
+
+    private static bool IsDecimalPoint(string text, int i) =>
+        text[i] is '.' or ',' && i > 0 && i < text.Length - 1 && char.IsAsciiDigit(text[i - 1]) && char.IsAsciiDigit(text[i + 1]);
+
     private static bool IsApostrophe(char c) => c is '\'' or '\u2019' or '\u2018' or '\u02BC' or '\u2032' or '`' or '\u00B4';
 
-    private static string[] NeedlesFor(string phrases)
+    private static Word[] WordsOf(string normalisedText) => Read.GetValue(normalisedText, static text => ReadWords(text));
+
+    private static Word[] ReadWords(string normalisedText)
     {
-        ArgumentNullException.ThrowIfNull(phrases);
-        return Needles.GetOrAdd(phrases, static p => Split(p));
+        var words = new List<Word>();
+        foreach (var raw in normalisedText.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (raw == SentenceBreak)
+            {
+                words.Add(Word.Break);
+                continue;
+            }
+
+            foreach (var spelled in WordForms.Spell(raw))
+            {
+                words.Add(new Word(spelled, WordForms.Stem(spelled)));
+            }
+        }
+
+        return [.. words];
     }
 
-    private static string[] Split(string phrases)
+    private static Phrase[] PhrasesFor(string phrases)
     {
-        var needles = new List<string>();
+        ArgumentNullException.ThrowIfNull(phrases);
+        return Phrases.GetOrAdd(phrases, static p => Split(p));
+    }
+
+    private static Phrase[] Split(string phrases)
+    {
+        var parsed = new List<Phrase>();
         foreach (var phrase in phrases.Split('|'))
         {
-            var prefix = phrase.TrimEnd().EndsWith('*');
-            var words = Normalise(prefix ? phrase.TrimEnd()[..^1] : phrase);
-            if (words.Length <= 1)
+            var matchers = new List<Matcher>();
+            foreach (var raw in phrase.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var prefix = raw.EndsWith('*');
+                var exact = raw.StartsWith('=');
+                var core = Normalise(raw.Trim('*', '=')).Trim();
+                if (core.Length == 0 || core.Contains(' ', StringComparison.Ordinal))
+                {
+                    // "self-harm" in a phrase is two words, as it is in the text.
+                    foreach (var part in core.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        AddWord(matchers, part, prefix: false, exact);
+                    }
+
+                    continue;
+                }
+
+                AddWord(matchers, core, prefix, exact);
+            }
+
+            if (matchers.Count == 0)
             {
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                     $"The phrase list \"{phrases}\" has an empty phrase; separate phrases with single '|'."), nameof(phrases));
             }
 
-            needles.Add(prefix ? words[..^1] : words);
+            parsed.Add(new Phrase([.. matchers]));
         }
 
-        return [.. needles];
+        return [.. parsed];
+    }
+
+    private static void AddWord(List<Matcher> matchers, string word, bool prefix, bool exact)
+    {
+        if (prefix || exact)
+        {
+            matchers.Add(new Matcher(word, prefix ? MatchKind.Prefix : MatchKind.Exact));
+            return;
+        }
+
+        foreach (var spelled in WordForms.Spell(word))
+        {
+            var stem = WordForms.Stem(spelled);
+            matchers.Add(new Matcher(stem, stem.Length >= FuzzyFrom ? MatchKind.StemOrNearly : MatchKind.Stem));
+        }
+    }
+
+    private enum MatchKind { Stem, StemOrNearly, Prefix, Exact }
+
+    private readonly record struct Word(string Spelled, string Stem)
+    {
+        public static readonly Word Break = new(SentenceBreak, SentenceBreak);
+    }
+
+    private sealed record Matcher(string Key, MatchKind Kind)
+    {
+        public bool Matches(in Word word) => word.Stem != SentenceBreak && Kind switch
+        {
+            MatchKind.Stem => word.Stem == Key,
+            MatchKind.StemOrNearly => word.Stem == Key || (word.Stem.Length >= FuzzyFrom - 1 && word.Stem[0] == Key[0] && WordForms.WithinOneEdit(word.Stem, Key)),
+            MatchKind.Prefix => word.Spelled.StartsWith(Key, StringComparison.Ordinal),
+            _ => word.Spelled == Key,
+        };
+    }
+
+    private sealed class Phrase(Matcher[] matchers)
+    {
+        public bool FoundIn(Word[] words, bool[]? blanked)
+        {
+            for (var start = 0; start + matchers.Length <= words.Length; start++)
+            {
+                if (MatchesAt(words, blanked, start))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public void Blank(Word[] words, bool[] blanked)
+        {
+            for (var start = 0; start + matchers.Length <= words.Length; start++)
+            {
+                if (MatchesAt(words, blanked: null, start))
+                {
+                    Array.Fill(blanked, true, start, matchers.Length);
+                }
+            }
+        }
+
+        private bool MatchesAt(Word[] words, bool[]? blanked, int start)
+        {
+            for (var i = 0; i < matchers.Length; i++)
+            {
+                if (blanked?[start + i] == true || !matchers[i].Matches(words[start + i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 }

@@ -2,10 +2,11 @@ using RulesEngine.Models;
 
 namespace PatientContact.Rules.Loading;
 
-/// <summary>Reads the properties of <c>request-types.json</c>: id, label, kind and, for advice, adviceUrl.</summary>
+/// <summary>Reads the properties of <c>request-types.json</c>: id, label, kind, for advice adviceUrl, and clinical ("no" for admin).</summary>
 internal static class RequestTypeRules
 {
-    private static readonly string[] Keys = ["id", "label", "kind", "adviceUrl"];
+    private static readonly string[] Keys = ["id", "label", "kind", "adviceUrl", "clinical"];
+    private static readonly string[] YesNo = ["yes", "no"];
     private static readonly string[] Kinds = ["request", "advice"];
 
     public static Dictionary<string, RequestTypeOption> Read(Workflow workflow, RuleFile file)
@@ -36,7 +37,8 @@ internal static class RequestTypeRules
                 properties.Fail("Property 'adviceUrl' is only for kind \"advice\".");
             }
 
-            options[rule.RuleName] = new RequestTypeOption(id, label, kind, url);
+            var clinical = properties.OneOf("clinical", YesNo, fallback: "yes") == "yes";
+            options[rule.RuleName] = new RequestTypeOption(id, label, kind, url, clinical);
         }
 
         return options;

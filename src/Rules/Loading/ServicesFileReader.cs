@@ -7,7 +7,7 @@ namespace PatientContact.Rules.Loading;
 internal static partial class ServicesFileReader
 {
     private static readonly string[] RootKeys = ["$schema", "services"];
-    private static readonly string[] ServiceKeys = ["id", "name", "type", "odsCode", "smsNumbers", "phoneNumber", "openingHours", "dailyCapacity", "linkMessage", "followUpLinkMessage"];
+    private static readonly string[] ServiceKeys = ["id", "name", "type", "odsCode", "smsNumbers", "phoneNumber", "openingHours", "dailyCapacity", "responsePromise", "crisisLine", "linkMessage", "followUpLinkMessage"];
     private static readonly string[] LinkPlaceholders = ["{service}", "{link}"];
     private static readonly string[] FollowUpPlaceholders = ["{service}", "{link}", "{ends}"];
 
@@ -90,6 +90,17 @@ internal static partial class ServicesFileReader
             file.Fail(id, $"phoneNumber '{phone}' must be digits and spaces as patients should see it, e.g. \"0113 496 0001\".");
         }
 
+        var crisisLine = OptionalString(element, "crisisLine")?.Trim();
+        if (crisisLine is not null && !PhonePattern().IsMatch(crisisLine))
+        {
+            file.Fail(id, $"crisisLine '{crisisLine}' must be digits and spaces as patients should see it, e.g. \"0800 952 0000\".");
+        }
+
+        if (crisisLine is null && type == ServiceTypes.MentalHealthTrust)
+        {
+            file.Fail(id, "crisisLine is required for a mental-health-trust: the number patients in crisis call, e.g. \"0800 952 0000\".");
+        }
+
         return new ServiceDefinition
         {
             Id = id,
@@ -100,9 +111,31 @@ internal static partial class ServicesFileReader
             SmsNumbers = ReadSmsNumbers(element, id, file).AsReadOnly(),
             OpeningHours = ReadOpeningHours(element, id, file).AsReadOnly(),
             DailyCapacity = ReadDailyCapacity(element, id, file),
+            ResponsePromise = ReadResponsePromise(element, id, file),
+            CrisisLine = crisisLine,
             LinkMessage = ReadLinkMessage(element, "linkMessage", LinkPlaceholders, id, file),
             FollowUpLinkMessage = ReadLinkMessage(element, "followUpLinkMessage", FollowUpPlaceholders, id, file),
         };
+    }
+
+    /// <summary>The longest response promise: it goes into the confirmation, which must stay within 3 SMS segments.</summary>
+    public const int MaxResponsePromiseLength = 60;
+
+    /// <summary>What the confirmation promises, read after "We'll reply": words, no full stop, no placeholder.</summary>
+    private static string ReadResponsePromise(JsonElement service, string id, RuleFile file)
+    {
+        var promise = OptionalString(service, "responsePromise")?.Trim();
+        if (string.IsNullOrEmpty(promise))
+        {
+            file.Fail(id, "responsePromise is missing: what the confirmation promises, read after \"We'll reply\", e.g. \"by the end of the next working day\".");
+        }
+
+        if (promise.Length > MaxResponsePromiseLength || promise.EndsWith('.') || promise.Contains('{', StringComparison.Ordinal) || !char.IsLower(promise[0]))
+        {
+            file.Fail(id, $"responsePromise must be words of up to {MaxResponsePromiseLength} characters that follow \"We'll reply\", starting in lower case with no full stop, e.g. \"by the end of the next working day\".");
+        }
+
+        return promise;
     }
 
     /// <summary>An optional wording of the text sent with a link: it must contain {link} and no placeholder it cannot fill.</summary>

@@ -34,8 +34,11 @@ public static partial class SmsReplyComposer
             return Best(string.Join(Separator, notices));
         }
 
-        var before = notices.Concat(replies.Take(replies.Count - 1).Select(Render)).Where(t => t.Length > 0).ToList();
+        // Red-flag advice shown at once goes first and, like the question, is never shortened.
+        var urgent = replies.Take(replies.Count - 1).Where(r => r.Urgent).Select(Render).Where(t => t.Length > 0).ToList();
+        var before = notices.Concat(replies.Take(replies.Count - 1).Where(r => !r.Urgent).Select(Render)).Where(t => t.Length > 0).ToList();
         var question = Render(replies[^1]);
+        string Join(IEnumerable<string> kept, string last) => string.Join(Separator, urgent.Concat(kept.Where(t => t.Length > 0)).Append(last));
 
         var whole = Best(Join(before, question));
         if (!whole.OverBudget)
@@ -105,9 +108,6 @@ public static partial class SmsReplyComposer
     }
 
     private static SmsReplyText Measure(string text) => new(text, SmsText.EncodingOf(text), SmsText.CountSegments(text));
-
-    private static string Join(IEnumerable<string> before, string question) =>
-        string.Join(Separator, before.Where(t => t.Length > 0).Append(question));
 
     [GeneratedRegex(@"(?<=[.!?])\s+(?=\S)")]
     private static partial Regex SentenceBreak();

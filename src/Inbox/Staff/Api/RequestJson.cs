@@ -47,7 +47,7 @@ public sealed record RequestJson(
             new SubmitterJson(InboxText.Kind(request.SubmittedBy.Kind), request.SubmittedBy.Name, request.SubmittedBy.Relationship),
             new ContactJson(request.Contact.Phone, request.Contact.Verified, InboxText.Preference(request.Contact.Preference)),
             new MatchJson(InboxText.Match(request.Match.Status), request.Match.Reason, request.Match.NhsNumber),
-            [.. request.RedFlags.Select(f => new RedFlagJson(f.Id, f.Severity, f.Advice))],
+            [.. request.RedFlags.Select(f => new RedFlagJson(f.Id, f.Severity, f.Advice, f.Step ?? "details", f.Words))],
             InboxText.Channel(request.Channel),
             request.AssignedTo,
             [.. request.Notes.Select(n => new NoteJson(InboxText.IsoTime(n.At), n.Author, n.Text))],
@@ -102,7 +102,9 @@ public sealed record MatchJson(string Status, string? Reason, string? NhsNumber)
 /// <summary>The personal follow-up link a request came through (null otherwise): its pathway, its id in "sent links", and the NHS number staff gave with it.</summary>
 public sealed record FollowUpJson(string Pathway, string LinkId, string? NhsNumber);
 
-public sealed record RedFlagJson(string Id, string Severity, string Advice);
+/// <param name="Step">The step whose words raised it: <c>details</c>, or another step id when the patient wrote it elsewhere.</param>
+/// <param name="Words">What the patient wrote, when it was not the details.</param>
+public sealed record RedFlagJson(string Id, string Severity, string Advice, string Step, string? Words);
 
 public sealed record NoteJson(string At, string Author, string Text);
 

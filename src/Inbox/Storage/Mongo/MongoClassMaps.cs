@@ -45,6 +45,9 @@ internal static class MongoClassMaps
                 // A red flag's "Id" is the rule's id, not a document id: keep it as an ordinary element.
                 map.SetIdMember(null);
                 map.GetMemberMap(r => r.Id).SetElementName("id");
+                // Only a flag raised outside the details has these; older documents have neither.
+                map.GetMemberMap(r => r.Step).SetIgnoreIfNull(true);
+                map.GetMemberMap(r => r.Words).SetIgnoreIfNull(true);
             });
             Register<StaffNote>();
             Register<FollowUpTag>();
