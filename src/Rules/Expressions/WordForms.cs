@@ -19,12 +19,12 @@ public static class WordForms
     {
         // Contractions without their apostrophe, and text-speak.
         ["cant"] = "can not", ["cannot"] = "can not", ["carnt"] = "can not", ["cnt"] = "can not", ["cani"] = "can i",
-        ["dont"] = "do not", ["dnt"] = "do not", ["doesnt"] = "does not", ["didnt"] = "did not", ["isnt"] = "is not",
-        ["wont"] = "will not", ["wasnt"] = "was not", ["arent"] = "are not", ["couldnt"] = "could not",
-        ["wouldnt"] = "would not", ["shouldnt"] = "should not", ["havent"] = "have not", ["hasnt"] = "has not",
-        ["aint"] = "is not", ["im"] = "i am", ["ive"] = "i have", ["youre"] = "you are", ["hes"] = "he is",
-        ["shes"] = "she is", ["theyre"] = "they are", ["thats"] = "that is", ["theres"] = "there is",
-        ["whats"] = "what is", ["u"] = "you", ["ur"] = "your", ["r"] = "are", ["wanna"] = "want to",
+        ["dont"] = "do not", ["dnt"] = "do not", ["doesnt"] = "do not", ["didnt"] = "do not", ["isnt"] = "be not",
+        ["wont"] = "will not", ["wasnt"] = "be not", ["arent"] = "be not", ["couldnt"] = "could not",
+        ["wouldnt"] = "would not", ["shouldnt"] = "should not", ["havent"] = "have not", ["hasnt"] = "have not",
+        ["aint"] = "be not", ["im"] = "i be", ["ive"] = "i have", ["youre"] = "you be", ["hes"] = "he be",
+        ["shes"] = "she be", ["theyre"] = "they be", ["thats"] = "that be", ["theres"] = "there be",
+        ["whats"] = "what be", ["u"] = "you", ["ur"] = "your", ["r"] = "are", ["wanna"] = "want to",
         ["wana"] = "want to", ["gonna"] = "going to", ["gna"] = "going to", ["gunna"] = "going to",
         ["gotta"] = "got to", ["kinda"] = "kind of", ["alot"] = "a lot", ["anymore"] = "any more",
         ["b4"] = "before", ["2day"] = "today", ["2nite"] = "tonight", ["tonite"] = "tonight", ["coz"] = "because",
@@ -35,10 +35,14 @@ public static class WordForms
         ["mself"] = "myself", ["maself"] = "myself", ["miself"] = "myself", ["myseld"] = "myself",
         ["ma"] = "my", ["mi"] = "my", ["hisself"] = "himself",
 
+        // One form for "be", "have" and "do", so "she is cutting herself" reads like "I am cutting myself".
+        ["is"] = "be", ["am"] = "be", ["are"] = "be", ["was"] = "be", ["were"] = "be", ["been"] = "be", ["being"] = "be",
+        ["has"] = "have", ["had"] = "have", ["having"] = "have", ["does"] = "do", ["did"] = "do",
+
         // Forms the stemmer cannot find.
         ["took"] = "take", ["taken"] = "take", ["tooken"] = "take", ["bled"] = "bleed", ["swollen"] = "swell",
         ["swolen"] = "swell", ["dying"] = "die", ["died"] = "die", ["dies"] = "die", ["fell"] = "fall",
-        ["fallen"] = "fall", ["felt"] = "feel", ["ate"] = "eat", ["drank"] = "drink", ["hung"] = "hang",
+        ["fallen"] = "fall", ["felt"] = "feel", ["ate"] = "eat", ["eaten"] = "eat", ["drank"] = "drink", ["hung"] = "hang",
         ["overdid"] = "overdo", ["od"] = "overdose", ["oded"] = "overdosed", 
 
         // Misspellings.
@@ -74,11 +78,17 @@ public static class WordForms
         ["burnt"] = "burned", ["scolded"] = "scalded", ["scolding"] = "scalding",
     }.ToFrozenDictionary(p => p.Key, p => p.Value.Split(' '), StringComparer.Ordinal);
 
-    /// <summary>The word, or the words it stands for ("cant" is "can not"), each in its usual spelling.</summary>
+    // Words that only make another stronger: "really tight" reads "tight", so a phrase need not list every way of saying it.
+    private static readonly FrozenSet<string> Intensifiers = new[]
+    {
+        "really", "very", "so", "quite", "extremely", "super", "totally", "literally", "actually", "just", "proper", "well",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>The word, or the words it stands for ("cant" is "can not"), each in its usual spelling; none for a word like "really".</summary>
     public static IReadOnlyList<string> Spell(string word)
     {
         ArgumentNullException.ThrowIfNull(word);
-        return Spellings.TryGetValue(word, out var words) ? words : [word];
+        return Intensifiers.Contains(word) ? [] : Spellings.TryGetValue(word, out var words) ? words : [word];
     }
 
     /// <summary>The word's stem: plural and verb endings cut off, a doubled last letter and a final "e" dropped.</summary>
