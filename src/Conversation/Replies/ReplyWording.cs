@@ -29,5 +29,6 @@ public static class ReplyWording
     /// <summary>A message with a picture or other attachment: the words are kept, the attachment cannot be yet.</summary>
     public const string AttachmentNotKept = "(The patient sent a picture or other attachment. Attachments cannot be received yet, so it was not kept.)";
 
-    private static string ResponsePromise(ServiceDefinition service) => DefaultResponsePromise;
+    private static string ResponsePromise(ServiceDefinition service) =>
+        string.IsNullOrWhiteSpace(service.ResponsePromise) ? DefaultResponsePromise : service.ResponsePromise;
 }

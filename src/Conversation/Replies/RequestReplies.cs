@@ -1,9 +1,8 @@
 using PatientContact.Conversation.Intake.Parsing;
+using PatientContact.Conversation.Intake.Safety;
 using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Storage;
 using PatientContact.Rules;
-
-using PatientContact.Conversation.Intake.Safety;
 
 namespace PatientContact.Conversation.Replies;
 
