@@ -302,7 +302,8 @@ public sealed partial class IntakeEngine(
         s.Answers = fresh.Answers;
         // The code in play goes; the tries and sends stay, or starting again would reset the limits.
         s.Code = new CodeState { WrongTries = s.Code.WrongTries, Sends = s.Code.Sends, GaveUp = s.Code.GaveUp };
-        s.PendingReferenceId = null;
+        // Until a submission is answered its reference is kept: a request stored by a try whose answer was lost becomes the next one submitted.
+        s.PendingReferenceId = s.ReferenceId is null ? s.PendingReferenceId : null;
         s.ReferenceId = null;
         s.SubmittedAt = null;
         s.ExpiredNotice = false;
@@ -763,7 +764,9 @@ public sealed partial class IntakeEngine(
             var existing = await requests.GetAsync(referenceId, ct);
             if (existing?.ConversationKey == turn.Input.ConversationKey)
             {
-                // This submission was stored by an earlier try of the same turn.
+                // Stored by an earlier try whose answer was lost (a fault after the insert): the same turn
+                // again, or the patient changed an answer and submitted again. One request, as submitted last.
+                await ReplaceIfChangedAsync(existing, request, turn.Now, ct);
                 break;
             }
 
@@ -791,6 +794,41 @@ public sealed partial class IntakeEngine(
         }
 
         turn.Ask(Step.Submitted);
+    }
+
+    /// <summary>Gives the stored request what the patient submitted last; staff's changes to it stay, and changed details are matched again.</summary>
+    private async Task ReplaceIfChangedAsync(ContactRequest existing, ContactRequest submitted, DateTimeOffset now, CancellationToken ct)
+    {
+        var replacement = existing with
+        {
+            RequestTypeId = submitted.RequestTypeId,
+            RequestType = submitted.RequestType,
+            Details = submitted.Details,
+            Patient = submitted.Patient,
+            SubmittedBy = submitted.SubmittedBy,
+            Contact = submitted.Contact,
+            RedFlags = existing.RedFlags.SequenceEqual(submitted.RedFlags) ? existing.RedFlags : submitted.RedFlags,
+            FollowUp = submitted.FollowUp,
+        };
+        if (replacement == existing)
+        {
+            return;
+        }
+
+        var rematch = replacement.Patient != existing.Patient || replacement.Contact != existing.Contact || replacement.FollowUp != existing.FollowUp;
+        replacement = replacement with
+        {
+            Match = rematch ? MatchResult.Pending : existing.Match,
+            UpdatedAt = now,
+            Version = existing.Version + 1,
+        };
+        if (!await requests.TryUpdateAsync(replacement, ct))
+        {
+            // Changed by someone else between the read and the write: this turn fails, and its retry reads again.
+            throw new InvalidOperationException("The stored request changed while the resubmission was written.");
+        }
+
+        LogResubmitted(logger, existing.ServiceId, existing.ReferenceId);
     }
 
     private static ContactRequest BuildRequest(Turn turn, string referenceId)
@@ -987,7 +1025,8 @@ public sealed partial class IntakeEngine(
                 break;
             case Step.Review:
                 s.Changing = false;
-                s.PendingReferenceId = ReferenceIds.New();
+                // Kept until a submission is answered: one stored by a try whose answer was lost is found again, however the answers changed since.
+                s.PendingReferenceId ??= ReferenceIds.New();
                 break;
             case Step.EmergencyAdvice:
                 turn.Count("emergency-advice");
@@ -1057,6 +1096,11 @@ public sealed partial class IntakeEngine(
     private static partial void LogSubmittedCore(ILogger logger, string referenceId, string serviceId);
 
     private static void LogSubmitted(ILogger logger, string serviceId, string referenceId) => LogSubmittedCore(logger, referenceId, serviceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {ReferenceId} for service {ServiceId}, stored by a try whose answer was lost, now holds what was submitted again")]
+    private static partial void LogResubmittedCore(ILogger logger, string referenceId, string serviceId);
+
+    private static void LogResubmitted(ILogger logger, string serviceId, string referenceId) => LogResubmittedCore(logger, referenceId, serviceId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A conversation for service {ServiceId} expired; its answers were deleted")]
     private static partial void LogExpired(ILogger logger, string serviceId);

@@ -153,6 +153,49 @@ public sealed class ExpiryAndConcurrencyTests : IDisposable
     }
 
     [Fact]
+    public async Task A_submit_whose_state_save_failed_then_changed_and_submitted_again_gives_one_request_as_submitted_last()
+    {
+        var failing = new FailingSaves(_harness.Conversations);
+        var patient = await _harness.Patient().ToReviewAsync(_harness);
+        var engine = _harness.NewEngine(failing);
+
+        failing.FailNext = true;
+        await Should.ThrowAsync<IOException>(() => engine.HandleAsync(patient.Input("1", "submit-msg")));
+        var stored = (await _harness.Requests.ListAsync(new RequestQuery { ServiceIds = ["riverside-gp"] })).Items.ShouldHaveSingleItem();
+        // Told the service could not take it, the patient changes an answer and submits again.
+        await patient.SayAsync("Change an answer", engine: engine);
+        await patient.SayAsync("4", engine: engine);
+        await patient.SayAsync("Janet", engine: engine);
+        patient.Step.ShouldBe("review");
+        await patient.SayAsync("1", engine: engine);
+
+        patient.Step.ShouldBe("submitted");
+        var page = await _harness.Requests.ListAsync(new RequestQuery { ServiceIds = ["riverside-gp"] });
+        var only = page.Items.ShouldHaveSingleItem();
+        only.ReferenceId.ShouldBe(stored.ReferenceId);
+        only.Patient.FirstName.ShouldBe("Janet");
+        patient.Said.ShouldContain(stored.ReferenceId);
+    }
+
+    [Fact]
+    public async Task A_submit_whose_state_save_failed_then_restarted_and_submitted_again_gives_one_request()
+    {
+        var failing = new FailingSaves(_harness.Conversations);
+        var patient = await _harness.Patient().ToReviewAsync(_harness);
+        var engine = _harness.NewEngine(failing);
+
+        failing.FailNext = true;
+        await Should.ThrowAsync<IOException>(() => engine.HandleAsync(patient.Input("1", "submit-msg")));
+        await patient.SayAsync("restart", engine: engine);
+        await patient.ToReviewAsync(_harness);
+        await patient.SayAsync("1");
+
+        patient.Step.ShouldBe("submitted");
+        var only = (await _harness.Requests.ListAsync(new RequestQuery { ServiceIds = ["riverside-gp"] })).Items.ShouldHaveSingleItem();
+        patient.Said.ShouldContain(only.ReferenceId);
+    }
+
+    [Fact]
     public async Task A_service_the_rules_do_not_know_is_refused()
     {
         await Should.ThrowAsync<UnknownServiceException>(() =>

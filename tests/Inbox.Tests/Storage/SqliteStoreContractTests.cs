@@ -96,6 +96,35 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     }
 
     [Fact]
+    public async Task Request_writes_are_committed_with_synchronous_full_and_other_writes_are_not()
+    {
+        var database = _databases[0];
+        var request = Request("ABCD-2345");
+
+        await Stores.Requests.AddAsync(request);
+        await Stores.Requests.TryUpdateAsync(request with { Version = 2, AssignedTo = "alice@surgery-a.example" });
+        await Stores.Conversations.TrySaveAsync(Conversation("webchat:1", 1));
+        await Stores.Audit.AppendAsync(new AuditEntry(T0, "alice@surgery-a.example", "request.viewed", "surgery-a", "ABCD-2345", null));
+
+        database.DurableWrites.ShouldBe(2, "the insert and the update of the request, which a patient's reference ID stands on");
+        await using (var durable = await database.OpenDurableWriterAsync())
+        {
+            (await SynchronousOf(durable.Connection)).ShouldBe(2L, "FULL");
+        }
+
+        // The same pooled connection, back as NORMAL for the writes that do not need a sync each.
+        await using var ordinary = await database.OpenWriterAsync();
+        (await SynchronousOf(ordinary.Connection)).ShouldBe(1L, "NORMAL");
+    }
+
+    private static async Task<object?> SynchronousOf(SqliteConnection connection)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous;";
+        return await command.ExecuteScalarAsync();
+    }
+
+    [Fact]
     public async Task Request_reads_back_from_the_json_document_in_camel_case_with_enum_names()
     {
         await Stores.Requests.AddAsync(Request("ABCD-2345") with { Status = PatientContact.Inbox.Requests.RequestStatus.InProgress });

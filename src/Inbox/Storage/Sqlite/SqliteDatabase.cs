@@ -47,6 +47,11 @@ public sealed partial class SqliteDatabase : IDisposable
     /// <summary>The full path of the database file.</summary>
     public string Path { get; }
 
+    /// <summary>Writes committed with <c>synchronous = FULL</c> since this object was made (see <see cref="OpenDurableWriterAsync"/>).</summary>
+    public long DurableWrites => Interlocked.Read(ref _durableWrites);
+
+    private long _durableWrites;
+
     /// <summary>
     /// Opens a connection, creating the file and schema first if this is the first use. Callers
     /// dispose it when their operation is done (it goes back to the pool).
@@ -74,6 +79,32 @@ public sealed partial class SqliteDatabase : IDisposable
         catch
         {
             _writeTurn.Release();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A writer whose commits reach the disk before they return (<c>synchronous = FULL</c>): for the writes
+    /// that hand a patient a reference ID. In WAL mode <c>NORMAL</c>, the rest's setting, a power cut can
+    /// roll back the last commits; a <c>FULL</c> commit syncs the log, and with it every commit before.
+    /// Each costs a sync of the log (about 4 ms on the benchmark machine's disk against 0.15 ms, see
+    /// docs/benchmarks.md), so only these writes pay it. The connection goes back to the pool as <c>NORMAL</c>.
+    /// </summary>
+    public async Task<SqliteWriteLease> OpenDurableWriterAsync(CancellationToken cancellationToken = default)
+    {
+        var lease = await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var command = lease.Connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous = FULL;";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            lease.RestoreNormalSync = true;
+            Interlocked.Increment(ref _durableWrites);
+            return lease;
+        }
+        catch
+        {
+            await lease.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -168,18 +199,40 @@ public sealed class SqliteWriteLease : IAsyncDisposable
 
     public SqliteConnection Connection { get; }
 
+    /// <summary>Set on a durable writer: its connection is put back to <c>synchronous = NORMAL</c> before it returns to the pool.</summary>
+    internal bool RestoreNormalSync { get; set; }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _turn, null) is { } turn)
         {
             try
             {
+                if (RestoreNormalSync)
+                {
+                    await RestoreAsync().ConfigureAwait(false);
+                }
+
                 await Connection.DisposeAsync().ConfigureAwait(false);
             }
             finally
             {
                 turn.Release();
             }
+        }
+    }
+
+    private async Task RestoreAsync()
+    {
+        try
+        {
+            await using var command = Connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous = NORMAL;";
+            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+        catch (SqliteException)
+        {
+            // A broken connection: it stays FULL, which is only slower, until the pool drops it.
         }
     }
 }

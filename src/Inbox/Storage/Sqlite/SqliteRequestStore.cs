@@ -20,7 +20,7 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
     public async Task<AddResult> AddAsync(ContactRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await database.OpenDurableWriterAsync(cancellationToken).ConfigureAwait(false);
         var connection = writer.Connection;
         await using var command = connection.CreateCommand();
         // DO NOTHING, not REPLACE: a retried submission must never overwrite what staff may already be working on.
@@ -93,7 +93,7 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
     public async Task<bool> TryUpdateAsync(ContactRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        await using var writer = await database.OpenDurableWriterAsync(cancellationToken).ConfigureAwait(false);
         var connection = writer.Connection;
         await using var command = connection.CreateCommand();
         // One conditional statement, so the version check and the write cannot be split by another writer.
