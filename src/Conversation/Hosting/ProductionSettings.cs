@@ -80,8 +80,58 @@ public static class ProductionSettings
         return problems;
     }
 
+    /// <summary>Settings that only make sense on a developer's machine; outside Development each stops start-up.</summary>
+    public static IReadOnlyList<(string Key, Func<IConfiguration, bool> IsOn, string Why)> DevelopmentOnly { get; } =
+    [
+        ("Outbox:Mode", c => string.Equals(c["Outbox:Mode"], "Hold", StringComparison.OrdinalIgnoreCase),
+            "is Hold: no text would be sent, so no patient would get a code or a confirmation"),
+        ("Demo:StaffPassword", c => !string.IsNullOrWhiteSpace(c["Demo:StaffPassword"]),
+            "is set: the demo staff accounts, an administrator among them, are for Development only"),
+    ];
+
+    /// <summary>The setting that lets Development listen on more than this machine.</summary>
+    public const string AllowNetworkKey = "Development:AllowNetwork";
+
+    /// <summary>Development settings switched on in <paramref name="configuration"/>, one line each.</summary>
+    public static IReadOnlyList<string> CheckNoDevelopmentFeatures(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return [.. DevelopmentOnly.Where(d => d.IsOn(configuration)).Select(d => $"{d.Key} {d.Why}; remove it outside Development.")];
+    }
+
     /// <summary>
-    /// In Production, stops start-up when <see cref="Check"/> finds anything, naming every gap at once.
+    /// Development serves every one-time code at <c>/dev/outbox</c> and signs in demo staff with the
+    /// repository's password: it listens on loopback only (<c>localhost</c>, <c>127.0.0.1</c>, <c>[::1]</c>)
+    /// unless <c>Development:AllowNetwork=true</c> says otherwise. Reads <c>urls</c> (<c>--urls</c>,
+    /// <c>ASPNETCORE_URLS</c>), <c>http_ports</c>/<c>https_ports</c> and <c>Kestrel:Endpoints</c>.
+    /// </summary>
+    public static IReadOnlyList<string> CheckDevelopmentBinding(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (configuration.GetValue<bool>(AllowNetworkKey))
+        {
+            return [];
+        }
+
+        var urls = (configuration["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Concat(configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"]).OfType<string>());
+        var problems = urls.Where(url => !IsLoopback(url))
+            .Select(url => $"Development would listen on {url}, beyond this machine; bind it to localhost, or set {AllowNetworkKey}=true to mean it.")
+            .ToList();
+        foreach (var key in new[] { "http_ports", "https_ports" })
+        {
+            if (!string.IsNullOrWhiteSpace(configuration[key]))
+            {
+                problems.Add($"Development would listen on every address ({key}); bind it to localhost, or set {AllowNetworkKey}=true to mean it.");
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>
+    /// Outside Development, stops start-up when <see cref="Check"/> or <see cref="CheckNoDevelopmentFeatures"/>
+    /// finds anything, naming every gap at once; in Development, when it would listen beyond loopback.
     /// Called first thing in Program.cs, before any feature reads its own settings and fails on one alone.
     /// </summary>
     /// <exception cref="ProductionSettingsException">A setting is missing or invalid.</exception>
@@ -89,16 +139,30 @@ public static class ProductionSettings
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(environment);
-        if (environment.IsProduction() && Check(configuration) is { Count: > 0 } problems)
+        IReadOnlyList<string> problems = environment.IsDevelopment()
+            ? CheckDevelopmentBinding(configuration)
+            : [.. Check(configuration), .. CheckNoDevelopmentFeatures(configuration)];
+        if (problems.Count > 0)
         {
-            throw new ProductionSettingsException(problems);
+            throw new ProductionSettingsException(environment.EnvironmentName, problems);
         }
+    }
+
+    private static bool IsLoopback(string url)
+    {
+        // Kestrel's wildcards (http://*:5000, http://+:5000) do not parse as URIs; they mean every address.
+        if (!Uri.TryCreate(url.Replace("://*", "://wildcard.invalid", StringComparison.Ordinal).Replace("://+", "://wildcard.invalid", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+        {
+            return false;
+        }
+
+        return uri.IsLoopback || string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase);
     }
 }
 
-/// <summary>Production start-up stopped: the message lists every setting missing or invalid.</summary>
-public sealed class ProductionSettingsException(IReadOnlyList<string> problems)
-    : Exception("Production needs these settings (SPEC section 8); start-up stopped:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "- " + p)))
+/// <summary>Start-up stopped: the message lists every setting missing, invalid or out of place in the environment.</summary>
+public sealed class ProductionSettingsException(string environment, IReadOnlyList<string> problems)
+    : Exception($"The {environment} environment cannot start with these settings (SPEC section 8); start-up stopped:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "- " + p)))
 {
     public IReadOnlyList<string> Problems { get; } = problems;
 }

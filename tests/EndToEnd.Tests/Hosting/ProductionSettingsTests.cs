@@ -121,6 +121,67 @@ public class ProductionSettingsTests
     };
 
     [Fact]
+    public async Task Any_environment_but_development_is_checked_like_production()
+    {
+        var error = await Should.ThrowAsync<Exception>(() => ServiceHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["environment"] = "Staging",
+            ["Twilio:AuthToken"] = "set",
+        }));
+
+        var message = error.ToString();
+        message.ShouldContain("The Staging environment cannot start with these settings");
+        message.ShouldContain("Verification:HashKey is not set");
+        message.ShouldContain("WebChat:TokenKey is not set");
+    }
+
+    [Fact]
+    public async Task Development_features_outside_development_stop_start_up_naming_each()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "pc-prod-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var error = await Should.ThrowAsync<Exception>(() => ServiceHost.StartAsync(new Dictionary<string, string?>(CompleteSqlite(folder))
+            {
+                ["Outbox:Mode"] = "Hold",
+                ["Demo:StaffPassword"] = "demo-inbox-password-2026",
+            }));
+
+            var message = error.ToString();
+            message.ShouldContain("Outbox:Mode is Hold: no text would be sent");
+            message.ShouldContain("Demo:StaffPassword is set: the demo staff accounts");
+            message.ShouldNotContain("is not set");
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:5000")]
+    [InlineData("http://*:5000")]
+    [InlineData("http://localhost:5000;http://192.0.2.10:5000")]
+    public async Task Development_listening_beyond_loopback_stops_start_up_unless_allowed(string urls)
+    {
+        var error = await Should.ThrowAsync<Exception>(() => ServiceHost.StartAsync(new Dictionary<string, string?> { ["urls"] = urls }));
+        error.ToString().ShouldContain("beyond this machine; bind it to localhost, or set Development:AllowNetwork=true to mean it.");
+
+        await using var allowed = await ServiceHost.StartAsync(new Dictionary<string, string?> { ["urls"] = urls, ["Development:AllowNetwork"] = "true" });
+        using var client = allowed.CreateClient();
+        (await client.GetAsync("/health/live")).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData("http://localhost:5000")]
+    [InlineData("http://127.0.0.1:5050;http://[::1]:5050")]
+    public void Development_on_loopback_passes(string urls) =>
+        ProductionSettings.CheckDevelopmentBinding(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["urls"] = urls }).Build()).ShouldBeEmpty();
+
+    [Fact]
     public async Task Data_protection_keys_are_kept_in_the_configured_folder()
     {
         var keys = Path.Combine(Path.GetTempPath(), "pc-keys-" + Guid.NewGuid().ToString("N"));
