@@ -19,6 +19,9 @@ public interface IRuleBook
     /// <summary>The request types offered on this channel now, in the order of the rules.</summary>
     ValueTask<IReadOnlyList<RequestTypeOption>> GetRequestTypesAsync(ServiceDefinition service, string channel, DateTimeOffset now);
 
+    /// <summary>The canned replies staff of this service may start a text from, in file order; empty when there are none.</summary>
+    IReadOnlyList<ReplyTemplate> ReplyTemplatesFor(ServiceDefinition service);
+
     /// <summary>The red-flag rules the patient's details match, in the order of the rules; empty when none do.</summary>
     ValueTask<IReadOnlyList<RedFlagMatch>> FindRedFlagsAsync(ServiceDefinition service, string details);
 }

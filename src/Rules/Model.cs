@@ -105,3 +105,14 @@ public static class Channels
     public const string Sms = "sms";
     public const string Terminal = "terminal";
 }
+
+/// <summary>A canned text staff may start a reply to a patient from (<c>rules/reply-templates.json</c>).</summary>
+public sealed record ReplyTemplate(string Id, string Label, string Text)
+{
+    /// <summary>The text with <c>{reference}</c> and <c>{service}</c> filled in.</summary>
+    public string Fill(ServiceDefinition service, string referenceId)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        return Text.Replace("{reference}", referenceId, StringComparison.Ordinal).Replace("{service}", service.Name, StringComparison.Ordinal);
+    }
+}

@@ -19,6 +19,7 @@ public sealed class RuleBook : IRuleBook
     private readonly FrozenDictionary<string, RedFlagMatch> _redFlags;
     private readonly FrozenDictionary<string, ServiceDefinition> _byId;
     private readonly FrozenDictionary<string, ServiceDefinition> _bySmsNumber;
+    private readonly FrozenDictionary<string, IReadOnlyList<ReplyTemplate>> _replyTemplates;
 
     internal RuleBook(
         string directory,
@@ -26,7 +27,8 @@ public sealed class RuleBook : IRuleBook
         RulesEngine.RulesEngine engine,
         (string Workflow, IReadOnlyDictionary<string, RequestTypeOption> Rules) requestTypes,
         (string Workflow, IReadOnlyDictionary<string, ClosureRule> Rules) availability,
-        (string Workflow, IReadOnlyDictionary<string, RedFlagMatch> Rules) redFlags)
+        (string Workflow, IReadOnlyDictionary<string, RedFlagMatch> Rules) redFlags,
+        IReadOnlyDictionary<string, IReadOnlyList<ReplyTemplate>>? replyTemplates = null)
     {
         Directory = directory;
         Services = services;
@@ -35,6 +37,7 @@ public sealed class RuleBook : IRuleBook
         (_availabilityWorkflow, _closures) = (availability.Workflow, availability.Rules.ToFrozenDictionary(StringComparer.Ordinal));
         (_redFlagsWorkflow, _redFlags) = (redFlags.Workflow, redFlags.Rules.ToFrozenDictionary(StringComparer.Ordinal));
         _byId = services.ToFrozenDictionary(s => s.Id, StringComparer.OrdinalIgnoreCase);
+        _replyTemplates = (replyTemplates ?? new Dictionary<string, IReadOnlyList<ReplyTemplate>>()).ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         _bySmsNumber = services.SelectMany(s => s.SmsNumbers, (s, n) => (s, n)).ToFrozenDictionary(p => p.n, p => p.s, StringComparer.Ordinal);
     }
 
@@ -53,6 +56,12 @@ public sealed class RuleBook : IRuleBook
     {
         ArgumentNullException.ThrowIfNull(e164);
         return _bySmsNumber.GetValueOrDefault(e164);
+    }
+
+    public IReadOnlyList<ReplyTemplate> ReplyTemplatesFor(ServiceDefinition service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        return _replyTemplates.GetValueOrDefault(service.Id) ?? [];
     }
 
     public async ValueTask<Availability> GetAvailabilityAsync(ServiceDefinition service, string channel, DateTimeOffset now, long requestsToday)

@@ -10,7 +10,7 @@ namespace PatientContact.Rules;
 /// </summary>
 /// <remarks>
 /// The folder holds exactly <c>services.json</c>, <c>request-types.json</c>, <c>availability.json</c> and
-/// <c>red-flags.json</c>; sub-folders (such as <c>examples/</c>) are not read.
+/// <c>red-flags.json</c>, and optionally <c>reply-templates.json</c>; sub-folders (such as <c>examples/</c>) are not read.
 /// </remarks>
 public static class RuleBookLoader
 {
@@ -18,8 +18,9 @@ public static class RuleBookLoader
     public const string RequestTypesFile = "request-types.json";
     public const string AvailabilityFile = "availability.json";
     public const string RedFlagsFile = "red-flags.json";
+    public const string ReplyTemplatesFile = "reply-templates.json";
 
-    private static readonly string[] Files = [ServicesFile, RequestTypesFile, AvailabilityFile, RedFlagsFile];
+    private static readonly string[] Files = [ServicesFile, RequestTypesFile, AvailabilityFile, RedFlagsFile, ReplyTemplatesFile];
 
     // A fixed Monday morning: the moment the sample inputs that warm the workflows stand for.
     private static readonly DateTimeOffset SampleMoment = new(2025, 1, 6, 10, 0, 0, TimeSpan.Zero);
@@ -51,6 +52,14 @@ public static class RuleBookLoader
             services = ServicesFileReader.Read(document.RootElement, servicesFile);
         }
 
+        IReadOnlyDictionary<string, IReadOnlyList<ReplyTemplate>>? replyTemplates = null;
+        if (File.Exists(Path.Combine(fullPath, ReplyTemplatesFile)))
+        {
+            var templatesFile = RuleFile.For(fullPath, ReplyTemplatesFile, subject: "template");
+            using var document = templatesFile.Parse(Path.Combine(fullPath, ReplyTemplatesFile));
+            replyTemplates = ReplyTemplatesFileReader.Read(document.RootElement, templatesFile, services);
+        }
+
         var requestTypes = ReadWorkflow(fullPath, RequestTypesFile);
         var availability = ReadWorkflow(fullPath, AvailabilityFile);
         var redFlags = ReadWorkflow(fullPath, RedFlagsFile);
@@ -79,7 +88,8 @@ public static class RuleBookLoader
             engine,
             (requestTypes.Workflow.WorkflowName, requestTypeOptions),
             (availability.Workflow.WorkflowName, closures),
-            (redFlags.Workflow.WorkflowName, flags));
+            (redFlags.Workflow.WorkflowName, flags),
+            replyTemplates);
         Warm(book, requestTypes, availability, redFlags);
         return book;
     }

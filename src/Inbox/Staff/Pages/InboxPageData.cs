@@ -12,6 +12,7 @@ public sealed class InboxPageData(
     IAuditStore auditStore,
     IStaffAccountStore accounts,
     IOptOutStore optOuts,
+    IMessageStore messages,
     IRuleBookProvider rules,
     StaffAudit audit,
     TimeProvider time)
@@ -47,7 +48,8 @@ public sealed class InboxPageData(
 
         await audit.WriteAsync(staff.Email, AuditActions.ListViewed, Api.InboxApi.SingleService(staff, filter), null,
             $"{filter.Describe()}; {page.Items.Count} of {page.Total}: {string.Join(" ", page.Items.Select(r => r.ReferenceId))}", cancellationToken);
-        return new ListModel(chrome, filter, page, counts, types, services, problems, searchMode);
+        var unread = await messages.WithUnreadAsync([.. page.Items.Select(r => r.ReferenceId)], cancellationToken);
+        return new ListModel(chrome, filter, page, counts, types, services, problems, searchMode, unread);
     }
 
     public async Task<DetailModel> DetailAsync(
@@ -62,6 +64,9 @@ public sealed class InboxPageData(
     {
         await audit.WriteAsync(staff.Email, AuditActions.Viewed, request.ServiceId, request.ReferenceId, cancellationToken: cancellationToken);
         var trail = await auditStore.QueryAsync(new AuditQuery { ReferenceId = request.ReferenceId, Limit = 1000 }, cancellationToken);
+        // Read before marking them seen, so the page can show which replies are new to this person.
+        var thread = await messages.ListForRequestAsync(request.ReferenceId, cancellationToken);
+        await messages.MarkSeenAsync(request.ReferenceId, time.GetUtcNow(), cancellationToken);
 
         var timeline = new List<TimelineEntry>
         {
@@ -73,6 +78,13 @@ public sealed class InboxPageData(
             if (!AuditActions.IsView(entry.Action) && Describe(entry) is { } what)
             {
                 var who = entry.Actor == Matching.RequestMatching.AuditActor ? "automatic matching" : entry.Actor;
+                if (entry.Action == AuditActions.Texted)
+                {
+                    // What really happened to the text, from its message on the request.
+                    var text = thread.Where(m => m.Author == entry.Actor && m.Body == entry.Detail).MinBy(m => (m.CreatedAt - entry.At).Duration());
+                    what = text?.Status is { } status ? $"Text message to the patient: {InboxText.DeliveryLabel(status).ToLowerInvariant()}" : "Text message to the patient";
+                }
+
                 timeline.Add(new TimelineEntry(entry.At, who, what, entry.Action == AuditActions.Texted ? entry.Detail : null, false));
             }
         }
@@ -91,7 +103,9 @@ public sealed class InboxPageData(
             done,
             conflict,
             problems,
-            kept);
+            kept,
+            thread,
+            service is null ? [] : rules.Current.ReplyTemplatesFor(service));
     }
 
     /// <summary>A change in the audit trail as staff read it; null for entries the timeline leaves out.</summary>
@@ -101,7 +115,7 @@ public sealed class InboxPageData(
         AuditActions.StatusChanged => "Status changed",
         AuditActions.Assigned when entry.Detail == "unassigned" => "Unassigned",
         AuditActions.Assigned => $"Assigned {entry.Detail}",
-        AuditActions.Texted => "Text message sent to the patient",
+        AuditActions.Texted => "Text message to the patient",
         AuditActions.RematchRequested => "Asked for matching to run again",
         AuditActions.MatchedManually => "Matched by hand to an NHS number",
         AuditActions.ChangeRefused => "A change was not saved: someone else had changed the request first",

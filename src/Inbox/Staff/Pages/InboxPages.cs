@@ -170,7 +170,8 @@ public static partial class InboxPages
 
     // ---- one request ---------------------------------------------------------------------------
 
-    private static async Task<IResult> DetailAsync(HttpContext context, string referenceId, string? done, InboxPageData data, RequestAccess access)
+    /// <remarks><c>?template={id}</c> puts that reply template, filled in for this request, in the text box.</remarks>
+    private static async Task<IResult> DetailAsync(HttpContext context, string referenceId, string? done, string? template, InboxPageData data, RequestAccess access, IRuleBookProvider rules)
     {
         var staff = StaffMember.From(context.User)!;
         var request = await access.FindAsync(staff, referenceId, context.RequestAborted);
@@ -179,7 +180,15 @@ public static partial class InboxPages
             return NotFoundPage(context);
         }
 
-        var model = await data.DetailAsync(staff, request, Chrome(context, $"Request {request.ReferenceId}", "requests"), DoneMessage(done, request), conflict: false, [], new Dictionary<string, string>(), context.RequestAborted);
+        var kept = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (template is not null && rules.Current.FindService(request.ServiceId) is { } service
+            && rules.Current.ReplyTemplatesFor(service).FirstOrDefault(t => t.Id == template) is { } chosen)
+        {
+            kept["message"] = chosen.Fill(service, request.ReferenceId);
+            kept["template"] = chosen.Id;
+        }
+
+        var model = await data.DetailAsync(staff, request, Chrome(context, $"Request {request.ReferenceId}", "requests"), DoneMessage(done, request), conflict: false, [], kept, context.RequestAborted);
         return Page<DetailPage>(model);
     }
 
@@ -398,7 +407,7 @@ public static partial class InboxPages
         "status" => $"Status changed to {InboxText.StatusLabel(request.Status).ToLowerInvariant()}.",
         "assign" => request.AssignedTo is null ? "The request is no longer assigned to anyone." : $"Assigned to {request.AssignedTo}.",
         "notes" => "Note added.",
-        "texts" => $"Text message on its way to {InboxText.PhoneLabel(request.Contact.Phone)}.",
+        "texts" => $"Text message to {InboxText.PhoneLabel(request.Contact.Phone)} is in the queue to send. Messages below show whether it arrives.",
         "rematch" => "Matching will run again shortly.",
         "match" => "Matched to the NHS number you gave.",
         _ => null,

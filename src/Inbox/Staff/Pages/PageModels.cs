@@ -33,7 +33,8 @@ public sealed record ListModel(
     IReadOnlyList<RequestTypeOption> RequestTypes,
     IReadOnlyList<ServiceDefinition> Services,
     IReadOnlyList<FieldProblem> Problems,
-    bool SearchMode);
+    bool SearchMode,
+    IReadOnlySet<string>? Unread = null);
 
 /// <summary>One line of a request's timeline: a change from the audit trail, a text sent, or a note.</summary>
 public sealed record TimelineEntry(DateTimeOffset At, string Who, string What, string? Text, bool IsNote);
@@ -51,7 +52,9 @@ public sealed record DetailModel(
     string? Done,
     bool Conflict,
     IReadOnlyList<FieldProblem> Problems,
-    IReadOnlyDictionary<string, string> Kept);
+    IReadOnlyDictionary<string, string> Kept,
+    IReadOnlyList<RequestMessage>? Messages = null,
+    IReadOnlyList<ReplyTemplate>? Templates = null);
 
 /// <summary>The administrator's audit search.</summary>
 public sealed record AuditModel(
