@@ -82,12 +82,21 @@ public sealed class InboxBrowserTests(BrowserFixture browser) : IClassFixture<Br
         await Expect(page.Locator(".nhsuk-notification-banner")).ToContainTextAsync("Status changed to in progress.");
         await Expect(page.Locator(".pc-inbox-timeline")).ToContainTextAsync("Status changed from new to in progress");
 
+        // A reply template fills the box for this request; staff may edit it before sending.
+        await page.GetByLabel("Start from a template").SelectOptionAsync(new SelectOptionValue { Label = "Please call us" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use template" }).ClickAsync();
+        await Expect(page.GetByLabel("Text message to 07700 900123")).ToHaveValueAsync(
+            $"Riverside GP Practice: about your request {reference}, please call us when you can. In an emergency, call 999.");
+
         const string text = "Riverside GP: your prescription is ready to collect from tomorrow.";
         await page.GetByLabel("Text message to 07700 900123").FillAsync(text);
         await page.GetByRole(AriaRole.Button, new() { Name = "Send text" }).ClickAsync();
-        await Expect(page.Locator(".nhsuk-notification-banner")).ToContainTextAsync("Text message on its way to 07700 900123.");
+        await Expect(page.Locator(".nhsuk-notification-banner")).ToContainTextAsync("Text message to 07700 900123 is in the queue to send.");
         await Expect(page.Locator(".pc-inbox-timeline")).ToContainTextAsync(text);
-        await Accessibility.ShouldHaveNoViolationsAsync(page, "request detail with a timeline");
+        // Development holds texts: the thread says so rather than claiming it went.
+        await Expect(page.Locator("#thread")).ToContainTextAsync(text);
+        await Expect(page.Locator("#thread")).ToContainTextAsync("Waiting to send");
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "request detail with a timeline and messages");
 
         // The text is in the outbox, for the patient's number.
         using var http = _host.CreateClient();
