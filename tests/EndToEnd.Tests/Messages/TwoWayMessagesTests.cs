@@ -144,8 +144,11 @@ public sealed class TwoWayMessagesTests : IAsyncLifetime
 
         var reply = (await _sms.TextAsync(patient, SmsHost.Riverside, "i just want to end my life"))[0].Message!;
 
-        reply.ShouldStartWith("If you feel you might act on thoughts of ending your life");
-        reply.ShouldContain($"we've added this to your request {reference}");
+        // The urgent advice comes first, ahead of the acknowledgement.
+        var acknowledgement = reply.IndexOf($"Thanks, we've added this to your request {reference}", StringComparison.Ordinal);
+        acknowledgement.ShouldBeGreaterThan(0, reply);
+        reply[..acknowledgement].ShouldContain("call 999");
+        reply[..acknowledgement].ShouldContain("mental health option");
         var request = await InboxTestSupport.RequestAsync(_host, reference);
         request.RedFlags.Select(f => f.Id).ShouldBe(["suicidal-thoughts"]);
         (await MessagesAsync(reference)).Single(m => m.Direction == MessageDirection.In).RedFlagIds.ShouldBe(["suicidal-thoughts"]);
@@ -154,7 +157,7 @@ public sealed class TwoWayMessagesTests : IAsyncLifetime
         var again = (await _sms.TextAsync(patient, SmsHost.Riverside, "I have taken an overdose"))[0].Message!;
         again.ShouldNotContain("we've added this");
         again.ShouldNotBeNullOrWhiteSpace();
-        (await InboxTestSupport.RequestAsync(_host, reference)).RedFlags.Select(f => f.Id).ShouldBe(["suicidal-thoughts", "overdose-or-poisoning"]);
+        (await InboxTestSupport.RequestAsync(_host, reference)).RedFlags.Select(f => f.Id).ShouldBe(["suicidal-thoughts", "overdose"]);
     }
 
     [Fact]
