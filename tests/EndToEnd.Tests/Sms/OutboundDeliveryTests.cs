@@ -179,6 +179,10 @@ public sealed class DevOutboxOutsideDevelopmentTests
             // What other features need outside Development, so the host starts.
             ["Pds:Enabled"] = "false",
             ["WebChat:TokenKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            // Every environment but Development is checked like Production.
+            ["Verification:HashKey"] = Convert.ToBase64String(new byte[32]),
+            ["DataProtection:KeyPath"] = Path.Combine(Path.GetTempPath(), "pc-keys-" + Guid.NewGuid().ToString("N")),
+            ["Staff:SignIn"] = "Local",
         });
         using var client = host.CreateClient();
 
