@@ -33,6 +33,9 @@ public sealed record ServiceDefinition
 
     /// <summary>The text with a personal follow-up link; <c>{service}</c>, <c>{link}</c> and <c>{ends}</c> are filled in. Null: the standard wording.</summary>
     public string? FollowUpLinkMessage { get; init; }
+
+    /// <summary>A UK mobile (E.164) told when a request with an emergency red flag arrives, with its reference ID only; null: no text.</summary>
+    public string? DutyAlertNumber { get; init; }
 }
 
 /// <summary>One opening window on a day of the week, local time; Closes of 24:00 is written "24:00".</summary>

@@ -157,6 +157,9 @@ public static class EnginePeer
         public Task<ContactRequest?> LatestForPhoneAsync(string serviceId, string phone, DateTimeOffset since, CancellationToken cancellationToken = default) =>
             Task.FromResult<ContactRequest?>(null);
 
+        public Task<IReadOnlyList<RequestFacts>> ListFactsAsync(IReadOnlyCollection<string> serviceIds, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
         public Task<bool> EnqueueAsync(OutboxMessage message, CancellationToken cancellationToken = default) => Task.FromResult(true);
 
         public Task<IReadOnlyList<OutboxMessage>> ListForRecipientAsync(string to, int limit, CancellationToken cancellationToken = default) =>
@@ -175,6 +178,9 @@ public static class EnginePeer
 
         Task<long> IUsageCounterStore.GetAsync(string serviceId, string counter, DateOnly day, CancellationToken cancellationToken) =>
             Task.FromResult(_counters.GetValueOrDefault($"{serviceId}/{counter}/{day}"));
+
+        public Task<IReadOnlyList<UsageCount>> ListAsync(IReadOnlyCollection<string> serviceIds, DateOnly from, DateOnly to, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
 
         public Task SetAsync(string phone, bool optedOut, DateTimeOffset at, CancellationToken cancellationToken = default) => Task.CompletedTask;
 

@@ -135,8 +135,18 @@ public sealed partial class IntakeEngine(
             Version = record.Version + 1,
             UpdatedAt = time.GetUtcNow() + ConversationPurger.MarkerLifetime - _options.IdleTimeout,
         };
-        return await conversations.TrySaveAsync(next, cancellationToken);
+        if (!await conversations.TrySaveAsync(next, cancellationToken))
+        {
+            return false;
+        }
+
+        await CountStopAsync(record.ServiceId, session.Step, session.LastActivityAt, cancellationToken);
+        return true;
     }
+
+    /// <summary>"Where patients stop": a conversation given up at a step, counted on the (UK) day it was last used.</summary>
+    private Task CountStopAsync(string serviceId, Step step, DateTimeOffset lastActive, CancellationToken ct) =>
+        counters.IncrementAsync(serviceId, UsageCounterNames.StoppedAt(step.ToId()), DateOnly.FromDateTime(LocalTime.ToLondon(lastActive).DateTime), ct);
 
     private async Task RunAfterCommitAsync(Turn turn, CancellationToken ct)
     {
@@ -206,6 +216,13 @@ public sealed partial class IntakeEngine(
 
         if (s.Step == Step.Expired || (s.Step != Step.Welcome && !s.Step.IsEnd() && turn.Now - s.LastActivityAt > _options.IdleTimeout))
         {
+            if (s.Step != Step.Expired)
+            {
+                // Given up before the purger got to it: counted where it stopped, as the purger counts it.
+                var (stoppedAt, lastActive) = (s.Step, s.LastActivityAt);
+                turn.AfterCommit.Add(c => CountStopAsync(turn.Service.Id, stoppedAt, lastActive, c));
+            }
+
             LogExpired(logger, turn.Service.Id);
             Reset(turn);
             turn.Say(Questions.ExpiredNotice(_options.IdleTimeout));
@@ -752,9 +769,10 @@ public sealed partial class IntakeEngine(
         }
 
         var referenceId = s.PendingReferenceId ??= ReferenceIds.New();
+        ContactRequest submitted;
         for (var collisions = 0; ; collisions++)
         {
-            var request = BuildRequest(turn, referenceId) with { FollowUp = tag };
+            var request = submitted = BuildRequest(turn, referenceId) with { FollowUp = tag };
             if (await requests.AddAsync(request, ct) == AddResult.Added)
             {
                 LogSubmitted(logger, turn.Service.Id, referenceId);
@@ -782,6 +800,10 @@ public sealed partial class IntakeEngine(
         s.SubmittedAt = turn.Now;
         turn.Machine.Fire(Trigger.Submit);
         turn.Count("submitted");
+        if (DutyAlerts.For(turn.Service, submitted) is { } alert)
+        {
+            turn.AfterCommit.Add(c => QueueDutyAlertAsync(alert, turn.Service.Id, referenceId, c));
+        }
 
         var a = s.Answers;
         var textedAlready = turn.Input.Channel == Channel.Sms && a.Phone == turn.Input.SenderPhone;
@@ -829,6 +851,20 @@ public sealed partial class IntakeEngine(
         }
 
         LogResubmitted(logger, existing.ServiceId, existing.ReferenceId);
+    }
+
+    private async Task QueueDutyAlertAsync(OutboundText alert, string serviceId, string referenceId, CancellationToken ct)
+    {
+        // A repeat of the same request's alert queues nothing; a duty number that sent STOP gets nothing either.
+        var queued = await sender.QueueAsync(alert, ct);
+        if (queued == QueueResult.Queued)
+        {
+            LogDutyAlert(logger, serviceId, referenceId);
+        }
+        else if (queued != QueueResult.AlreadyQueued)
+        {
+            LogDutyAlertNotQueued(logger, serviceId, referenceId, queued);
+        }
     }
 
     private static ContactRequest BuildRequest(Turn turn, string referenceId)
@@ -1101,6 +1137,16 @@ public sealed partial class IntakeEngine(
     private static partial void LogResubmittedCore(ILogger logger, string referenceId, string serviceId);
 
     private static void LogResubmitted(ILogger logger, string serviceId, string referenceId) => LogResubmittedCore(logger, referenceId, serviceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Duty alert queued for emergency request {ReferenceId} of service {ServiceId}")]
+    private static partial void LogDutyAlertCore(ILogger logger, string referenceId, string serviceId);
+
+    private static void LogDutyAlert(ILogger logger, string serviceId, string referenceId) => LogDutyAlertCore(logger, referenceId, serviceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Duty alert for emergency request {ReferenceId} of service {ServiceId} was not queued: {Result}")]
+    private static partial void LogDutyAlertNotQueuedCore(ILogger logger, string referenceId, string serviceId, QueueResult result);
+
+    private static void LogDutyAlertNotQueued(ILogger logger, string serviceId, string referenceId, QueueResult result) => LogDutyAlertNotQueuedCore(logger, referenceId, serviceId, result);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A conversation for service {ServiceId} expired; its answers were deleted")]
     private static partial void LogExpired(ILogger logger, string serviceId);

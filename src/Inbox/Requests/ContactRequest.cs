@@ -23,6 +23,14 @@ public sealed record ContactRequest
     public IReadOnlyList<StaffNote> Notes { get; init; } = [];
     /// <summary>Set when the patient came through a personal follow-up (PIFU) link.</summary>
     public FollowUpTag? FollowUp { get; init; }
+    /// <summary>
+    /// When a member of staff first did something with the request (assigned it, changed its status, added a
+    /// note, texted the patient, matched it or asked for matching again); null while it waits. Looking at it
+    /// does not count.
+    /// </summary>
+    public DateTimeOffset? FirstActionAt { get; init; }
+    /// <summary>Who first opened the request's page, and when; an emergency request's alert stays up until then.</summary>
+    public FirstOpening? FirstOpened { get; init; }
     /// <summary>Optimistic concurrency: bumped by every staff change.</summary>
     public long Version { get; init; } = 1;
 }
@@ -70,5 +78,8 @@ public sealed record RedFlagHit(string Id, string Severity, string Advice, strin
 
 /// <summary>The follow-up link a request came through: its pathway, and the NHS number staff gave with it (if any).</summary>
 public sealed record FollowUpTag(string LinkId, string Pathway, string? NhsNumber);
+
+/// <summary>The first time a member of staff opened a request's page.</summary>
+public sealed record FirstOpening(DateTimeOffset At, string By);
 
 public sealed record StaffNote(DateTimeOffset At, string Author, string Text);

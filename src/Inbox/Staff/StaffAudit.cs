@@ -23,8 +23,13 @@ public static class AuditActions
     public const string RematchRequested = "request.rematch-requested";
     public const string MatchedManually = "request.matched-manually";
     public const string ChangeRefused = "request.change-refused";
+    /// <summary>An emergency request was opened for the first time: its alert banner goes.</summary>
+    public const string EmergencyAlertCleared = "request.emergency-alert-cleared";
 
     public const string AuditQueried = "audit.queried";
+
+    public const string ReportsViewed = "reports.viewed";
+    public const string WeeklyFileDownloaded = "reports.weekly-file";
 
     public const string LinksListed = "links.listed";
     public const string LinkSent = "link.sent";

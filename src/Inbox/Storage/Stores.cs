@@ -46,9 +46,39 @@ public sealed record RequestQuery
     public bool? RedFlagged { get; init; }
     /// <summary>A reference ID (exact, any case) or part of the patient's first or last name.</summary>
     public string? Search { get; init; }
+    /// <summary>True: only requests assigned to nobody.</summary>
+    public bool Unassigned { get; init; }
+    /// <summary>Only requests assigned to this person (their email as stored on the request).</summary>
+    public string? AssignedTo { get; init; }
+    /// <summary>True: only requests with an emergency red flag that no member of staff has opened yet (the alert banner).</summary>
+    public bool AwaitingFirstOpening { get; init; }
+    public RequestSort Sort { get; init; } = RequestSort.Newest;
     public int Page { get; init; } = 1;
     public int PageSize { get; init; } = 25;
 }
+
+/// <summary>The order of the inbox list.</summary>
+public enum RequestSort
+{
+    /// <summary>Newest first (the default).</summary>
+    Newest,
+    /// <summary>Emergency red flags, then urgent, then the rest; oldest first within each.</summary>
+    Urgency,
+    /// <summary>Requests nobody has acted on first, oldest (longest waiting) first; then the rest in the order they were first acted on.</summary>
+    Waiting,
+}
+
+/// <summary>What the reports count about one request: no name, no contact details, no free text.</summary>
+public sealed record RequestFacts(
+    string ServiceId,
+    DateTimeOffset CreatedAt,
+    Channel Channel,
+    string RequestTypeId,
+    string RequestType,
+    bool Matched,
+    string? MatchReason,
+    Urgency Urgency,
+    DateTimeOffset? FirstActionAt);
 
 public sealed record RequestPage(IReadOnlyList<ContactRequest> Items, long Total, int Page, int PageSize);
 
@@ -77,6 +107,9 @@ public interface IRequestStore
 
     /// <summary>Requests still unmatched for <paramref name="reason"/>, oldest first (background re-matching).</summary>
     Task<IReadOnlyList<ContactRequest>> ListUnmatchedAsync(string reason, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>What the reports need of each request these services received from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive), oldest first.</summary>
+    Task<IReadOnlyList<RequestFacts>> ListFactsAsync(IReadOnlyCollection<string> serviceIds, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 }
 
 public enum OutboxStatus { Pending, Sending, Sent, Failed, Held }
@@ -156,7 +189,13 @@ public interface IUsageCounterStore
     Task IncrementAsync(string serviceId, string counter, DateOnly day, CancellationToken cancellationToken = default);
 
     Task<long> GetAsync(string serviceId, string counter, DateOnly day, CancellationToken cancellationToken = default);
+
+    /// <summary>Every counter of these services from <paramref name="from"/> to <paramref name="to"/> (both days included) that has been incremented.</summary>
+    Task<IReadOnlyList<UsageCount>> ListAsync(IReadOnlyCollection<string> serviceIds, DateOnly from, DateOnly to, CancellationToken cancellationToken = default);
 }
+
+/// <summary>One counter's value for one service and day.</summary>
+public sealed record UsageCount(string ServiceId, string Counter, DateOnly Day, long Value);
 
 /// <summary>Numbers that sent STOP; no text goes to them until they send START.</summary>
 public interface IOptOutStore

@@ -7,7 +7,7 @@ namespace PatientContact.Rules.Loading;
 internal static partial class ServicesFileReader
 {
     private static readonly string[] RootKeys = ["$schema", "services"];
-    private static readonly string[] ServiceKeys = ["id", "name", "type", "odsCode", "smsNumbers", "phoneNumber", "openingHours", "dailyCapacity", "responsePromise", "crisisLine", "linkMessage", "followUpLinkMessage"];
+    private static readonly string[] ServiceKeys = ["id", "name", "type", "odsCode", "smsNumbers", "phoneNumber", "openingHours", "dailyCapacity", "responsePromise", "crisisLine", "linkMessage", "followUpLinkMessage", "dutyAlertNumber"];
     private static readonly string[] LinkPlaceholders = ["{service}", "{link}"];
     private static readonly string[] FollowUpPlaceholders = ["{service}", "{link}", "{ends}"];
 
@@ -115,6 +115,7 @@ internal static partial class ServicesFileReader
             CrisisLine = crisisLine,
             LinkMessage = ReadLinkMessage(element, "linkMessage", LinkPlaceholders, id, file),
             FollowUpLinkMessage = ReadLinkMessage(element, "followUpLinkMessage", FollowUpPlaceholders, id, file),
+            DutyAlertNumber = ReadDutyAlertNumber(element, id, file),
         };
     }
 
@@ -136,6 +137,28 @@ internal static partial class ServicesFileReader
         }
 
         return promise;
+    }
+
+    /// <summary>An optional UK mobile (E.164) texted when a request with an emergency red flag arrives; texts go from the service's own SMS number, so it needs one.</summary>
+    private static string? ReadDutyAlertNumber(JsonElement service, string id, RuleFile file)
+    {
+        if (!service.TryGetProperty("dutyAlertNumber", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var number = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+        if (!UkMobilePattern().IsMatch(number))
+        {
+            file.Fail(id, $"dutyAlertNumber '{number}' must be a UK mobile in E.164 form like \"+447700900999\", or null.");
+        }
+
+        if (!service.TryGetProperty("smsNumbers", out var sms) || sms.ValueKind != JsonValueKind.Array || sms.GetArrayLength() == 0)
+        {
+            file.Fail(id, "dutyAlertNumber needs the service to have an SMS number (smsNumbers) for the alert to be sent from.");
+        }
+
+        return number;
     }
 
     /// <summary>An optional wording of the text sent with a link: it must contain {link} and no placeholder it cannot fill.</summary>
@@ -300,6 +323,9 @@ internal static partial class ServicesFileReader
 
     [GeneratedRegex(@"^\+[1-9][0-9]{7,14}$")]
     private static partial Regex E164Pattern();
+
+    [GeneratedRegex(@"^\+447[0-9]{9}$")]
+    private static partial Regex UkMobilePattern();
 
     [GeneratedRegex("^[A-Z0-9]{3,10}$")]
     private static partial Regex OdsCodePattern();

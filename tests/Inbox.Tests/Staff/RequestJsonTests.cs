@@ -27,10 +27,13 @@ public sealed class RequestJsonTests
         Version = 3,
     };
 
+    /// <summary>Two hours and 25 minutes after the request came in, on the patient's 16th birthday.</summary>
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 29, 30, TimeSpan.Zero);
+
     [Fact]
     public void Request_reads_in_the_shape_of_the_spec()
     {
-        using var json = JsonDocument.Parse(JsonSerializer.Serialize(RequestJson.From(Proxy), InboxJson.Options));
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(RequestJson.From(Proxy, Now), InboxJson.Options));
         var root = json.RootElement;
 
         root.GetProperty("referenceId").GetString().ShouldBe("ABCD-2345");
@@ -55,11 +58,40 @@ public sealed class RequestJsonTests
     }
 
     [Fact]
+    public void Triage_fields_give_age_waiting_minutes_and_labelled_red_flags()
+    {
+        var request = Proxy with
+        {
+            Patient = Proxy.Patient with { DateOfBirth = new DateOnly(2010, 11, 26) },
+            RedFlags = [new RedFlagHit("unconscious-or-seizure", "emergency", "Call 999 now.")],
+        };
+
+        using var waiting = JsonDocument.Parse(JsonSerializer.Serialize(RequestJson.From(request, Now), InboxJson.Options));
+        using var dayBefore = JsonDocument.Parse(JsonSerializer.Serialize(RequestJson.From(request, Now.AddDays(-1)), InboxJson.Options));
+        using var acted = JsonDocument.Parse(JsonSerializer.Serialize(
+            RequestJson.From(request with { FirstActionAt = request.CreatedAt.AddMinutes(47).AddSeconds(59), FirstOpened = new FirstOpening(request.CreatedAt.AddMinutes(3), "bob@riverside.example") }, Now),
+            InboxJson.Options));
+
+        waiting.RootElement.GetProperty("ageYears").GetInt32().ShouldBe(16);
+        dayBefore.RootElement.GetProperty("ageYears").GetInt32().ShouldBe(15);
+        waiting.RootElement.GetProperty("waitingMinutes").GetInt64().ShouldBe(145);
+        waiting.RootElement.GetProperty("firstActionAt").ValueKind.ShouldBe(JsonValueKind.Null);
+        waiting.RootElement.GetProperty("firstOpened").ValueKind.ShouldBe(JsonValueKind.Null);
+        acted.RootElement.GetProperty("waitingMinutes").GetInt64().ShouldBe(47);
+        acted.RootElement.GetProperty("firstActionAt").GetString().ShouldBe("2026-11-26T10:52:04Z");
+        acted.RootElement.GetProperty("firstOpened").GetProperty("by").GetString().ShouldBe("bob@riverside.example");
+        acted.RootElement.GetProperty("firstOpened").GetProperty("at").GetString().ShouldBe("2026-11-26T10:07:05Z");
+        var flag = waiting.RootElement.GetProperty("redFlags")[0];
+        (flag.GetProperty("id").GetString(), flag.GetProperty("severity").GetString(), flag.GetProperty("label").GetString(), flag.GetProperty("advice").GetString())
+            .ShouldBe(("unconscious-or-seizure", "emergency", "Unconscious or seizure", "Call 999 now."));
+    }
+
+    [Fact]
     public void Self_submitted_request_has_null_name_and_relationship_and_webchat_channel()
     {
         var self = Proxy with { SubmittedBy = new Submitter(SubmitterKind.Self, null, null), Channel = Channel.WebChat, Match = MatchResult.Pending, Status = RequestStatus.New };
 
-        using var json = JsonDocument.Parse(JsonSerializer.Serialize(RequestJson.From(self), InboxJson.Options));
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(RequestJson.From(self, Now), InboxJson.Options));
         var root = json.RootElement;
 
         root.GetProperty("submittedBy").GetProperty("kind").GetString().ShouldBe("self");

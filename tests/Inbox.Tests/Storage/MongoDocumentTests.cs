@@ -38,6 +38,8 @@ public sealed class MongoDocumentTests
         AssignedTo = "staff@surgery-a.example",
         Notes = [new StaffNote(T0.AddMinutes(5), "staff@surgery-a.example", "Rang back.\nNo answer.")],
         FollowUp = new FollowUpTag("link-1", "Rheumatology", "9434765919"),
+        FirstActionAt = T0.AddMinutes(5),
+        FirstOpened = new FirstOpening(T0.AddMinutes(2), "staff@surgery-a.example"),
         Version = 3,
     };
 
@@ -56,7 +58,7 @@ public sealed class MongoDocumentTests
         var back = RoundTrip(RequestDocument.From(request), out var document);
 
         back.Id.ShouldBe("ABCD-2345");
-        back.Search.ShouldBe(new RequestSearchKeys("ABCD2345", "zoë", "o'brien-ñúñez"));
+        back.Search.ShouldBe(new RequestSearchKeys("ABCD2345", "zoë", "o'brien-ñúñez", 2));
         back.Request.RedFlags.ShouldBe(request.RedFlags);
         back.Request.Notes.ShouldBe(request.Notes);
         (back.Request with { RedFlags = request.RedFlags, Notes = request.Notes }).ShouldBe(request);
@@ -66,7 +68,11 @@ public sealed class MongoDocumentTests
         stored.Names.ShouldBe([
             "referenceId", "serviceId", "status", "requestTypeId", "requestType", "details", "createdAt", "updatedAt", "patient",
             "submittedBy", "contact", "match", "redFlags", "channel", "conversationKey", "assignedTo", "notes", "followUp", "version",
+            "firstActionAt", "firstOpened",
         ], ignoreOrder: true);
+        stored["firstActionAt"].ShouldBe(new BsonDateTime(T0.AddMinutes(5).UtcDateTime));
+        stored["firstOpened"].ShouldBe(new BsonDocument { ["at"] = new BsonDateTime(T0.AddMinutes(2).UtcDateTime), ["by"] = "staff@surgery-a.example" });
+        document["search"]["urgency"].ShouldBe(new BsonInt32(2), "a number, so the urgency sort puts emergencies first");
         stored["status"].ShouldBe(new BsonString("InProgress"));
         stored["channel"].ShouldBe(new BsonString("Sms"));
         stored["updatedAt"].ShouldBe(new BsonDateTime(new DateTime(2025, 3, 3, 9, 15, 30, 123, DateTimeKind.Utc)));
@@ -355,5 +361,17 @@ public sealed class MongoDocumentTests
         document.Add("addedByANewerVersion", 1);
 
         Should.Throw<FormatException>(() => BsonSerializer.Deserialize<ConversationDocument>(document));
+    }
+
+    [Fact]
+    public void Request_document_from_before_the_urgency_was_kept_reads_with_urgency_zero()
+    {
+        var document = RequestDocument.From(FullRequest()).ToBsonDocument();
+        document["search"].AsBsonDocument.Remove("urgency");
+
+        var back = BsonSerializer.Deserialize<RequestDocument>(document.ToBson());
+
+        back.Search.Urgency.ShouldBe(0);
+        back.Request.RedFlags.ShouldBe(FullRequest().RedFlags);
     }
 }

@@ -66,7 +66,7 @@ public sealed class MongoStoreContractTests(MongoTestServer server) : StoreContr
 
         (await IndexesOf(MongoStorage.CollectionNames.Requests)).Select(i => i.ToJson()).ShouldBe(first.Select(i => i.ToJson()));
         first.Select(i => i["name"].AsString).ShouldBe(
-            ["_id_", "serviceId_status_createdAt", "serviceId_createdAt", "referenceKey", "matchStatus_matchReason_createdAt", "serviceId_contactPhone_createdAt"], ignoreOrder: true);
+            ["_id_", "serviceId_status_createdAt", "serviceId_createdAt", "referenceKey", "serviceId_urgency_createdAt", "serviceId_assignedTo_createdAt", "matchStatus_matchReason_createdAt", "serviceId_contactPhone_createdAt"], ignoreOrder: true);
         first.Single(i => i["name"] == "serviceId_status_createdAt")["key"]
             .ShouldBe(BsonDocument.Parse("""{ "request.serviceId": 1, "request.status": 1, "request.createdAt": -1 }"""));
     }
@@ -107,7 +107,7 @@ public sealed class MongoStoreContractTests(MongoTestServer server) : StoreContr
 
         var document = await Raw(MongoStorage.CollectionNames.Requests).Find(new BsonDocument("_id", "ABCD-2345")).SingleAsync();
 
-        document["search"].ShouldBe(BsonDocument.Parse("""{ "referenceKey": "ABCD2345", "firstName": "zoë", "lastName": "lovelace" }"""));
+        document["search"].ShouldBe(BsonDocument.Parse("""{ "referenceKey": "ABCD2345", "firstName": "zoë", "lastName": "lovelace", "urgency": 0 }"""));
         var request = document["request"].AsBsonDocument;
         request["referenceId"].ShouldBe(new BsonString("ABCD-2345"));
         request["status"].ShouldBe(new BsonString("InProgress"));

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Storage;
 using PatientContact.Inbox.Storage.Sqlite;
 
@@ -66,7 +67,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     [Fact]
     public async Task Schema_version_is_recorded_in_the_file()
     {
-        (await Scalar("PRAGMA user_version;")).ShouldBe(6L);
+        (await Scalar("PRAGMA user_version;")).ShouldBe(7L);
     }
 
     [Fact]
@@ -137,6 +138,50 @@ public sealed class SqliteStoreContractTests : StoreContractTests
         document.ShouldContain("\"dateOfBirth\":\"1985-12-10\"");
     }
 
+    [Fact]
+    public async Task Requests_stored_before_triage_get_urgency_first_action_and_first_opening_from_their_documents_and_the_audit_trail()
+    {
+        var chestPain = new RedFlagHit("chest-pain", "emergency", "Call 999 now.");
+        await Stores.Requests.AddAsync(Request("ABCD-2345", createdAt: T0) with { RedFlags = [chestPain], AssignedTo = "amy@surgery-a.example" });
+        await Stores.Requests.AddAsync(Request("BCDE-3456", createdAt: T0.AddMinutes(1)) with { RedFlags = [new RedFlagHit("self-harm", "urgent", "Call 111.")] });
+        await Stores.Requests.AddAsync(Request("CDEF-4567", createdAt: T0.AddMinutes(2)) with { RedFlags = [chestPain] });
+        await Stores.Requests.AddAsync(Request("DEFG-5678", createdAt: T0.AddMinutes(3)));
+        await Stores.Audit.AppendAsync(new AuditEntry(T0.AddMinutes(4), "amy@surgery-a.example", "request.viewed", "surgery-a", "ABCD-2345", null));
+        await Stores.Audit.AppendAsync(new AuditEntry(T0.AddMinutes(5), "amy@surgery-a.example", "request.assigned", "surgery-a", "ABCD-2345", "to amy@surgery-a.example"));
+        await Stores.Audit.AppendAsync(new AuditEntry(T0.AddMinutes(6), "bob@surgery-a.example", "request.viewed", "surgery-a", "ABCD-2345", null));
+        await Stores.Audit.AppendAsync(new AuditEntry(T0.AddMinutes(7), "bob@surgery-a.example", "request.note-added", "surgery-a", "ABCD-2345", null));
+        await Stores.Audit.AppendAsync(new AuditEntry(T0.AddMinutes(8), "bob@surgery-a.example", "request.exported", "surgery-a", "DEFG-5678", "api"));
+
+        // Back to what schema 6 held: no triage columns, and documents without the new fields.
+        await NonQuery("""
+            DROP INDEX ix_requests_service_urgency_created;
+            DROP INDEX ix_requests_service_assigned;
+            DROP INDEX ix_requests_awaiting_opening;
+            ALTER TABLE requests DROP COLUMN urgency;
+            ALTER TABLE requests DROP COLUMN assigned_to;
+            ALTER TABLE requests DROP COLUMN first_action_at;
+            ALTER TABLE requests DROP COLUMN awaiting_opening;
+            ALTER TABLE requests DROP COLUMN channel;
+            ALTER TABLE requests DROP COLUMN request_type;
+            UPDATE requests SET document = json_remove(document, '$.firstActionAt', '$.firstOpened');
+            PRAGMA user_version = 6;
+            """);
+
+        var migrated = await ReopenStoresAsync();
+
+        var acted = (await migrated.Requests.GetAsync("ABCD-2345")).ShouldNotBeNull();
+        acted.FirstActionAt.ShouldBe(T0.AddMinutes(5));
+        acted.FirstOpened.ShouldBe(new FirstOpening(T0.AddMinutes(4), "amy@surgery-a.example"));
+        (await migrated.Requests.GetAsync("DEFG-5678")).ShouldNotBeNull().FirstOpened.ShouldBeNull();
+        var query = new RequestQuery { ServiceIds = ["surgery-a"] };
+        (await migrated.Requests.ListAsync(query with { Sort = RequestSort.Urgency })).Items.Select(r => r.ReferenceId)
+            .ShouldBe(["ABCD-2345", "CDEF-4567", "BCDE-3456", "DEFG-5678"]);
+        (await migrated.Requests.ListAsync(query with { AwaitingFirstOpening = true })).Items.Select(r => r.ReferenceId).ShouldBe(["CDEF-4567"]);
+        (await migrated.Requests.ListAsync(query with { AssignedTo = "amy@surgery-a.example" })).Items.Select(r => r.ReferenceId).ShouldBe(["ABCD-2345"]);
+        (await migrated.Requests.ListFactsAsync(["surgery-a"], T0, T0.AddDays(1))).Select(f => (f.Channel, f.RequestType, f.FirstActionAt))
+            .ShouldBe([(Channel.WebChat, "Repeat prescription", (DateTimeOffset?)T0.AddMinutes(5)), (Channel.WebChat, "Repeat prescription", null), (Channel.WebChat, "Repeat prescription", null), (Channel.WebChat, "Repeat prescription", null)]);
+    }
+
     private StoreSet Open(string path)
     {
         var database = Track(new SqliteDatabase(path));
@@ -158,6 +203,14 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     {
         _databases.Add(database);
         return database;
+    }
+
+    private async Task NonQuery(string sql)
+    {
+        await using var connection = await _databases[0].OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
     }
 
     private async Task<object?> Scalar(string sql)

@@ -43,6 +43,8 @@ public abstract partial class StoreContractTests
                 new StaffNote(T0.AddMinutes(5), "staff@surgery-a.example", "Rang back, no answer.\nTry again at 2."),
                 new StaffNote(T0.AddMinutes(9), "gp@surgery-a.example", "OK to issue."),
             ],
+            FirstActionAt = T0.AddMinutes(5),
+            FirstOpened = new FirstOpening(T0.AddMinutes(2), "staff@surgery-a.example"),
             Version = 3,
         };
 

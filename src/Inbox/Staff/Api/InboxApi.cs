@@ -35,7 +35,7 @@ public static class InboxApi
     }
 
     private static async Task<Results<JsonHttpResult<RequestListJson>, ValidationProblem>> ListAsync(
-        HttpContext context, IRequestStore requests, IMessageStore messages, StaffAudit audit, CancellationToken cancellationToken)
+        HttpContext context, IRequestStore requests, IMessageStore messages, StaffAudit audit, TimeProvider time, CancellationToken cancellationToken)
     {
         var staff = StaffMember.From(context.User)!;
         var (filter, problems) = InboxFilter.Parse(context.Request.Query);
@@ -47,10 +47,11 @@ public static class InboxApi
         var page = await requests.ListAsync(filter.ToQuery(staff), cancellationToken);
         await audit.WriteAsync(staff.Email, AuditActions.ListExported, SingleService(staff, filter), null,
             $"{filter.Describe()}; {page.Items.Count} of {page.Total}: {string.Join(" ", page.Items.Select(r => r.ReferenceId))}", cancellationToken);
+        var now = time.GetUtcNow();
         var items = new List<RequestJson>(page.Items.Count);
         foreach (var request in page.Items)
         {
-            items.Add(RequestJson.From(request, await messages.ListForRequestAsync(request.ReferenceId, cancellationToken)));
+            items.Add(RequestJson.From(request, now, await messages.ListForRequestAsync(request.ReferenceId, cancellationToken)));
         }
 
         return TypedResults.Json(new RequestListJson(items, page.Total, page.Page, page.PageSize), InboxJson.Options);
@@ -58,7 +59,7 @@ public static class InboxApi
 
     /// <remarks>Reading through the API leaves the patient's messages unread: only a person opening the request's page, or replying, marks them seen.</remarks>
     private static async Task<Results<JsonHttpResult<RequestJson>, NotFound>> GetAsync(
-        string referenceId, HttpContext context, RequestAccess access, IMessageStore messages, StaffAudit audit, CancellationToken cancellationToken)
+        string referenceId, HttpContext context, RequestAccess access, IMessageStore messages, StaffAudit audit, TimeProvider time, CancellationToken cancellationToken)
     {
         var staff = StaffMember.From(context.User)!;
         var request = await access.FindAsync(staff, referenceId, cancellationToken);
@@ -68,7 +69,7 @@ public static class InboxApi
         }
 
         await audit.WriteAsync(staff.Email, AuditActions.Exported, request.ServiceId, request.ReferenceId, "api", cancellationToken);
-        return TypedResults.Json(RequestJson.From(request, await messages.ListForRequestAsync(request.ReferenceId, cancellationToken)), InboxJson.Options);
+        return TypedResults.Json(RequestJson.From(request, time.GetUtcNow(), await messages.ListForRequestAsync(request.ReferenceId, cancellationToken)), InboxJson.Options);
     }
 
     /// <summary>

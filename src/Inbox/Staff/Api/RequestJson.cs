@@ -7,7 +7,8 @@ namespace PatientContact.Inbox.Staff.Api;
 
 /// <summary>
 /// A request as <c>GET /api/inbox/requests/{referenceId}</c> gives it (SPEC section 5), plus who it is assigned to,
-/// its messages (oldest first) and whether one from the patient is still unread (SPEC section 10).
+/// its messages (oldest first) and whether one from the patient is still unread (SPEC section 10), and the triage
+/// fields of SPEC section 11 (<c>ageYears</c>, <c>waitingMinutes</c>, labelled red flags).
 /// </summary>
 public sealed record RequestJson(
     string ReferenceId,
@@ -29,9 +30,17 @@ public sealed record RequestJson(
     long Version,
     FollowUpJson? FollowUp,
     IReadOnlyList<MessageJson> Messages,
-    bool Unread)
+    bool Unread,
+    int AgeYears,
+    long WaitingMinutes,
+    string? FirstActionAt,
+    FirstOpenedJson? FirstOpened)
 {
-    public static RequestJson From(ContactRequest request, IReadOnlyList<RequestMessage>? messages = null, bool unread = false)
+    /// <param name="request">The stored request.</param>
+    /// <param name="now">The moment the age and the wait are worked out at.</param>
+    /// <param name="messages">The request's messages, oldest first.</param>
+    /// <param name="unread">Whether a message from the patient is unseen, when the messages are not given.</param>
+    public static RequestJson From(ContactRequest request, DateTimeOffset now, IReadOnlyList<RequestMessage>? messages = null, bool unread = false)
     {
         ArgumentNullException.ThrowIfNull(request);
         return new RequestJson(
@@ -47,14 +56,18 @@ public sealed record RequestJson(
             new SubmitterJson(InboxText.Kind(request.SubmittedBy.Kind), request.SubmittedBy.Name, request.SubmittedBy.Relationship),
             new ContactJson(request.Contact.Phone, request.Contact.Verified, InboxText.Preference(request.Contact.Preference)),
             new MatchJson(InboxText.Match(request.Match.Status), request.Match.Reason, request.Match.NhsNumber),
-            [.. request.RedFlags.Select(f => new RedFlagJson(f.Id, f.Severity, f.Advice, f.Step ?? "details", f.Words))],
+            [.. request.RedFlags.Select(f => new RedFlagJson(f.Id, f.Severity, Triage.RedFlagLabel(f.Id), f.Advice, f.Step ?? "details", f.Words))],
             InboxText.Channel(request.Channel),
             request.AssignedTo,
             [.. request.Notes.Select(n => new NoteJson(InboxText.IsoTime(n.At), n.Author, n.Text))],
             request.Version,
             request.FollowUp is { } followUp ? new FollowUpJson(followUp.Pathway, followUp.LinkId, followUp.NhsNumber) : null,
             [.. (messages ?? []).Select(MessageJson.From)],
-            unread || (messages?.Any(m => m.Direction == MessageDirection.In && m.SeenAt is null) ?? false));
+            unread || (messages?.Any(m => m.Direction == MessageDirection.In && m.SeenAt is null) ?? false),
+            Triage.AgeYears(request.Patient.DateOfBirth, InboxText.LondonDate(now)),
+            Triage.WaitingMinutes(request, now),
+            request.FirstActionAt is { } acted ? InboxText.IsoTime(acted) : null,
+            request.FirstOpened is { } opened ? new FirstOpenedJson(InboxText.IsoTime(opened.At), opened.By) : null);
     }
 }
 
@@ -102,9 +115,16 @@ public sealed record MatchJson(string Status, string? Reason, string? NhsNumber)
 /// <summary>The personal follow-up link a request came through (null otherwise): its pathway, its id in "sent links", and the NHS number staff gave with it.</summary>
 public sealed record FollowUpJson(string Pathway, string LinkId, string? NhsNumber);
 
+/// <summary>
+/// A red flag: the rule's id, its severity (<c>emergency</c> or <c>urgent</c>), its label for people, and the advice
+/// the patient was shown before they chose to carry on and send the request.
+/// </summary>
 /// <param name="Step">The step whose words raised it: <c>details</c>, or another step id when the patient wrote it elsewhere.</param>
 /// <param name="Words">What the patient wrote, when it was not the details.</param>
-public sealed record RedFlagJson(string Id, string Severity, string Advice, string Step, string? Words);
+public sealed record RedFlagJson(string Id, string Severity, string Label, string Advice, string Step, string? Words);
+
+/// <summary>Who first opened the request's page in the inbox, and when.</summary>
+public sealed record FirstOpenedJson(string At, string By);
 
 public sealed record NoteJson(string At, string Author, string Text);
 

@@ -49,7 +49,7 @@ public sealed class InboxPageData(
         await audit.WriteAsync(staff.Email, AuditActions.ListViewed, Api.InboxApi.SingleService(staff, filter), null,
             $"{filter.Describe()}; {page.Items.Count} of {page.Total}: {string.Join(" ", page.Items.Select(r => r.ReferenceId))}", cancellationToken);
         var unread = await messages.WithUnreadAsync([.. page.Items.Select(r => r.ReferenceId)], cancellationToken);
-        return new ListModel(chrome, filter, page, counts, types, services, problems, searchMode, unread);
+        return new ListModel(chrome, filter, page, counts, types, services, problems, searchMode, time.GetUtcNow(), unread);
     }
 
     public async Task<DetailModel> DetailAsync(
@@ -104,6 +104,7 @@ public sealed class InboxPageData(
             conflict,
             problems,
             kept,
+            time.GetUtcNow(),
             thread,
             service is null ? [] : rules.Current.ReplyTemplatesFor(service));
     }
@@ -119,6 +120,7 @@ public sealed class InboxPageData(
         AuditActions.RematchRequested => "Asked for matching to run again",
         AuditActions.MatchedManually => "Matched by hand to an NHS number",
         AuditActions.ChangeRefused => "A change was not saved: someone else had changed the request first",
+        AuditActions.EmergencyAlertCleared => "Opened for the first time: the emergency alert was cleared",
         Matching.RequestMatching.AuditAction when entry.Detail == "matched" => "Matched to an NHS record automatically",
         Matching.RequestMatching.AuditAction => $"Not matched automatically ({entry.Detail?.Replace("unmatched: ", "", StringComparison.Ordinal)})",
         // The note itself is on the timeline.

@@ -33,7 +33,7 @@ public static partial class InboxPages
         open.MapPost("/login/oidc", SignInWithOidcAsync);
 
         var inbox = app.MapGroup("/inbox").RequireAuthorization(StaffClaims.Policy).ExcludeFromDescription();
-        inbox.AddEndpointFilter(SecurityHeadersAsync).AddEndpointFilter(AntiforgeryCheckAsync);
+        inbox.AddEndpointFilter(SecurityHeadersAsync).AddEndpointFilter(AntiforgeryCheckAsync).AddEndpointFilter(EmergencyAlerts.LoadAsync);
         inbox.MapPost("/logout", SignOutAsync);
         inbox.MapGet("", ListAsync);
         inbox.MapPost("/search", SearchAsync);
@@ -171,7 +171,7 @@ public static partial class InboxPages
     // ---- one request ---------------------------------------------------------------------------
 
     /// <remarks><c>?template={id}</c> puts that reply template, filled in for this request, in the text box.</remarks>
-    private static async Task<IResult> DetailAsync(HttpContext context, string referenceId, string? done, string? template, InboxPageData data, RequestAccess access, IRuleBookProvider rules)
+    private static async Task<IResult> DetailAsync(HttpContext context, string referenceId, string? done, string? template, InboxPageData data, RequestAccess access, IRuleBookProvider rules, RequestChanges changes)
     {
         var staff = StaffMember.From(context.User)!;
         var request = await access.FindAsync(staff, referenceId, context.RequestAborted);
@@ -179,6 +179,10 @@ public static partial class InboxPages
         {
             return NotFoundPage(context);
         }
+
+        // Opening the page is what clears an emergency's alert, here and on every other inbox page.
+        request = await changes.RecordFirstOpeningAsync(staff, request, context.RequestAborted);
+        EmergencyAlerts.Remove(context, request.ReferenceId);
 
         var kept = new Dictionary<string, string>(StringComparer.Ordinal);
         if (template is not null && rules.Current.FindService(request.ServiceId) is { } service
@@ -369,7 +373,7 @@ public static partial class InboxPages
     private static PageChrome Chrome(HttpContext context, string title, string section)
     {
         var tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
-        return new PageChrome(title, StaffMember.From(context.User), tokens.FormFieldName, tokens.RequestToken, section);
+        return new PageChrome(title, StaffMember.From(context.User), tokens.FormFieldName, tokens.RequestToken, section, EmergencyAlerts.For(context));
     }
 
     private static IResult Login(HttpContext context, StaffOptions staff, string? email, string? returnUrl, IReadOnlyList<FieldProblem> problems, string? notice, int status)

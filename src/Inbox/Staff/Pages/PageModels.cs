@@ -6,8 +6,8 @@ using PatientContact.Rules;
 
 namespace PatientContact.Inbox.Staff.Pages;
 
-/// <summary>What every inbox page needs around its content: its title, who is signed in, and the form token.</summary>
-public sealed record PageChrome(string Title, StaffMember? Staff, string TokenField, string? Token, string Section = "");
+/// <summary>What every inbox page needs around its content: its title, who is signed in, the form token, and the emergency alert banner.</summary>
+public sealed record PageChrome(string Title, StaffMember? Staff, string TokenField, string? Token, string Section = "", AlertBanner? Alerts = null);
 
 /// <summary>A problem with one field of one form, to show in the error summary and beside the field.</summary>
 public sealed record FieldProblem(string FieldId, string Message);
@@ -34,6 +34,7 @@ public sealed record ListModel(
     IReadOnlyList<ServiceDefinition> Services,
     IReadOnlyList<FieldProblem> Problems,
     bool SearchMode,
+    DateTimeOffset Now,
     IReadOnlySet<string>? Unread = null);
 
 /// <summary>One line of a request's timeline: a change from the audit trail, a text sent, or a note.</summary>
@@ -53,6 +54,7 @@ public sealed record DetailModel(
     bool Conflict,
     IReadOnlyList<FieldProblem> Problems,
     IReadOnlyDictionary<string, string> Kept,
+    DateTimeOffset Now,
     IReadOnlyList<RequestMessage>? Messages = null,
     IReadOnlyList<ReplyTemplate>? Templates = null);
 

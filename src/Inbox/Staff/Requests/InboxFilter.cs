@@ -8,7 +8,8 @@ namespace PatientContact.Inbox.Staff.Requests;
 /// <summary>
 /// The list's filters as query parameters, shared by the page and the API:
 /// <c>status</c> (new, in-progress, done), <c>matched</c> (matched, unmatched), <c>requestType</c> (a request type id),
-/// <c>redFlag</c> (yes, no), <c>q</c> (a reference ID or part of a name), <c>service</c>, <c>page</c>, <c>pageSize</c>.
+/// <c>redFlag</c> (yes, no), <c>q</c> (a reference ID or part of a name), <c>service</c>, <c>queue</c> (unassigned, mine),
+/// <c>sort</c> (newest, urgency, waiting), <c>page</c>, <c>pageSize</c>.
 /// </summary>
 public sealed record InboxFilter
 {
@@ -22,6 +23,8 @@ public sealed record InboxFilter
     public bool? RedFlagged { get; init; }
     public string? Search { get; init; }
     public string? ServiceId { get; init; }
+    public InboxQueue Queue { get; init; } = InboxQueue.All;
+    public RequestSort Sort { get; init; } = RequestSort.Newest;
     public int Page { get; init; } = 1;
     public int PageSize { get; init; } = DefaultPageSize;
 
@@ -105,6 +108,44 @@ public sealed record InboxFilter
             filter = filter with { ServiceId = service };
         }
 
+        if (Value(query, "queue") is { } queue)
+        {
+            InboxQueue? parsed = queue.ToLowerInvariant() switch
+            {
+                "all" => InboxQueue.All,
+                "unassigned" => InboxQueue.Unassigned,
+                "mine" => InboxQueue.Mine,
+                _ => null,
+            };
+            if (parsed is { } known)
+            {
+                filter = filter with { Queue = known };
+            }
+            else
+            {
+                problems["queue"] = ["queue must be unassigned or mine."];
+            }
+        }
+
+        if (Value(query, "sort") is { } sort)
+        {
+            RequestSort? parsed = sort.ToLowerInvariant() switch
+            {
+                "newest" => RequestSort.Newest,
+                "urgency" => RequestSort.Urgency,
+                "waiting" => RequestSort.Waiting,
+                _ => null,
+            };
+            if (parsed is { } known)
+            {
+                filter = filter with { Sort = known };
+            }
+            else
+            {
+                problems["sort"] = ["sort must be newest, urgency or waiting."];
+            }
+        }
+
         if (Value(query, "page") is { } page)
         {
             if (int.TryParse(page, out var number) && number is >= 1 and <= 100_000)
@@ -143,8 +184,27 @@ public sealed record InboxFilter
         RequestTypeId = RequestTypeId,
         RedFlagged = RedFlagged,
         Search = Search,
+        Unassigned = Queue == InboxQueue.Unassigned,
+        AssignedTo = Queue == InboxQueue.Mine ? staff.Email : null,
+        Sort = Sort,
         Page = Page,
         PageSize = PageSize,
+    };
+
+    /// <summary>The URL spelling of a sort.</summary>
+    public static string SortQuery(RequestSort sort) => sort switch
+    {
+        RequestSort.Urgency => "urgency",
+        RequestSort.Waiting => "waiting",
+        _ => "newest",
+    };
+
+    /// <summary>The URL spelling of a queue.</summary>
+    public static string QueueQuery(InboxQueue queue) => queue switch
+    {
+        InboxQueue.Unassigned => "unassigned",
+        InboxQueue.Mine => "mine",
+        _ => "all",
     };
 
     /// <summary>The filters for the audit trail: which were used, never the words searched for (they may be a name).</summary>
@@ -176,6 +236,16 @@ public sealed record InboxFilter
             parts.Add($"service={ServiceId}");
         }
 
+        if (Queue != InboxQueue.All)
+        {
+            parts.Add($"queue={QueueQuery(Queue)}");
+        }
+
+        if (Sort != RequestSort.Newest)
+        {
+            parts.Add($"sort={SortQuery(Sort)}");
+        }
+
         if (!string.IsNullOrWhiteSpace(Search))
         {
             parts.Add("search");
@@ -185,8 +255,8 @@ public sealed record InboxFilter
         return string.Join(", ", parts);
     }
 
-    /// <summary>Query string of these filters with another page (or none), for links.</summary>
-    public string ToQueryString(int? page = null, bool withStatus = true, RequestStatus? status = null)
+    /// <summary>Query string of these filters with another page (or none), for links; a queue or sort given replaces this one's.</summary>
+    public string ToQueryString(int? page = null, bool withStatus = true, RequestStatus? status = null, InboxQueue? queue = null, RequestSort? sort = null)
     {
         var pairs = new List<KeyValuePair<string, string?>>();
         var effectiveStatus = withStatus ? Status : status;
@@ -220,6 +290,16 @@ public sealed record InboxFilter
             pairs.Add(new("service", ServiceId));
         }
 
+        if ((queue ?? Queue) is var q and not InboxQueue.All)
+        {
+            pairs.Add(new("queue", QueueQuery(q)));
+        }
+
+        if ((sort ?? Sort) is var order and not RequestSort.Newest)
+        {
+            pairs.Add(new("sort", SortQuery(order)));
+        }
+
         if (page is > 1)
         {
             pairs.Add(new("page", page.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -239,3 +319,6 @@ public sealed record InboxFilter
         return value.Length == 0 ? null : value;
     }
 }
+
+/// <summary>Which requests the list shows by who has them: everyone's, nobody's yet, or the signed-in person's.</summary>
+public enum InboxQueue { All, Unassigned, Mine }

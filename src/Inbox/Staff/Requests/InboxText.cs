@@ -118,6 +118,19 @@ public static class InboxText
     public static string Time(DateTimeOffset instant) =>
         TimeZoneInfo.ConvertTime(instant, London).ToString("d MMM yyyy, HH:mm", CultureInfo.GetCultureInfo("en-GB"));
 
+    /// <summary>The day it is in the UK at <paramref name="instant"/>.</summary>
+    public static DateOnly LondonDate(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, London).DateTime);
+
+    /// <summary>The UK hour of the day (0 to 23) at <paramref name="instant"/>.</summary>
+    public static int LondonHour(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, London).Hour;
+
+    /// <summary>The moment a UK day starts.</summary>
+    public static DateTimeOffset StartOfLondonDay(DateOnly day)
+    {
+        var midnight = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        return new DateTimeOffset(midnight, London.GetUtcOffset(midnight));
+    }
+
     /// <summary>The machine-readable form for a &lt;time&gt; element and the API: UTC, ISO 8601.</summary>
     public static string IsoTime(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

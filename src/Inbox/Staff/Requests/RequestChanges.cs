@@ -157,6 +157,7 @@ public sealed partial class RequestChanges(
             {
                 Notes = [.. request.Notes, new StaffNote(now, staff.Email, note)],
                 UpdatedAt = now,
+                FirstActionAt = request.FirstActionAt ?? now,
                 Version = request.Version + 1,
             };
             if (await requests.TryUpdateAsync(updated, cancellationToken))
@@ -248,7 +249,56 @@ public sealed partial class RequestChanges(
         }
 
         // A repeat (a double click, a retried post) went the first time: the same message is the answer.
-        return new ChangeResult(ChangeOutcome.Changed, request, Message: message);
+        return new ChangeResult(ChangeOutcome.Changed, await RecordFirstActionAsync(staff, request, cancellationToken), Message: message);
+    }
+
+    /// <summary>
+    /// Records the first time a member of staff opened the request's page; an emergency request's alert
+    /// goes from every inbox page then (and that is audited). Later openings change nothing. Returns the
+    /// request as it now stands.
+    /// </summary>
+    public async Task<ContactRequest> RecordFirstOpeningAsync(StaffMember staff, ContactRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(staff);
+        ArgumentNullException.ThrowIfNull(request);
+        for (var attempt = 0; attempt < MaxRetries && request.FirstOpened is null; attempt++)
+        {
+            var alerting = Triage.AwaitsFirstOpening(request);
+            var now = time.GetUtcNow();
+            var opened = request with { FirstOpened = new FirstOpening(now, staff.Email), Version = request.Version + 1 };
+            if (await requests.TryUpdateAsync(opened, cancellationToken))
+            {
+                if (alerting)
+                {
+                    await audit.WriteAsync(staff.Email, AuditActions.EmergencyAlertCleared, opened.ServiceId, opened.ReferenceId, "opened first", cancellationToken);
+                    LogAlertCleared(logger, opened.ReferenceId);
+                }
+
+                return opened;
+            }
+
+            // Someone else changed it meanwhile (or opened it first): go on from what is stored now.
+            request = await requests.GetAsync(request.ReferenceId, cancellationToken) ?? request;
+        }
+
+        return request;
+    }
+
+    /// <summary>Sets <see cref="ContactRequest.FirstActionAt"/> for a change that does not itself rewrite the request (a text).</summary>
+    private async Task<ContactRequest> RecordFirstActionAsync(StaffMember staff, ContactRequest request, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxRetries && request.FirstActionAt is null; attempt++)
+        {
+            var acted = request with { FirstActionAt = time.GetUtcNow(), Version = request.Version + 1 };
+            if (await requests.TryUpdateAsync(acted, cancellationToken))
+            {
+                return acted;
+            }
+
+            request = await access.FindAsync(staff, request.ReferenceId, cancellationToken) ?? request;
+        }
+
+        return request;
     }
 
     private static (ContactRequest? Updated, string? Detail, string? Field, string? Problem) Ok(ContactRequest updated, string detail) => (updated, detail, null, null);
@@ -281,7 +331,8 @@ public sealed partial class RequestChanges(
             return new ChangeResult(ChangeOutcome.Invalid, request, field, problem);
         }
 
-        updated = updated with { UpdatedAt = time.GetUtcNow(), Version = request.Version + 1 };
+        var now = time.GetUtcNow();
+        updated = updated with { UpdatedAt = now, FirstActionAt = request.FirstActionAt ?? now, Version = request.Version + 1 };
         if (!await requests.TryUpdateAsync(updated, cancellationToken))
         {
             var latest = await access.FindAsync(staff, referenceId, cancellationToken);
@@ -304,4 +355,7 @@ public sealed partial class RequestChanges(
 
     [LoggerMessage(EventId = 631, Level = LogLevel.Information, Message = "Staff texted the patient of request {ReferenceId}")]
     private static partial void LogTexted(ILogger logger, string referenceId);
+
+    [LoggerMessage(EventId = 632, Level = LogLevel.Information, Message = "Emergency request {ReferenceId} was opened by staff; its alert is cleared")]
+    private static partial void LogAlertCleared(ILogger logger, string referenceId);
 }

@@ -51,11 +51,13 @@ internal static class MongoClassMaps
             });
             Register<StaffNote>();
             Register<FollowUpTag>();
+            Register<FirstOpening>();
             Register<OutboxMessage>(map => map.MapIdMember(m => m.Id).SetSerializer(new GuidSerializer(BsonType.String)));
 
             Register<ConversationDocument>();
             Register<RequestDocument>();
-            Register<RequestSearchKeys>();
+            // Documents written before the urgency was kept have none: they read as 0 until the start-up fill (MongoIndexes.FillUrgencyAsync).
+            Register<RequestSearchKeys>(map => map.GetMemberMap(k => k.Urgency).SetDefaultValue(0));
             Register<AuditDocument>();
             Register<UsageCounterDocument>();
             Register<OptOutDocument>();

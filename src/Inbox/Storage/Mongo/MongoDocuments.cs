@@ -33,15 +33,17 @@ internal sealed record RequestDocument(string Id, RequestSearchKeys Search, Cont
 }
 
 /// <summary>
-/// What the inbox search compares, in one spelling: the reference ID upper case without hyphens, the
-/// names lower case (invariant culture, as the SQLite store folds them).
+/// What the inbox search compares and sorts on, in one spelling: the reference ID upper case without
+/// hyphens, the names lower case (invariant culture, as the SQLite store folds them), and the urgency
+/// as a number (2 emergency, 1 urgent, 0 none) so it sorts in that order.
 /// </summary>
-internal sealed record RequestSearchKeys(string ReferenceKey, string FirstName, string LastName)
+internal sealed record RequestSearchKeys(string ReferenceKey, string FirstName, string LastName, int Urgency = 0)
 {
     public static RequestSearchKeys From(ContactRequest request) => new(
         KeyOf(request.ReferenceId),
         request.Patient.FirstName.ToLowerInvariant(),
-        request.Patient.LastName.ToLowerInvariant());
+        request.Patient.LastName.ToLowerInvariant(),
+        (int)Triage.UrgencyOf(request));
 
     /// <summary>A reference ID as typed: upper case, hyphens and white space dropped.</summary>
     public static string KeyOf(string value)

@@ -24,7 +24,28 @@ internal static class MongoIndexes
         count += await CreateAsync(storage.StaffAccounts, StaffAccounts, cancellationToken).ConfigureAwait(false);
         count += await CreateAsync(storage.SentLinks, SentLinks, cancellationToken).ConfigureAwait(false);
         count += await CreateAsync(storage.Messages, Messages, cancellationToken).ConfigureAwait(false);
+        await FillUrgencyAsync(storage.Requests, cancellationToken).ConfigureAwait(false);
         return count;
+    }
+
+    /// <summary>
+    /// Gives requests stored before the urgency was kept their urgency from their red flags, so the urgency
+    /// sort never puts an old emergency last. Does nothing once every document has one.
+    /// </summary>
+    internal static async Task FillUrgencyAsync(IMongoCollection<RequestDocument> requests, CancellationToken cancellationToken)
+    {
+        var filter = Builders<RequestDocument>.Filter;
+        var missing = filter.Exists(d => d.Search.Urgency, exists: false);
+        var steps = new (FilterDefinition<RequestDocument> Which, Urgency Urgency)[]
+        {
+            (filter.ElemMatch(d => d.Request.RedFlags, f => f.Severity == Triage.EmergencySeverity), Urgency.Emergency),
+            (filter.ElemMatch(d => d.Request.RedFlags, f => f.Severity == Triage.UrgentSeverity), Urgency.Urgent),
+            (filter.Empty, Urgency.None),
+        };
+        foreach (var (which, urgency) in steps)
+        {
+            await requests.UpdateManyAsync(missing & which, Builders<RequestDocument>.Update.Set(d => d.Search.Urgency, (int)urgency), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Idle listing, and a TTL backstop behind the service's own purge.</summary>
@@ -50,6 +71,18 @@ internal static class MongoIndexes
         new(Builders<RequestDocument>.IndexKeys.Ascending(d => d.Request.ServiceId).Descending(d => d.Request.CreatedAt),
             new CreateIndexOptions { Name = "serviceId_createdAt" }),
         new(Builders<RequestDocument>.IndexKeys.Ascending(d => d.Search.ReferenceKey), new CreateIndexOptions { Name = "referenceKey" }),
+        // The urgency sort: a service's emergencies, then urgent requests, oldest first within each.
+        new(Builders<RequestDocument>.IndexKeys
+                .Ascending(d => d.Request.ServiceId)
+                .Descending(d => d.Search.Urgency)
+                .Ascending(d => d.Request.CreatedAt),
+            new CreateIndexOptions { Name = "serviceId_urgency_createdAt" }),
+        // The queues: a service's requests assigned to one person, or to nobody.
+        new(Builders<RequestDocument>.IndexKeys
+                .Ascending(d => d.Request.ServiceId)
+                .Ascending(d => d.Request.AssignedTo)
+                .Descending(d => d.Request.CreatedAt),
+            new CreateIndexOptions { Name = "serviceId_assignedTo_createdAt" }),
         // Background re-matching.
         new(Builders<RequestDocument>.IndexKeys
                 .Ascending(d => d.Request.Match.Status)

@@ -66,7 +66,7 @@ public sealed class MongoRequestStore(MongoStorage storage) : IRequestStore
 
         var documents = await storage.Requests
             .Find(filter)
-            .Sort(NewestFirst)
+            .Sort(SortOf(query.Sort))
             .Skip((int)skip)
             .Limit(pageSize)
             .ToListAsync(cancellationToken)
@@ -125,6 +125,73 @@ public sealed class MongoRequestStore(MongoStorage storage) : IRequestStore
         return documents.ConvertAll(d => d.Request);
     }
 
+    public async Task<IReadOnlyList<RequestFacts>> ListFactsAsync(IReadOnlyCollection<string> serviceIds, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(serviceIds);
+        var ids = serviceIds.Distinct(StringComparer.Ordinal).ToArray();
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+
+        await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
+        // Only these fields leave the server: never the patient's details.
+        var rows = await storage.Requests
+            .Find(FactsFilter(ids, from, to))
+            .Sort(OldestFirst)
+            .Project(FactsProjection)
+            .ToListAsync(cancellationToken)
+            .ConfigureAwait(false);
+        return rows.ConvertAll(ReadFacts);
+    }
+
+    private static readonly ProjectionDefinition<RequestDocument, BsonDocument> FactsProjection = Builders<RequestDocument>.Projection
+        .Include(d => d.Request.ServiceId)
+        .Include(d => d.Request.CreatedAt)
+        .Include(d => d.Request.Channel)
+        .Include(d => d.Request.RequestTypeId)
+        .Include(d => d.Request.RequestType)
+        .Include(d => d.Request.Match.Status)
+        .Include(d => d.Request.Match.Reason)
+        .Include(d => d.Request.FirstActionAt)
+        .Include(d => d.Search.Urgency);
+
+    private static RequestFacts ReadFacts(BsonDocument row)
+    {
+        var request = row["request"].AsBsonDocument;
+        var match = request["match"].AsBsonDocument;
+        var search = row.GetValue("search", new BsonDocument()).AsBsonDocument;
+        return new RequestFacts(
+            request["serviceId"].AsString,
+            Moment(request["createdAt"]),
+            Enum.Parse<Channel>(request["channel"].AsString),
+            request["requestTypeId"].AsString,
+            request["requestType"].AsString,
+            Enum.Parse<MatchStatus>(match["status"].AsString) == MatchStatus.Matched,
+            match.GetValue("reason", BsonNull.Value) is BsonString reason ? reason.AsString : null,
+            (Urgency)search.GetValue("urgency", 0).ToInt32(),
+            request.GetValue("firstActionAt", BsonNull.Value) is BsonDateTime acted ? Moment(acted) : null);
+    }
+
+    private static DateTimeOffset Moment(BsonValue value) => new(value.ToUniversalTime(), TimeSpan.Zero);
+
+    internal static FilterDefinition<RequestDocument> FactsFilter(string[] serviceIds, DateTimeOffset from, DateTimeOffset to) =>
+        Filter.In(d => d.Request.ServiceId, serviceIds) & Filter.Gte(d => d.Request.CreatedAt, from) & Filter.Lt(d => d.Request.CreatedAt, to);
+
+    internal static SortDefinition<RequestDocument> SortOf(RequestSort sort) => sort switch
+    {
+        RequestSort.Urgency => MostUrgentFirst,
+        RequestSort.Waiting => LongestWaitingFirst,
+        _ => NewestFirst,
+    };
+
+    internal static readonly SortDefinition<RequestDocument> MostUrgentFirst =
+        Builders<RequestDocument>.Sort.Descending(d => d.Search.Urgency).Ascending(d => d.Request.CreatedAt).Ascending(d => d.Id);
+
+    /// <summary>A missing or null first action sorts before any time: the requests nobody has acted on come first.</summary>
+    internal static readonly SortDefinition<RequestDocument> LongestWaitingFirst =
+        Builders<RequestDocument>.Sort.Ascending(d => d.Request.FirstActionAt).Ascending(d => d.Request.CreatedAt).Ascending(d => d.Id);
+
     internal static readonly SortDefinition<RequestDocument> NewestFirst =
         Builders<RequestDocument>.Sort.Descending(d => d.Request.CreatedAt).Ascending(d => d.Id);
 
@@ -175,6 +242,19 @@ public sealed class MongoRequestStore(MongoStorage storage) : IRequestStore
         {
             // "redFlags.0" exists only when the list has an item.
             clauses.Add(redFlagged ? Filter.SizeGt(d => d.Request.RedFlags, 0) : Filter.Size(d => d.Request.RedFlags, 0));
+        }
+
+        if (query.Unassigned)
+        {
+            clauses.Add(Filter.Eq(d => d.Request.AssignedTo, null));
+        }
+        if (query.AssignedTo is { } assignedTo)
+        {
+            clauses.Add(Filter.Eq(d => d.Request.AssignedTo, assignedTo));
+        }
+        if (query.AwaitingFirstOpening)
+        {
+            clauses.Add(Filter.Eq(d => d.Search.Urgency, (int)Urgency.Emergency) & Filter.Eq(d => d.Request.FirstOpened, null));
         }
 
         var search = query.Search?.Trim();

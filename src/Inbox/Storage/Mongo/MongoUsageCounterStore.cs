@@ -38,6 +38,26 @@ public sealed class MongoUsageCounterStore(MongoStorage storage) : IUsageCounter
         return document?.Value ?? 0;
     }
 
+    public async Task<IReadOnlyList<UsageCount>> ListAsync(IReadOnlyCollection<string> serviceIds, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(serviceIds);
+        var ids = serviceIds.Distinct(StringComparer.Ordinal).ToArray();
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+
+        await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
+        // Days are stored as yyyy-MM-dd strings, whose order is the days' order.
+        var documents = await storage.UsageCounters
+            .Find(Filter.In(d => d.ServiceId, ids) & Filter.Gte(d => d.Day, from) & Filter.Lte(d => d.Day, to))
+            .ToListAsync(cancellationToken)
+            .ConfigureAwait(false);
+        return [.. documents
+            .Select(d => new UsageCount(d.ServiceId, d.Counter, d.Day, d.Value))
+            .OrderBy(c => c.Day).ThenBy(c => c.ServiceId, StringComparer.Ordinal).ThenBy(c => c.Counter, StringComparer.Ordinal)];
+    }
+
     internal static FilterDefinition<UsageCounterDocument> Key(string serviceId, string counter, DateOnly day) =>
         Filter.Eq(d => d.ServiceId, serviceId) & Filter.Eq(d => d.Counter, counter) & Filter.Eq(d => d.Day, day);
 

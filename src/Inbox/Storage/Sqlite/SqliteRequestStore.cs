@@ -15,7 +15,8 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
     private const int MaxSearchTerms = 5;
 
     private const string Columns =
-        "reference_id, reference_key, service_id, status, created_at, matched, match_reason, request_type_id, red_flagged, first_name_lower, last_name_lower, version, document, contact_phone";
+        "reference_id, reference_key, service_id, status, created_at, matched, match_reason, request_type_id, red_flagged, first_name_lower, last_name_lower, version, document, contact_phone, " +
+        "urgency, assigned_to, first_action_at, awaiting_opening, channel, request_type";
 
     public async Task<AddResult> AddAsync(ContactRequest request, CancellationToken cancellationToken = default)
     {
@@ -26,7 +27,8 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
         // DO NOTHING, not REPLACE: a retried submission must never overwrite what staff may already be working on.
         command.CommandText = $"""
             INSERT INTO requests ({Columns})
-            VALUES (@reference_id, @reference_key, @service_id, @status, @created_at, @matched, @match_reason, @request_type_id, @red_flagged, @first_name_lower, @last_name_lower, @version, @document, @contact_phone)
+            VALUES (@reference_id, @reference_key, @service_id, @status, @created_at, @matched, @match_reason, @request_type_id, @red_flagged, @first_name_lower, @last_name_lower, @version, @document, @contact_phone,
+                    @urgency, @assigned_to, @first_action_at, @awaiting_opening, @channel, @request_type)
             ON CONFLICT (reference_id) DO NOTHING;
             """;
         Bind(command, request);
@@ -75,7 +77,7 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
             BuildFilter(select, query, serviceIds);
             select.CommandText = $"""
                 SELECT document FROM requests WHERE {where}
-                ORDER BY created_at DESC, reference_id ASC
+                ORDER BY {OrderBy(query.Sort)}
                 LIMIT @take OFFSET @skip;
                 """;
             select.With("@take", pageSize).With("@skip", skip);
@@ -102,7 +104,8 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
                 service_id = @service_id, status = @status, created_at = @created_at, matched = @matched,
                 match_reason = @match_reason, request_type_id = @request_type_id, red_flagged = @red_flagged,
                 first_name_lower = @first_name_lower, last_name_lower = @last_name_lower,
-                version = @version, document = @document, contact_phone = @contact_phone
+                version = @version, document = @document, contact_phone = @contact_phone, urgency = @urgency, assigned_to = @assigned_to,
+                first_action_at = @first_action_at, awaiting_opening = @awaiting_opening, channel = @channel, request_type = @request_type
             WHERE reference_id = @reference_id AND version = @expected_version;
             """;
         Bind(command, request);
@@ -158,6 +161,59 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
         return items;
     }
 
+    public async Task<IReadOnlyList<RequestFacts>> ListFactsAsync(IReadOnlyCollection<string> serviceIds, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(serviceIds);
+        var ids = serviceIds.Distinct(StringComparer.Ordinal).ToArray();
+        var facts = new List<RequestFacts>();
+        if (ids.Length == 0)
+        {
+            return facts;
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        var services = new string[ids.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            services[i] = $"@service{i}";
+            command.With(services[i], ids[i]);
+        }
+
+        // Only the columns: the documents (with the patient's details) are never read for a report.
+        command.CommandText = $"""
+            SELECT service_id, created_at, channel, request_type_id, request_type, matched, match_reason, urgency, first_action_at
+            FROM requests
+            WHERE service_id IN ({string.Join(", ", services)}) AND created_at >= @from AND created_at < @to
+            ORDER BY created_at ASC;
+            """;
+        command.With("@from", SqliteValues.Time(from)).With("@to", SqliteValues.Time(to));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            facts.Add(new RequestFacts(
+                reader.GetString(0),
+                SqliteValues.ReadTime(reader.GetString(1)),
+                SqliteValues.ReadEnum<Channel>(reader.GetString(2)),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.GetBoolean(5),
+                reader.GetNullableString(6),
+                (Urgency)reader.GetInt32(7),
+                reader.GetNullableString(8) is { } acted ? SqliteValues.ReadTime(acted) : null));
+        }
+
+        return facts;
+    }
+
+    private static string OrderBy(RequestSort sort) => sort switch
+    {
+        RequestSort.Urgency => "urgency DESC, created_at ASC, reference_id ASC",
+        // NULL sorts first: the requests nobody has acted on yet, the longest waiting at the top.
+        RequestSort.Waiting => "first_action_at ASC, created_at ASC, reference_id ASC",
+        _ => "created_at DESC, reference_id ASC",
+    };
+
     /// <summary>A reference ID in one spelling: upper case, no hyphens or spaces.</summary>
     internal static string ReferenceKey(string value)
     {
@@ -188,7 +244,13 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
             .With("@last_name_lower", request.Patient.LastName.ToLowerInvariant())
             .With("@version", request.Version)
             .With("@document", JsonSerializer.Serialize(request, SqliteValues.Json))
-            .With("@contact_phone", request.Contact.Phone);
+            .With("@contact_phone", request.Contact.Phone)
+            .With("@urgency", (int)Triage.UrgencyOf(request))
+            .With("@assigned_to", request.AssignedTo)
+            .With("@first_action_at", request.FirstActionAt is { } acted ? SqliteValues.Time(acted) : null)
+            .With("@awaiting_opening", Triage.AwaitsFirstOpening(request))
+            .With("@channel", SqliteValues.Enum(request.Channel))
+            .With("@request_type", request.RequestType);
     }
 
     /// <summary>Adds the filter's parameters to <paramref name="command"/> and returns the WHERE clause.</summary>
@@ -223,6 +285,20 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
         {
             clauses.Add("red_flagged = @red_flagged");
             command.With("@red_flagged", redFlagged);
+        }
+
+        if (query.Unassigned)
+        {
+            clauses.Add("assigned_to IS NULL");
+        }
+        if (query.AssignedTo is { } assignedTo)
+        {
+            clauses.Add("assigned_to = @assigned_to");
+            command.With("@assigned_to", assignedTo);
+        }
+        if (query.AwaitingFirstOpening)
+        {
+            clauses.Add("awaiting_opening = 1");
         }
 
         var search = query.Search?.Trim();

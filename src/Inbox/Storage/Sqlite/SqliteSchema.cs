@@ -164,6 +164,40 @@ internal static class SqliteSchema
         UPDATE requests SET contact_phone = json_extract(document, '$.contact.phone');
         CREATE INDEX IF NOT EXISTS ix_requests_service_phone_created ON requests (service_id, contact_phone, created_at);
         """,
+
+        // 7: triage and reports. Columns for the urgency sort, the queues, the emergency alert and the
+        // reports, filled in for requests already there from their documents and the audit trail (the
+        // first staff change, and the first time someone opened the request's page).
+        """
+        ALTER TABLE requests ADD COLUMN urgency INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE requests ADD COLUMN assigned_to TEXT;
+        ALTER TABLE requests ADD COLUMN first_action_at TEXT;
+        ALTER TABLE requests ADD COLUMN awaiting_opening INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE requests ADD COLUMN channel TEXT NOT NULL DEFAULT '';
+        ALTER TABLE requests ADD COLUMN request_type TEXT NOT NULL DEFAULT '';
+        UPDATE requests SET
+            urgency = CASE
+                WHEN EXISTS (SELECT 1 FROM json_each(document, '$.redFlags') WHERE json_extract(value, '$.severity') = 'emergency') THEN 2
+                WHEN EXISTS (SELECT 1 FROM json_each(document, '$.redFlags') WHERE json_extract(value, '$.severity') = 'urgent') THEN 1
+                ELSE 0 END,
+            assigned_to = json_extract(document, '$.assignedTo'),
+            channel = json_extract(document, '$.channel'),
+            request_type = json_extract(document, '$.requestType'),
+            first_action_at = (
+                SELECT MIN(a.at) FROM audit a
+                WHERE a.reference_id = requests.reference_id
+                  AND a.action IN ('request.assigned', 'request.status-changed', 'request.note-added', 'request.texted', 'request.rematch-requested', 'request.matched-manually'));
+        UPDATE requests SET document = json_set(document, '$.firstActionAt', first_action_at) WHERE first_action_at IS NOT NULL;
+        UPDATE requests SET document = json_set(document, '$.firstOpened', (
+                SELECT json_object('at', a.at, 'by', a.actor) FROM audit a
+                WHERE a.reference_id = requests.reference_id AND a.action = 'request.viewed'
+                ORDER BY a.at, a.id LIMIT 1))
+            WHERE EXISTS (SELECT 1 FROM audit a WHERE a.reference_id = requests.reference_id AND a.action = 'request.viewed');
+        UPDATE requests SET awaiting_opening = 1 WHERE urgency = 2 AND json_extract(document, '$.firstOpened') IS NULL;
+        CREATE INDEX IF NOT EXISTS ix_requests_service_urgency_created ON requests (service_id, urgency, created_at);
+        CREATE INDEX IF NOT EXISTS ix_requests_service_assigned ON requests (service_id, assigned_to, created_at);
+        CREATE INDEX IF NOT EXISTS ix_requests_awaiting_opening ON requests (service_id, created_at) WHERE awaiting_opening = 1;
+        """,
     ];
 
     /// <summary>The schema version this code writes and reads.</summary>

@@ -29,4 +29,42 @@ public sealed class SqliteUsageCounterStore(SqliteDatabase database) : IUsageCou
         command.With("@service_id", serviceId).With("@counter", counter).With("@day", SqliteValues.Day(day));
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long value ? value : 0;
     }
+
+    public async Task<IReadOnlyList<UsageCount>> ListAsync(IReadOnlyCollection<string> serviceIds, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(serviceIds);
+        var ids = serviceIds.Distinct(StringComparer.Ordinal).ToArray();
+        var counts = new List<UsageCount>();
+        if (ids.Length == 0)
+        {
+            return counts;
+        }
+
+        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        var services = new string[ids.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            services[i] = $"@service{i}";
+            command.With(services[i], ids[i]);
+        }
+
+        command.CommandText = $"""
+            SELECT service_id, counter, day, value FROM usage_counters
+            WHERE service_id IN ({string.Join(", ", services)}) AND day >= @from AND day <= @to
+            ORDER BY day, service_id, counter;
+            """;
+        command.With("@from", SqliteValues.Day(from)).With("@to", SqliteValues.Day(to));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            counts.Add(new UsageCount(
+                reader.GetString(0),
+                reader.GetString(1),
+                DateOnly.ParseExact(reader.GetString(2), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                reader.GetInt64(3)));
+        }
+
+        return counts;
+    }
 }
