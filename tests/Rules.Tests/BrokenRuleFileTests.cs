@@ -246,7 +246,10 @@ public sealed class BrokenRuleFileTests : IDisposable
     }
 
     [Theory]
-    [InlineData("openingHour", "[]", "Unknown key 'openingHour'; expected one of id, name, type, odsCode, smsNumbers, phoneNumber, openingHours, dailyCapacity, responsePromise, crisisLine, linkMessage, followUpLinkMessage.")]
+    [InlineData("openingHour", "[]", "Unknown key 'openingHour'; expected one of id, name, type, odsCode, smsNumbers, phoneNumber, openingHours, dailyCapacity, responsePromise, crisisLine, linkMessage, followUpLinkMessage, dutyAlertNumber.")]
+    [InlineData("dutyAlertNumber", "\"07700900999\"", "dutyAlertNumber '07700900999' must be a UK mobile in E.164 form like \"+447700900999\", or null.")]
+    [InlineData("dutyAlertNumber", "\"+441134960001\"", "dutyAlertNumber '+441134960001' must be a UK mobile in E.164 form like \"+447700900999\", or null.")]
+    [InlineData("smsNumbers", "[]", "dutyAlertNumber needs the service to have an SMS number (smsNumbers) for the alert to be sent from.")]
     [InlineData("type", "\"hospital\"", "Unknown type 'hospital'; expected one of gp-practice, community-trust, mental-health-trust.")]
     [InlineData("smsNumbers", "[\"07700900001\"]", "SMS number '07700900001' is not in E.164 form like \"+447700900001\".")]
     [InlineData("dailyCapacity", "0", "dailyCapacity must be a whole number of at least 1, or null for no limit.")]

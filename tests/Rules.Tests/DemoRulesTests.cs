@@ -20,6 +20,15 @@ public sealed class DemoRulesTests
         Book.FindService("riverside-gp")!.Name.ShouldBe("Riverside GP Practice");
     }
 
+    [Fact]
+    public void Only_riverside_has_a_duty_number_for_emergency_alerts() =>
+        Book.Services.Select(s => (s.Id, s.DutyAlertNumber)).ShouldBe(
+        [
+            ("riverside-gp", (string?)"+447700900999"),
+            ("northside-community", null),
+            ("hillview-mental-health", null),
+        ]);
+
     [Theory]
     [InlineData("riverside-gp")]
     [InlineData("Riverside-GP")]

@@ -53,6 +53,7 @@ public static class InboxServiceCollectionExtensions
         services.TryAddSingleton<RequestAccess>();
         services.TryAddSingleton<RequestChanges>();
         services.TryAddSingleton<InboxPageData>();
+        services.TryAddSingleton<Reports.InboxReports>();
         services.TryAddSingleton<Links.LinkSharing>();
         services.AddHostedService<DemoStaffSeeder>();
         return services;

@@ -52,6 +52,8 @@ public sealed class InboxListTests : IClassFixture<InboxListTests.Seeded>
                     RedFlags = i % 5 == 0 ? [new RedFlagHit("chest-pain", "emergency", "Call 999")] : [],
                     Channel = Channel.Sms,
                     ConversationKey = $"list:{i}",
+                    // Already opened, so no emergency banner lists them on every page (InboxTriageTests covers that).
+                    FirstOpened = new FirstOpening(Start, RiversideStaff),
                 };
                 await store.AddAsync(request);
                 if (riverside)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using PatientContact.Inbox.Staff.Reports;
 using PatientContact.Inbox.Staff.Requests;
 using PatientContact.Inbox.Staff.SignIn;
 using PatientContact.Inbox.Storage;
@@ -31,6 +32,7 @@ public static class InboxApi
         api.MapPost("/requests/{referenceId}/messages", SendMessageAsync);
         api.MapGet("/antiforgery", Antiforgery);
         api.MapGet("/audit", AuditAsync);
+        api.MapReportsApi();
         return api;
     }
 

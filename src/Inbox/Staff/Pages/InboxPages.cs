@@ -43,6 +43,8 @@ public static partial class InboxPages
         inbox.MapGet("/links", LinksAsync);
         inbox.MapPost("/links", SendLinkAsync);
         inbox.MapPost("/links/{id}/end", EndLinkAsync);
+        inbox.MapGet("/reports", ReportPages.ReportsAsync);
+        inbox.MapGet("/reports/weekly", ReportPages.WeeklyAsync);
         return app;
     }
 
@@ -370,7 +372,7 @@ public static partial class InboxPages
         return next(invocation);
     }
 
-    private static PageChrome Chrome(HttpContext context, string title, string section)
+    internal static PageChrome Chrome(HttpContext context, string title, string section)
     {
         var tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
         return new PageChrome(title, StaffMember.From(context.User), tokens.FormFieldName, tokens.RequestToken, section, EmergencyAlerts.For(context));
@@ -391,7 +393,7 @@ public static partial class InboxPages
     private static IResult Message(HttpContext context, int status, string heading, string body, string? linkText = null, string? linkHref = null) =>
         Page<MessagePage>(new MessageModel(Chrome(context, heading, ""), heading, body, linkText, linkHref), status);
 
-    private static RazorComponentResult<TPage> Page<TPage>(object model, int status = StatusCodes.Status200OK) where TPage : IComponent =>
+    internal static RazorComponentResult<TPage> Page<TPage>(object model, int status = StatusCodes.Status200OK) where TPage : IComponent =>
         new(new Dictionary<string, object?> { ["Model"] = model })
         {
             StatusCode = status,

@@ -79,3 +79,14 @@ public sealed record LinksModel(
     string SendId,
     string? Done,
     DateTimeOffset Now);
+
+/// <summary>The reports page, and what was typed in its weekly file form when it was refused.</summary>
+public sealed record ReportsModel(
+    PageChrome Chrome,
+    Reports.InboxReport Report,
+    IReadOnlyList<ServiceDefinition> Services,
+    string? ServiceId,
+    Reports.IsoWeek LastCompleteWeek,
+    string? WeeklyServiceId,
+    string? Week,
+    IReadOnlyList<FieldProblem> Problems);
