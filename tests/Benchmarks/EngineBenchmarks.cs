@@ -20,9 +20,8 @@ public class EngineBenchmarks
     private static readonly string[] Answers =
         ["1", "1", "I have had a cough for two weeks.", "1", "Jane", "Smith", "22/10/2010", "2", "LS1 6AE", "07700 900123", "no", "1", "1"];
 
-    private Microsoft.Extensions.Hosting.IHost _host = null!;
+    private BenchmarkHost _host = null!;
     private IntakeEngine _engine = null!;
-    private string _directory = null!;
     private int _conversation;
     private int _input;
     private string _atGender = null!;
@@ -31,19 +30,7 @@ public class EngineBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _directory = Directory.CreateTempSubdirectory("pc-bench-").FullName;
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production", ContentRootPath = _directory });
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Rules:Directory"] = FindRules(),
-            ["Storage:Sqlite:Path"] = "bench.db",
-            ["Verification:HashKey"] = Convert.ToBase64String(new byte[32]),
-        });
-        builder.Services.AddRules(builder.Configuration);
-        builder.Services.AddStorage(builder.Configuration, builder.Environment);
-        builder.Services.AddConversation();
-        _host = builder.Build();
+        _host = new BenchmarkHost("pc-bench-", services => services.AddConversation());
         _engine = _host.Services.GetRequiredService<IntakeEngine>();
 
         _atGender = await WalkAsync(7);
@@ -51,12 +38,7 @@ public class EngineBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _host.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public void Cleanup() => _host.Dispose();
 
     /// <summary>Opening, 13 answers and the submission: 14 turns and one stored request.</summary>
     [Benchmark(Description = "Whole conversation (14 turns, submitted)")]

@@ -1,14 +1,9 @@
 using BenchmarkDotNet.Attributes;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using PatientContact.Conversation.Hosting;
 using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Staff.Reports;
 using PatientContact.Inbox.Staff.SignIn;
 using PatientContact.Inbox.Storage;
-using PatientContact.Rules;
 
 namespace PatientContact.Benchmarks;
 
@@ -22,43 +17,41 @@ public class ReportBenchmarks
     public const int Requests = 100_000;
     private static readonly TimeSpan Year = TimeSpan.FromDays(365);
 
-    private IHost _host = null!;
-    private string _directory = null!;
+    private BenchmarkHost _host = null!;
     private InboxReports _reports = null!;
     private IRequestStore _store = null!;
     private StaffMember _staff = null!;
     private string _week = null!;
 
+    /// <summary>With the reports' covering index (as shipped), or without it (the A/B: reading the columns from the rows).</summary>
+    [Params(true, false)]
+    public bool ReportsIndex { get; set; }
+
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _directory = Directory.CreateTempSubdirectory("pc-bench-reports-").FullName;
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production", ContentRootPath = _directory });
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        _host = new BenchmarkHost("pc-bench-reports-", services =>
         {
-            ["Rules:Directory"] = EngineBenchmarks.FindRules(),
-            ["Storage:Sqlite:Path"] = "reports.db",
+            services.AddSingleton<InboxReports>();
+            services.AddSingleton(TimeProvider.System);
         });
-        builder.Services.AddRules(builder.Configuration);
-        builder.Services.AddStorage(builder.Configuration, builder.Environment);
-        builder.Services.AddSingleton<InboxReports>();
-        builder.Services.AddSingleton(TimeProvider.System);
-        _host = builder.Build();
         _store = _host.Services.GetRequiredService<IRequestStore>();
         _reports = _host.Services.GetRequiredService<InboxReports>();
         _staff = new StaffMember("staff@riverside-gp.example", "Staff", ["riverside-gp"], false, "local");
         _week = _reports.LastCompleteWeek().ToString();
         await SeedAsync(_store, _host.Services.GetRequiredService<IUsageCounterStore>(), DateTimeOffset.UtcNow);
+        if (!ReportsIndex)
+        {
+            var database = _host.Services.GetRequiredService<PatientContact.Inbox.Storage.Sqlite.SqliteDatabase>();
+            await using var connection = await database.OpenConnectionAsync();
+            await using var drop = connection.CreateCommand();
+            drop.CommandText = "DROP INDEX ix_requests_reports;";
+            await drop.ExecuteNonQueryAsync();
+        }
     }
 
     [GlobalCleanup]
-    public void Cleanup()
-    {
-        _host.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public void Cleanup() => _host.Dispose();
 
     [Benchmark(Description = "Reports page: 28 days of figures and every chart drawn (100,000 requests)")]
     public async Task<int> ReportsPage()

@@ -123,7 +123,7 @@ public sealed partial class ReportsTests : IClassFixture<InboxTriageTests.Seeded
         // The last week that is over (16 to 22 November) had nothing: every day is there, at zero.
         var quiet = (await (await staff.Http.GetAsync("/api/inbox/reports/weekly?serviceId=riverside-gp&week=2026-W47")).Content.ReadAsStringAsync())
             .Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        quiet.Length.ShouldBe(1 + (7 * 5), "no type was sent, so no requests_by_type rows");
+        quiet.Length.ShouldBe(1 + (7 * 6), "no type was sent, so no requests_by_type rows");
         quiet.Skip(1).ShouldAllBe(l => l.EndsWith(",0", StringComparison.Ordinal));
     }
 

@@ -87,14 +87,14 @@ public sealed class TriageBrowserTests(BrowserFixture browser) : IClassFixture<B
         await Accessibility.ShouldHaveNoViolationsAsync(page, "the reports");
 
         // The weekly file form: a week not yet over is refused beside the field.
-        await Expect(page.GetByLabel("Week")).ToHaveValueAsync("2026-W47");
-        await page.GetByLabel("Week").FillAsync("2026-W48");
+        await Expect(page.GetByLabel("Week", new() { Exact = true })).ToHaveValueAsync("2026-W47");
+        await page.GetByLabel("Week", new() { Exact = true }).FillAsync("2026-W48");
         await page.GetByRole(AriaRole.Button, new() { Name = "Download the CSV file" }).ClickAsync();
         await Expect(page.Locator(".nhsuk-error-summary")).ToContainTextAsync("Week 2026-W48 is not over yet: it ends on Sunday 29 November 2026.");
         await Accessibility.ShouldHaveNoViolationsAsync(page, "the reports with a refused week");
 
         // A week that is over downloads.
-        await page.GetByLabel("Week").FillAsync("2026-W46");
+        await page.GetByLabel("Week", new() { Exact = true }).FillAsync("2026-W46");
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download the CSV file" }).ClickAsync());
         download.SuggestedFilename.ShouldBe("patientcontact-riverside-gp-2026-W46.csv");
         var file = await File.ReadAllTextAsync(await download.PathAsync());

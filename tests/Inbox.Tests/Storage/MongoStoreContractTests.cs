@@ -201,6 +201,25 @@ public sealed class MongoStoreContractTests(MongoTestServer server) : StoreContr
         _storage.Requests.Settings.WriteConcern.IsAcknowledged.ShouldBeTrue();
     }
 
+    [Fact]
+    public async Task Requests_stored_before_the_urgency_was_kept_get_it_from_their_red_flags_at_start_up()
+    {
+        await Stores.Requests.AddAsync(Request("AAAA-0001", createdAt: T0));
+        await Stores.Requests.AddAsync(Request("AAAA-0002", createdAt: T0.AddMinutes(1)) with { RedFlags = [new RedFlagHit("self-harm", "urgent", "Call 111.")] });
+        await Stores.Requests.AddAsync(Request("AAAA-0003", createdAt: T0.AddMinutes(2)) with { RedFlags = [new RedFlagHit("self-harm", "urgent", "Call 111."), new RedFlagHit("chest-pain", "emergency", "Call 999.")] });
+        // As an older build wrote them: no urgency among the search keys.
+        await Raw(MongoStorage.CollectionNames.Requests).UpdateManyAsync(FilterDefinition<BsonDocument>.Empty, Builders<BsonDocument>.Update.Unset("search.urgency"));
+
+        var restarted = await ReopenStoresAsync();
+        var sorted = await restarted.Requests.ListAsync(new RequestQuery { ServiceIds = ["surgery-a"], Sort = RequestSort.Urgency });
+
+        sorted.Items.Select(r => r.ReferenceId).ShouldBe(["AAAA-0003", "AAAA-0002", "AAAA-0001"]);
+        (await Raw(MongoStorage.CollectionNames.Requests).Find(FilterDefinition<BsonDocument>.Empty).ToListAsync())
+            .Select(d => (d["_id"].AsString, d["search"]["urgency"].AsInt32))
+            .OrderBy(d => d.Item1)
+            .ShouldBe([("AAAA-0001", 0), ("AAAA-0002", 1), ("AAAA-0003", 2)]);
+    }
+
     private static void ShouldBeBetween(BsonValue value, DateTimeOffset from, DateTimeOffset to)
     {
         var moment = value.ToUniversalTime();

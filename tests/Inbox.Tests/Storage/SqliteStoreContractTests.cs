@@ -157,6 +157,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
             DROP INDEX ix_requests_service_urgency_created;
             DROP INDEX ix_requests_service_assigned;
             DROP INDEX ix_requests_awaiting_opening;
+            DROP INDEX ix_requests_reports;
             ALTER TABLE requests DROP COLUMN urgency;
             ALTER TABLE requests DROP COLUMN assigned_to;
             ALTER TABLE requests DROP COLUMN first_action_at;

@@ -173,18 +173,11 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
 
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        var services = new string[ids.Length];
-        for (var i = 0; i < ids.Length; i++)
-        {
-            services[i] = $"@service{i}";
-            command.With(services[i], ids[i]);
-        }
-
-        // Only the columns: the documents (with the patient's details) are never read for a report.
+        // Only the columns (all in ix_requests_reports): the documents, with the patient's details, are never read for a report.
         command.CommandText = $"""
             SELECT service_id, created_at, channel, request_type_id, request_type, matched, match_reason, urgency, first_action_at
             FROM requests
-            WHERE service_id IN ({string.Join(", ", services)}) AND created_at >= @from AND created_at < @to
+            WHERE service_id IN ({command.WithList("service", ids)}) AND created_at >= @from AND created_at < @to
             ORDER BY created_at ASC;
             """;
         command.With("@from", SqliteValues.Time(from)).With("@to", SqliteValues.Time(to));
@@ -258,13 +251,7 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
     {
         var clauses = new List<string>();
 
-        var services = new string[serviceIds.Length];
-        for (var i = 0; i < serviceIds.Length; i++)
-        {
-            services[i] = $"@service{i}";
-            command.With(services[i], serviceIds[i]);
-        }
-        clauses.Add($"service_id IN ({string.Join(", ", services)})");
+        clauses.Add($"service_id IN ({command.WithList("service", serviceIds)})");
 
         if (query.Status is { } status)
         {

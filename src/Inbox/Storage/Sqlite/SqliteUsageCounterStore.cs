@@ -42,16 +42,9 @@ public sealed class SqliteUsageCounterStore(SqliteDatabase database) : IUsageCou
 
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        var services = new string[ids.Length];
-        for (var i = 0; i < ids.Length; i++)
-        {
-            services[i] = $"@service{i}";
-            command.With(services[i], ids[i]);
-        }
-
         command.CommandText = $"""
             SELECT service_id, counter, day, value FROM usage_counters
-            WHERE service_id IN ({string.Join(", ", services)}) AND day >= @from AND day <= @to
+            WHERE service_id IN ({command.WithList("service", ids)}) AND day >= @from AND day <= @to
             ORDER BY day, service_id, counter;
             """;
         command.With("@from", SqliteValues.Day(from)).With("@to", SqliteValues.Day(to));

@@ -35,6 +35,19 @@ internal static class SqliteValues
         return command;
     }
 
+    /// <summary>Adds one parameter per value (<c>@service0</c>, <c>@service1</c>, ...) and returns them for an <c>IN (...)</c> list.</summary>
+    public static string WithList(this SqliteCommand command, string name, IReadOnlyList<string> values)
+    {
+        var names = new string[values.Count];
+        for (var i = 0; i < values.Count; i++)
+        {
+            names[i] = $"@{name}{i}";
+            command.With(names[i], values[i]);
+        }
+
+        return string.Join(", ", names);
+    }
+
     public static string? GetNullableString(this SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
