@@ -10,17 +10,30 @@ namespace PatientContact.Benchmarks;
 /// <summary>A host of the real rules and a SQLite file (WAL) in a temporary folder, as the benchmarks use them; gone at <see cref="Dispose"/>.</summary>
 public sealed class BenchmarkHost : IDisposable
 {
+    public const string DatabaseFile = "bench.db";
+
     private readonly IHost _host;
 
-    public BenchmarkHost(string prefix, Action<IServiceCollection> services)
+    /// <param name="prefix">The temporary folder's name starts with this.</param>
+    /// <param name="services">What the benchmark adds to the storage and the rules.</param>
+    /// <param name="copyOf">A database file to start from (copied in), instead of an empty one.</param>
+    /// <param name="parent">Where the temporary folder goes; the system's temp folder when null.</param>
+    public BenchmarkHost(string prefix, Action<IServiceCollection> services, string? copyOf = null, string? parent = null)
     {
-        Directory = System.IO.Directory.CreateTempSubdirectory(prefix).FullName;
+        Directory = parent is null
+            ? System.IO.Directory.CreateTempSubdirectory(prefix).FullName
+            : System.IO.Directory.CreateDirectory(Path.Combine(parent, prefix + Guid.NewGuid().ToString("N"))).FullName;
+        if (copyOf is not null)
+        {
+            File.Copy(copyOf, Path.Combine(Directory, DatabaseFile));
+        }
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production", ContentRootPath = Directory });
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Rules:Directory"] = EngineBenchmarks.FindRules(),
-            ["Storage:Sqlite:Path"] = "bench.db",
+            ["Storage:Sqlite:Path"] = DatabaseFile,
             ["Verification:HashKey"] = Convert.ToBase64String(new byte[32]),
         });
         builder.Services.AddRules(builder.Configuration);
@@ -30,6 +43,8 @@ public sealed class BenchmarkHost : IDisposable
     }
 
     public string Directory { get; }
+
+    public string DatabasePath => Path.Combine(Directory, DatabaseFile);
 
     public IServiceProvider Services => _host.Services;
 
