@@ -15,10 +15,14 @@ public static class SmsLoad
     public const string AuthToken = "load-generator-token";
     public const string ServiceNumber = "+447700900001";
 
-    /// <summary>The answers after the first text, for a patient texting from <c>07700 9xxxxx</c>.</summary>
+    /// <summary>
+    /// One whole conversation, for a patient texting from <c>07700 9xxxxx</c>. It opens with "new request": each
+    /// patient walks conversation after conversation from one number, and after the first submission any
+    /// other first text would be taken as a reply to that request rather than start a new one.
+    /// </summary>
     private static string[] Script(string nationalNumber) =>
     [
-        "hi", "1", "1", "I have had a cough for two weeks and it is not getting better.", "1", "Jane", "Smith",
+        "new request", "1", "1", "I have had a cough for two weeks and it is not getting better.", "1", "Jane", "Smith",
         "22/10/2010", "1", "ls1 6ae", nationalNumber, "1", "1",
     ];
 
