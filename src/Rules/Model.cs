@@ -36,6 +36,15 @@ public sealed record ServiceDefinition
 
     /// <summary>A UK mobile (E.164) told when a request with an emergency red flag arrives, with its reference ID only; null: no text.</summary>
     public string? DutyAlertNumber { get; init; }
+
+    /// <summary>The service's own welcome, the first thing a patient reads; <c>{service}</c> is filled in. Null: the standard welcome.</summary>
+    public string? WelcomeMessage { get; init; }
+
+    /// <summary>
+    /// A sentence of the service's own added to the confirmation after the reference ID (for example how
+    /// requests are read); <c>{service}</c> is filled in. It never replaces the confirmation's own lines.
+    /// </summary>
+    public string? ConfirmationMessage { get; init; }
 }
 
 /// <summary>One opening window on a day of the week, local time; Closes of 24:00 is written "24:00".</summary>
@@ -50,8 +59,22 @@ public sealed record OpeningWindow(DayOfWeek Day, TimeOnly Opens, TimeOnly Close
 public enum RequestKind { Request, Advice }
 
 /// <summary>A kind of request offered to the patient at the <c>request-type</c> step.</summary>
+/// <param name="Label">What staff and the review call it ("Admin request").</param>
 /// <param name="Clinical">False for an admin request (a fit note, a letter): its confirmation gives no "if you feel worse" advice.</param>
-public sealed record RequestTypeOption(string Id, string Label, RequestKind Kind, string? AdviceUrl, bool Clinical = true);
+public sealed record RequestTypeOption(string Id, string Label, RequestKind Kind, string? AdviceUrl, bool Clinical = true)
+{
+    /// <summary>Shown after the label in the choice, in brackets ("fit notes, letters"); null for none.</summary>
+    public string? Examples { get; init; }
+
+    /// <summary>Other words patients use for it ("sick note", "doctor").</summary>
+    public IReadOnlyList<string> Synonyms { get; init; } = [];
+
+    /// <summary>What the details question asks for this type; null for the standard question.</summary>
+    public string? DetailsPrompt { get; init; }
+
+    /// <summary>The label as the patient sees it in the list: "Admin request (fit notes, letters)".</summary>
+    public string ChoiceLabel => Examples is null ? Label : $"{Label} ({Examples})";
+}
 
 /// <summary>A red-flag rule that matched the patient's words.</summary>
 /// <param name="Id">The rule's id, e.g. <c>chest-pain</c>.</param>

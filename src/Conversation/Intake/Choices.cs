@@ -1,5 +1,6 @@
 using PatientContact.Conversation.Intake.Parsing;
 using PatientContact.Inbox.Requests;
+using PatientContact.Rules;
 
 namespace PatientContact.Conversation.Intake;
 
@@ -36,6 +37,11 @@ public static class Choices
         new ChoiceItem<bool>(true, "Yes", "y", "yes i do", "yeah", "yep"),
         new ChoiceItem<bool>(false, "No", "n", "no i dont", "nope"));
 
+    /// <summary>At the last-name step, when the first-name answer had a last word that may be the last name.</summary>
+    public static readonly ChoiceSet<bool> SuggestedLastName = new(
+        new ChoiceItem<bool>(true, "Yes", "y", "yeah", "yep", "yes it is", "correct", "right"),
+        new ChoiceItem<bool>(false, "No", "n", "nope", "no it isnt", "not"));
+
     public static readonly ChoiceSet<ContactPreference> ContactPreference = new(
         new ChoiceItem<ContactPreference>(Inbox.Requests.ContactPreference.Text, "Text message", "text", "sms", "message"),
         new ChoiceItem<ContactPreference>(Inbox.Requests.ContactPreference.Phone, "Phone call", "phone", "call", "ring", "call me"));
@@ -47,6 +53,13 @@ public static class Choices
     public static readonly ChoiceSet<bool> Review = new(
         new ChoiceItem<bool>(true, "Submit", "send", "send it", "yes", "y", "submit request"),
         new ChoiceItem<bool>(false, "Change an answer", "change", "edit", "no"));
+
+    /// <summary>
+    /// The request types a service offers, read by number, label, examples or the rule's synonyms, and by a
+    /// synonym anywhere in a sentence ("I need a sick note").
+    /// </summary>
+    public static ChoiceSet<RequestTypeOption> RequestTypes(IReadOnlyList<RequestTypeOption> offered) =>
+        new([.. offered.Select(t => new ChoiceItem<RequestTypeOption>(t, t.ChoiceLabel, [t.Label, .. t.Synonyms]))], findInSentences: true);
 
     /// <summary>The answers that can be changed from the review, in the order they are listed.</summary>
     public static readonly ChoiceSet<Step> Change = new(

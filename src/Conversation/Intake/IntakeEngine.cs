@@ -248,7 +248,7 @@ public sealed partial class IntakeEngine(
 
         if (text.Length > TextInput.MaxInputLength)
         {
-            turn.Invalid("That message is too long. Please keep it shorter.", _options.StrikesBeforePhone);
+            turn.Invalid($"That message is too long. Please keep it to {MaxDetailsLength:N0} characters or fewer.", _options.StrikesBeforePhone);
             return;
         }
 
@@ -372,12 +372,18 @@ public sealed partial class IntakeEngine(
         var s = turn.Session;
         var a = s.Answers;
         var strikes = _options.StrikesBeforePhone;
+        if (TextInput.Fold(text) == Questions.KeepWord && Questions.Previous(s.Step, s) is not null)
+        {
+            // Asked again after back or a change from the review: the earlier answer stands.
+            await AdvanceAsync(turn, Trigger.Answered, ct);
+            return;
+        }
+
         switch (s.Step)
         {
             case Step.Emergency:
-                if (!Choices.Emergency.TryParse(text, out var emergency))
+                if (!turn.Choose(Choices.Emergency, text, strikes, out var emergency))
                 {
-                    turn.Invalid("Please choose 1 if it's not an emergency, or 2 if it is.", strikes);
                     return;
                 }
 
@@ -385,10 +391,8 @@ public sealed partial class IntakeEngine(
                 return;
 
             case Step.RequestType:
-                var types = new ChoiceSet<RequestTypeOption>([.. s.OfferedTypes.Select(t => new ChoiceItem<RequestTypeOption>(t, t.Label))]);
-                if (!types.TryParse(text, out var type))
+                if (!turn.Choose(Choices.RequestTypes(s.OfferedTypes), text, strikes, out var type))
                 {
-                    turn.Invalid($"Please choose a number from 1 to {s.OfferedTypes.Count}.", strikes);
                     return;
                 }
 
@@ -401,6 +405,12 @@ public sealed partial class IntakeEngine(
                 if (text.Length > MaxDetailsLength)
                 {
                     turn.Invalid($"Please keep it to {MaxDetailsLength:N0} characters or fewer. Yours has {text.Length:N0}.", strikes);
+                    return;
+                }
+
+                if (new System.Globalization.StringInfo(text).LengthInTextElements is var length && length < Questions.MinDetailsLength)
+                {
+                    turn.Invalid(Questions.DetailsTooShort(length), strikes);
                     return;
                 }
 
@@ -434,9 +444,8 @@ public sealed partial class IntakeEngine(
                 return;
 
             case Step.Proxy:
-                if (!Choices.Proxy.TryParse(text, out var kind))
+                if (!turn.Choose(Choices.Proxy, text, strikes, out var kind))
                 {
-                    turn.Invalid("Please choose 1 if it's for you, or 2 if it's for someone else.", strikes);
                     return;
                 }
 
@@ -463,9 +472,8 @@ public sealed partial class IntakeEngine(
                 return;
 
             case Step.ProxyRelationship:
-                if (!Choices.Relationship.TryParse(text, out var relationship))
+                if (!turn.Choose(Choices.Relationship, text, strikes, out var relationship))
                 {
-                    turn.Invalid("Please choose a number from 1 to 6.", strikes);
                     return;
                 }
 
@@ -478,9 +486,8 @@ public sealed partial class IntakeEngine(
                 return;
 
             case Step.FollowUpDetails:
-                if (!Choices.FollowUpDetails.TryParse(text, out var right))
+                if (!turn.Choose(Choices.FollowUpDetails, text, strikes, out var right))
                 {
-                    turn.Invalid("Please choose 1 if the details are right, or 2 to type them yourself.", strikes);
                     return;
                 }
 
@@ -489,24 +496,7 @@ public sealed partial class IntakeEngine(
                 return;
 
             case Step.FirstName or Step.LastName:
-                var first = s.Step == Step.FirstName;
-                var name = NameParser.Parse(text, first ? "first name" : "last name");
-                if (!name.Ok)
-                {
-                    turn.Invalid(name.Reason!, strikes);
-                    return;
-                }
-
-                if (first)
-                {
-                    a.FirstName = name.Value;
-                }
-                else
-                {
-                    a.LastName = name.Value;
-                }
-
-                await AdvanceAsync(turn, Trigger.Answered, ct);
+                await AnswerNameAsync(turn, text, ct);
                 return;
 
             case Step.DateOfBirth:
@@ -522,9 +512,8 @@ public sealed partial class IntakeEngine(
                 return;
 
             case Step.Gender:
-                if (!Choices.Gender.TryParse(text, out var gender))
+                if (!turn.Choose(Choices.Gender, text, strikes, out var gender))
                 {
-                    turn.Invalid("Please choose a number from 1 to 4.", strikes);
                     return;
                 }
 
@@ -557,9 +546,8 @@ public sealed partial class IntakeEngine(
                 return;
 
             case Step.MobileAccess:
-                if (!Choices.MobileAccess.TryParse(text, out var hasPhone))
+                if (!turn.Choose(Choices.MobileAccess, text, strikes, out var hasPhone))
                 {
-                    turn.Invalid("Please choose 1 for yes or 2 for no.", strikes);
                     return;
                 }
 
@@ -572,9 +560,8 @@ public sealed partial class IntakeEngine(
                 return;
 
             case Step.ContactPreference:
-                if (!Choices.ContactPreference.TryParse(text, out var preference))
+                if (!turn.Choose(Choices.ContactPreference, text, strikes, out var preference))
                 {
-                    turn.Invalid("Please choose 1 for a text message or 2 for a phone call.", strikes);
                     return;
                 }
 
@@ -583,9 +570,14 @@ public sealed partial class IntakeEngine(
                 return;
 
             case Step.Review:
-                if (!Choices.Review.TryParse(text, out var submit))
+                if (ReviewText.TryReadDetailsRequest(text, out var part))
                 {
-                    turn.Invalid("Please choose 1 to send your request, or 2 to change an answer.", strikes);
+                    turn.Replies.Add(ReviewText.DetailsPart(s, part));
+                    return;
+                }
+
+                if (!turn.Choose(Choices.Review, text, strikes, out var submit))
+                {
                     return;
                 }
 
@@ -601,9 +593,8 @@ public sealed partial class IntakeEngine(
                 return;
 
             case Step.Change:
-                if (!Choices.Change.TryParse(text, out var target))
+                if (!turn.Choose(Choices.Change, text, strikes, out var target))
                 {
-                    turn.Invalid($"Please choose a number from 1 to {Choices.Change.Items.Count}.", strikes);
                     return;
                 }
 
@@ -617,6 +608,75 @@ public sealed partial class IntakeEngine(
             default:
                 throw new InvalidOperationException($"No answer is read at step {s.Step.ToId()}.");
         }
+    }
+
+    /// <summary>
+    /// First and last names. A first name of several words ("Jane Smith") keeps the words before the last and
+    /// offers the last word as the last name; at the last name, yes takes it, no makes the whole answer the
+    /// first name and asks the last name, and a name typed instead is the last name.
+    /// </summary>
+    private async Task AnswerNameAsync(Turn turn, string text, CancellationToken ct)
+    {
+        var a = turn.Session.Answers;
+        var strikes = _options.StrikesBeforePhone;
+        if (turn.Session.Step == Step.LastName && a.SuggestedLastName is { } suggested)
+        {
+            var whole = $"{a.FirstName} {suggested}";
+            var typed = NameParser.Parse(text, "last name");
+            if (typed.Ok && string.Equals(typed.Value, suggested, StringComparison.OrdinalIgnoreCase))
+            {
+                (a.LastName, a.SuggestedLastName) = (suggested, null);
+            }
+            else if (Choices.SuggestedLastName.Match(text) is { Outcome: ChoiceOutcome.Chosen } choice)
+            {
+                a.SuggestedLastName = null;
+                if (!choice.Value)
+                {
+                    a.FirstName = whole;
+                    turn.Ask(Step.LastName);
+                    return;
+                }
+
+                a.LastName = suggested;
+            }
+            else if (typed.Ok)
+            {
+                (a.FirstName, a.LastName, a.SuggestedLastName) = (whole, typed.Value, null);
+            }
+            else
+            {
+                turn.Invalid(typed.Reason!, strikes);
+                return;
+            }
+
+            await AdvanceAsync(turn, Trigger.Answered, ct);
+            return;
+        }
+
+        var first = turn.Session.Step == Step.FirstName;
+        var name = NameParser.Parse(text, first ? "first name" : "last name");
+        if (!name.Ok)
+        {
+            turn.Invalid(name.Reason!, strikes);
+            return;
+        }
+
+        if (!first)
+        {
+            a.LastName = name.Value;
+        }
+        else if (NameParser.TrySplitLastWord(name.Value!, out var given, out var last))
+        {
+            // "Jane Smith" when the last name given is already Smith: nothing to ask.
+            var known = string.Equals(last, a.LastName, StringComparison.OrdinalIgnoreCase);
+            (a.FirstName, a.SuggestedLastName) = (given, known ? null : last);
+        }
+        else
+        {
+            (a.FirstName, a.SuggestedLastName) = (name.Value!, null);
+        }
+
+        await AdvanceAsync(turn, Trigger.Answered, ct);
     }
 
     private static void SetPhone(Turn turn, UkPhone phone)
@@ -672,13 +732,13 @@ public sealed partial class IntakeEngine(
         var digits = folded.Replace(" ", string.Empty, StringComparison.Ordinal);
         if (digits.Length != 6 || !digits.All(char.IsAsciiDigit))
         {
-            turn.Invalid("The code is 6 digits, like 123456. If it hasn't arrived, type resend.", _options.StrikesBeforePhone);
+            turn.Invalid("The code is 6 digits, like 123456. If it hasn't arrived, reply resend.", _options.StrikesBeforePhone);
             return;
         }
 
         if (code.Hash is null || code.ExpiresAt is null || turn.Now >= code.ExpiresAt)
         {
-            turn.Invalid("That code has expired. Type resend for a new one.", _options.StrikesBeforePhone);
+            turn.Invalid("That code has expired. Reply resend for a new one.", _options.StrikesBeforePhone);
             return;
         }
 
@@ -702,7 +762,7 @@ public sealed partial class IntakeEngine(
         }
 
         var left = _verification.MaxWrongTries - code.WrongTries;
-        turn.Invalid($"That code is not right. You have {left} {(left == 1 ? "try" : "tries")} left. Type resend for a new code.", int.MaxValue);
+        turn.Invalid($"That code is not right. You have {left} {(left == 1 ? "try" : "tries")} left. Reply resend for a new code.", int.MaxValue);
     }
 
     private async Task GiveUpCodeAsync(Turn turn, string why, CancellationToken ct)
@@ -1063,6 +1123,7 @@ public sealed partial class IntakeEngine(
                 s.Changing = false;
                 // Kept until a submission is answered: one stored by a try whose answer was lost is found again, however the answers changed since.
                 s.PendingReferenceId ??= ReferenceIds.New();
+                s.Answers.SuggestedLastName = null;
                 break;
             case Step.EmergencyAdvice:
                 turn.Count("emergency-advice");
@@ -1112,6 +1173,28 @@ public sealed partial class IntakeEngine(
             var text = Session.InvalidStreak >= strikes ? $"{reason} {Questions.Strikes(Service)}" : reason;
             Replies.Add(BotReply.Say(text, Session.Step));
             Ask(Session.Step);
+        }
+
+        /// <summary>
+        /// Reads a choice. An answer that fits several choices asks which one (not counted as a wrong answer);
+        /// one that fits none says how to answer. Either way the question is asked again and false returned.
+        /// </summary>
+        public bool Choose<T>(ChoiceSet<T> choices, string text, int strikes, out T value)
+        {
+            var match = choices.Match(text);
+            value = match.Value!;
+            switch (match.Outcome)
+            {
+                case ChoiceOutcome.Chosen:
+                    return true;
+                case ChoiceOutcome.Ambiguous:
+                    Say(Questions.WhichOne(choices, match.Candidates));
+                    Ask(Session.Step);
+                    return false;
+                default:
+                    Invalid(Questions.ChoiceError(choices), strikes);
+                    return false;
+            }
         }
 
         public void Count(string counter) => Counts.Add(counter);

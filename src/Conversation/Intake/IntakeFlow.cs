@@ -113,7 +113,7 @@ public static class IntakeFlow
             Step.FollowUpDateOfBirth => session.FollowUp is { Stage: not FollowUpStage.Pending },
             Step.FollowUpDetails => session.FollowUp?.Stage is FollowUpStage.Accepted or FollowUpStage.Declined,
             Step.FirstName => answers.FirstName is not null,
-            Step.LastName => answers.LastName is not null,
+            Step.LastName => answers.LastName is not null && answers.SuggestedLastName is null,
             Step.DateOfBirth => answers.DateOfBirth is not null,
             Step.Gender => answers.Gender is not null,
             Step.Postcode => answers.Postcode is not null,

@@ -91,8 +91,15 @@ public sealed class Answers
     public SubmitterKind? Proxy { get; set; }
     public string? ProxyName { get; set; }
     public string? ProxyRelationship { get; set; }
+    /// <summary>As given (the review shows it in title case).</summary>
     public string? FirstName { get; set; }
     public string? LastName { get; set; }
+
+    /// <summary>
+    /// The last word of a first-name answer of several words ("Jane Smith"), offered as the last name at the
+    /// last-name step; <see cref="FirstName"/> holds the words before it until the patient says yes or no.
+    /// </summary>
+    public string? SuggestedLastName { get; set; }
     public DateOnly? DateOfBirth { get; set; }
     public Gender? Gender { get; set; }
     public string? Postcode { get; set; }

@@ -2,10 +2,18 @@ using RulesEngine.Models;
 
 namespace PatientContact.Rules.Loading;
 
-/// <summary>Reads the properties of <c>request-types.json</c>: id, label, kind, for advice adviceUrl, and clinical ("no" for admin).</summary>
+/// <summary>
+/// Reads the properties of <c>request-types.json</c>: id, label, kind, for advice adviceUrl, and clinical ("no" for
+/// admin); optionally examples (shown after the label), synonyms (other words patients use) and detailsPrompt
+/// (the details question).
+/// </summary>
 internal static class RequestTypeRules
 {
-    private static readonly string[] Keys = ["id", "label", "kind", "adviceUrl", "clinical"];
+    /// <summary>The longest details question: it must fit one SMS segment with room to spare.</summary>
+    public const int MaxDetailsPromptLength = 200;
+
+    private static readonly string[] Keys = ["id", "label", "kind", "adviceUrl", "clinical", "examples", "synonyms", "detailsPrompt"];
+    private static readonly string[] Lists = ["synonyms"];
     private static readonly string[] YesNo = ["yes", "no"];
     private static readonly string[] Kinds = ["request", "advice"];
 
@@ -15,7 +23,7 @@ internal static class RequestTypeRules
         var options = new Dictionary<string, RequestTypeOption>(StringComparer.Ordinal);
         foreach (var rule in workflow.Rules)
         {
-            var properties = RuleProperties.Read(rule, file, Keys);
+            var properties = RuleProperties.Read(rule, file, Keys, Lists);
             var id = ids.Claim(properties);
             var label = properties.Required("label");
             var kind = properties.OneOf("kind", Kinds) == "advice" ? RequestKind.Advice : RequestKind.Request;
@@ -37,8 +45,30 @@ internal static class RequestTypeRules
                 properties.Fail("Property 'adviceUrl' is only for kind \"advice\".");
             }
 
+            var examples = properties.Optional("examples");
+            if (examples is not null && (string.IsNullOrWhiteSpace(examples) || examples.Contains('(', StringComparison.Ordinal) || examples.Contains(')', StringComparison.Ordinal)))
+            {
+                properties.Fail("Property 'examples' must be a few words without brackets, like \"fit notes, letters\".");
+            }
+
+            var prompt = properties.Optional("detailsPrompt");
+            if (prompt is not null && (string.IsNullOrWhiteSpace(prompt) || prompt.Length > MaxDetailsPromptLength))
+            {
+                properties.Fail($"Property 'detailsPrompt' must be a question of 1 to {MaxDetailsPromptLength} characters.");
+            }
+
+            if (prompt is not null && kind == RequestKind.Advice)
+            {
+                properties.Fail("Property 'detailsPrompt' is only for kind \"request\": advice asks no details.");
+            }
+
             var clinical = properties.OneOf("clinical", YesNo, fallback: "yes") == "yes";
-            options[rule.RuleName] = new RequestTypeOption(id, label, kind, url, clinical);
+            options[rule.RuleName] = new RequestTypeOption(id, label, kind, url, clinical)
+            {
+                Examples = examples?.Trim(),
+                Synonyms = properties.List("synonyms"),
+                DetailsPrompt = prompt?.Trim(),
+            };
         }
 
         return options;

@@ -3,24 +3,28 @@ using RulesEngine.Models;
 
 namespace PatientContact.Rules.Loading;
 
-/// <summary>The string <c>Properties</c> of one rule, with unknown and missing ones refused.</summary>
+/// <summary>The string <c>Properties</c> of one rule (and lists of strings where allowed), with unknown and missing ones refused.</summary>
 internal sealed class RuleProperties
 {
     private readonly Dictionary<string, string> _values;
+    private readonly Dictionary<string, IReadOnlyList<string>> _lists;
     private readonly RuleFile _file;
 
-    private RuleProperties(Dictionary<string, string> values, RuleFile file, string rule)
+    private RuleProperties(Dictionary<string, string> values, Dictionary<string, IReadOnlyList<string>> lists, RuleFile file, string rule)
     {
         _values = values;
+        _lists = lists;
         _file = file;
         Rule = rule;
     }
 
     public string Rule { get; }
 
-    public static RuleProperties Read(Rule rule, RuleFile file, IReadOnlyCollection<string> known)
+    /// <param name="lists">Properties that are lists of strings, like <c>"synonyms": ["doctor", "gp"]</c>.</param>
+    public static RuleProperties Read(Rule rule, RuleFile file, IReadOnlyCollection<string> known, IReadOnlyCollection<string>? lists = null)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var listValues = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         if (rule.Properties is null)
         {
             file.Fail(rule.RuleName, $"Properties are missing; expected {string.Join(", ", known)}.");
@@ -33,7 +37,11 @@ internal sealed class RuleProperties
                 file.Fail(rule.RuleName, $"Unknown property '{key}'; expected one of {string.Join(", ", known)}.");
             }
 
-            if (value is JsonElement { ValueKind: JsonValueKind.String } text)
+            if (lists?.Contains(key) == true)
+            {
+                listValues[key] = ReadList(value, key, rule, file);
+            }
+            else if (value is JsonElement { ValueKind: JsonValueKind.String } text)
             {
                 values[key] = text.GetString()!;
             }
@@ -43,7 +51,29 @@ internal sealed class RuleProperties
             }
         }
 
-        return new RuleProperties(values, file, rule.RuleName);
+        return new RuleProperties(values, listValues, file, rule.RuleName);
+    }
+
+    private static List<string> ReadList(object? value, string key, Rule rule, RuleFile file)
+    {
+        var items = new List<string>();
+        if (value is not JsonElement { ValueKind: JsonValueKind.Array })
+        {
+            file.Fail(rule.RuleName, $"Property '{key}' must be a list of words, like [\"doctor\", \"gp\"].");
+        }
+
+        var array = (JsonElement)value;
+        foreach (var item in array.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(item.GetString()))
+            {
+                file.Fail(rule.RuleName, $"Property '{key}' must hold only words (non-empty strings).");
+            }
+
+            items.Add(item.GetString()!.Trim());
+        }
+
+        return items;
     }
 
     public string Required(string key)
@@ -57,6 +87,9 @@ internal sealed class RuleProperties
     }
 
     public string? Optional(string key) => _values.GetValueOrDefault(key);
+
+    /// <summary>A list property; empty when it is absent.</summary>
+    public IReadOnlyList<string> List(string key) => _lists.GetValueOrDefault(key) ?? [];
 
     public string OneOf(string key, IReadOnlyCollection<string> allowed, string? fallback = null)
     {

@@ -7,9 +7,16 @@ namespace PatientContact.Rules.Loading;
 internal static partial class ServicesFileReader
 {
     private static readonly string[] RootKeys = ["$schema", "services"];
-    private static readonly string[] ServiceKeys = ["id", "name", "type", "odsCode", "smsNumbers", "phoneNumber", "openingHours", "dailyCapacity", "responsePromise", "crisisLine", "linkMessage", "followUpLinkMessage", "dutyAlertNumber"];
+    private static readonly string[] ServiceKeys = ["id", "name", "type", "odsCode", "smsNumbers", "phoneNumber", "openingHours", "dailyCapacity", "responsePromise", "crisisLine", "linkMessage", "followUpLinkMessage", "dutyAlertNumber", "welcomeMessage", "confirmationMessage"];
     private static readonly string[] LinkPlaceholders = ["{service}", "{link}"];
     private static readonly string[] FollowUpPlaceholders = ["{service}", "{link}", "{ends}"];
+    private static readonly string[] WordingPlaceholders = ["{service}"];
+
+    /// <summary>The longest welcome: with the first question it stays within 3 SMS segments.</summary>
+    public const int MaxWelcomeLength = 200;
+
+    /// <summary>The longest sentence added to the confirmation, which keeps its reference and safety lines.</summary>
+    public const int MaxConfirmationLength = 160;
 
     /// <summary>The longest wording of a link text, before the link is filled in: with it, the text stays within 3 SMS segments.</summary>
     public const int MaxLinkMessageLength = 300;
@@ -116,6 +123,8 @@ internal static partial class ServicesFileReader
             LinkMessage = ReadLinkMessage(element, "linkMessage", LinkPlaceholders, id, file),
             FollowUpLinkMessage = ReadLinkMessage(element, "followUpLinkMessage", FollowUpPlaceholders, id, file),
             DutyAlertNumber = ReadDutyAlertNumber(element, id, file),
+            WelcomeMessage = ReadWording(element, "welcomeMessage", MaxWelcomeLength, WordingPlaceholders, id, file),
+            ConfirmationMessage = ReadWording(element, "confirmationMessage", MaxConfirmationLength, WordingPlaceholders, id, file),
         };
     }
 
@@ -161,6 +170,40 @@ internal static partial class ServicesFileReader
         return number;
     }
 
+    /// <summary>An optional patient-facing wording: one paragraph of 1 to <paramref name="maxLength"/> characters, with only the placeholders given.</summary>
+    private static string? ReadWording(JsonElement service, string key, int maxLength, string[] placeholders, string id, RuleFile file)
+    {
+        if (!service.TryGetProperty(key, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim() : string.Empty;
+        if (text.Length == 0 || text.Length > maxLength)
+        {
+            file.Fail(id, $"{key} must be text of 1 to {maxLength} characters.");
+        }
+
+        if (text.Contains('\n', StringComparison.Ordinal) || text.Contains('<', StringComparison.Ordinal))
+        {
+            file.Fail(id, $"{key} must be plain text on one line (no line breaks or markup).");
+        }
+
+        CheckPlaceholders(text, key, placeholders, id, file);
+        return text;
+    }
+
+    private static void CheckPlaceholders(string text, string key, string[] placeholders, string id, RuleFile file)
+    {
+        foreach (Match placeholder in PlaceholderPattern().Matches(text))
+        {
+            if (!placeholders.Contains(placeholder.Value, StringComparer.Ordinal))
+            {
+                file.Fail(id, $"{key} has {placeholder.Value}, which is not filled in; use {string.Join(", ", placeholders)}.");
+            }
+        }
+    }
+
     /// <summary>An optional wording of the text sent with a link: it must contain {link} and no placeholder it cannot fill.</summary>
     private static string? ReadLinkMessage(JsonElement service, string key, string[] placeholders, string id, RuleFile file)
     {
@@ -180,14 +223,7 @@ internal static partial class ServicesFileReader
             file.Fail(id, $"{key} must contain {{link}}, where the link goes.");
         }
 
-        foreach (Match placeholder in PlaceholderPattern().Matches(text))
-        {
-            if (!placeholders.Contains(placeholder.Value, StringComparer.Ordinal))
-            {
-                file.Fail(id, $"{key} has {placeholder.Value}, which is not filled in; use {string.Join(", ", placeholders)}.");
-            }
-        }
-
+        CheckPlaceholders(text, key, placeholders, id, file);
         return text;
     }
 

@@ -15,7 +15,7 @@ public static class PhoneParser
         var text = TextInput.Clean(input);
         if (text.Length is 0 or > 30)
         {
-            return Parsed<UkPhone>.Fail("Please type a UK phone number, like 07700 900123.");
+            return Parsed<UkPhone>.Fail("Please give a UK phone number, like 07700 900123.");
         }
 
         var digits = 0;
@@ -27,7 +27,7 @@ public static class PhoneParser
             }
             else if (c is not (' ' or '-' or '(' or ')' or '+' or '.'))
             {
-                return Parsed<UkPhone>.Fail("A phone number can only have digits, spaces and a + sign. Please type it like 07700 900123.");
+                return Parsed<UkPhone>.Fail("A phone number can only have digits, spaces and a + sign. Please give it like 07700 900123.");
             }
         }
 
@@ -48,7 +48,7 @@ public static class PhoneParser
         }
         catch (NumberParseException)
         {
-            return Parsed<UkPhone>.Fail("That doesn't look like a phone number. Please type a UK number, like 07700 900123.");
+            return Parsed<UkPhone>.Fail("That doesn't look like a phone number. Please give a UK number, like 07700 900123.");
         }
 
         if (number.CountryCode != 44)

@@ -14,7 +14,7 @@ public static partial class PostcodeParser
         var text = TextInput.Clean(input);
         if (text.Length is 0 or > 16)
         {
-            return Parsed<string>.Fail("Please type a UK postcode, like LS1 6AE.");
+            return Parsed<string>.Fail("Please give a UK postcode, like LS1 6AE.");
         }
 
         Span<char> compact = stackalloc char[text.Length];
@@ -32,7 +32,7 @@ public static partial class PostcodeParser
         var joined = new string(compact[..length]);
         if (length is < 5 or > 7 || !Shape().IsMatch(joined))
         {
-            return Parsed<string>.Fail("That doesn't look like a UK postcode. Please type it like LS1 6AE.");
+            return Parsed<string>.Fail("That doesn't look like a UK postcode. Please give it like LS1 6AE.");
         }
 
         return Parsed<string>.Success(string.Concat(joined.AsSpan(0, length - 3), " ", joined.AsSpan(length - 3)));
