@@ -38,8 +38,8 @@ public static class Questions
         return $"That could mean more than one choice. Did you mean {list}? Reply with a number or the words.";
     }
 
-    /// <summary>The minimum length of the details: "1" or "ok" tells staff nothing.</summary>
-    public const int MinDetailsLength = 10;
+    /// <summary>The minimum length of the details: "1" or "ok" tells staff nothing; "fit note" and "sore knee" do.</summary>
+    public const int MinDetailsLength = 8;
 
     public static string DetailsTooShort(int length) =>
         $"Please tell us a bit more, so we know what you need. Write at least {MinDetailsLength} characters (yours has {length}).";

@@ -73,18 +73,22 @@ public sealed class ConversationFlowTests : IDisposable
         var patient = await _harness.Patient().OpenAsync();
         await patient.SayAsync("1");
 
-        patient.Choices.Select(c => c.Label).ShouldBe(["Medical request", "Admin request", "NHS advice online"]);
+        patient.Choices.Select(c => c.Label).ShouldBe(["Medical request (a new or ongoing health problem)", "Admin request (fit notes, letters, test results, repeat prescriptions)", "NHS online advice and guidance on conditions"]);
     }
 
     [Theory]
-    [InlineData("northside-community")]
-    [InlineData("hillview-mental-health")]
-    public async Task Trusts_offer_their_request_types_in_rule_order(string serviceId)
+    [InlineData("northside-community", "Flare-up or symptoms returning")]
+    [InlineData("hillview-mental-health", "Feeling worse or finding it hard to cope")]
+    public async Task Trusts_offer_their_request_types_in_rule_order(string serviceId, string first)
     {
         var patient = await _harness.Patient(serviceId).OpenAsync();
         await patient.SayAsync("no");
 
-        patient.Choices.Select(c => c.Label).ShouldBe(["Flare-up or symptoms returning", "Medication question", "Appointment question", "Admin request"]);
+        patient.Choices.Select(c => c.Label).ShouldBe([
+            first,
+            "Medication question (doses, side effects, running out)",
+            "Appointment question (to move or check an appointment)",
+            "Admin request (fit notes, letters, test results, repeat prescriptions)"]);
     }
 
     [Fact]
@@ -93,7 +97,7 @@ public sealed class ConversationFlowTests : IDisposable
         var patient = await _harness.Patient().OpenAsync();
         await patient.SayAsync("1");
 
-        await patient.SayAsync("NHS advice online");
+        await patient.SayAsync("NHS online advice and guidance on conditions");
 
         patient.Step.ShouldBe("advice");
         patient.Said.ShouldContain("https://");
@@ -160,7 +164,7 @@ public sealed class ConversationFlowTests : IDisposable
         patient.Choices.Count.ShouldBe(6);
         await patient.SayAsync("3");
         patient.Step.ShouldBe("first-name");
-        patient.Said.ShouldContain("patient's first name");
+        patient.Said.ShouldContain("What is their first name?");
         await patient.SayAsync("John");
         await patient.SayAsync("Smith");
         await patient.SayAsync("1 February 1950");
@@ -372,14 +376,19 @@ public sealed class ConversationFlowTests : IDisposable
     public async Task By_sms_the_review_shortens_long_details_without_splitting_an_emoji()
     {
         var patient = await _harness.Patient(channel: Channel.Sms, senderPhone: "+447700900555").SayAsync("hi");
-        var details = new string('a', 59) + "😀" + new string('b', 100);
+        var details = string.Concat(Enumerable.Range(0, 180).Select(i => i % 3 == 0 ? "😀" : "pain "));
         foreach (var answer in new[] { "1", "1", details, "1", "Jane", "Smith", "22/10/2010", "1", "LS1 6AE", "0113 496 0000" })
         {
             await patient.SayAsync(answer);
         }
 
         patient.Step.ShouldBe("review");
-        patient.Said.ShouldContain("Details: " + new string('a', 59) + "😀...");
-        patient.Said.ShouldNotContain(new string('b', 5));
+        var shown = System.Text.RegularExpressions.Regex.Match(patient.Said, @"Details: (.+)\.\.\. \((\d+) more characters\. Reply details to see it all\.\)");
+        shown.Success.ShouldBeTrue(patient.Said);
+        var kept = new System.Globalization.StringInfo(shown.Groups[1].Value);
+        var all = new System.Globalization.StringInfo(details.Trim());
+        all.SubstringByTextElements(0, kept.LengthInTextElements).TrimEnd().ShouldBe(shown.Groups[1].Value, "The part shown is the start of the details, cut between whole characters.");
+        var left = int.Parse(shown.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        (all.LengthInTextElements - kept.LengthInTextElements).ShouldBeInRange(left, left + 1, "The count is what was left out (a space at the cut may be trimmed).");
     }
 }

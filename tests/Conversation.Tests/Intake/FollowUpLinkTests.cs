@@ -204,9 +204,9 @@ public sealed class FollowUpLinkTests : IDisposable
         var patient = _harness.Patient(followUpLinkId: link.Id);
         var said = await ToDateOfBirthAsync(patient, forSomeoneElse: true);
         ShouldNotReveal(said.Where(s => !s.Contains("Mary", StringComparison.Ordinal)));
-        patient.Said.ShouldContain("the patient's date of birth");
+        patient.Said.ShouldContain("what is their date of birth");
         await patient.SayAsync("22/10/2010");
-        patient.Said.ShouldContain("the details we have for the patient");
+        patient.Said.ShouldContain("the details we have for them");
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public class NameAndChoiceParserTests
     }
 
     [Theory]
-    [InlineData("", "Please type the first name")]
+    [InlineData("", "Please give the first name")]
     [InlineData("J4ne", "only have letters")]
     [InlineData("<script>alert(1)</script>", "only have letters")]
     [InlineData("Robert'); DROP TABLE requests;--", "only have letters")]
@@ -82,6 +82,78 @@ public class NameAndChoiceParserTests
     {
         Choices.Gender.TryParse(text, out var value).ShouldBeTrue();
         value.ShouldBe(expected);
+    }
+
+    [Theory]
+    [InlineData("jane smith", "Jane Smith")]
+    [InlineData("JANE", "Jane")]
+    [InlineData("o'neill-hughes", "O'Neill-Hughes")]
+    [InlineData("McDonald", "McDonald")]
+    [InlineData("mary-jane o’brien", "Mary-Jane O’brien")]
+    [InlineData("zoë", "Zoë")]
+    public void Names_are_shown_in_title_case_as_people_write_them(string stored, string shown)
+    {
+        NameParser.Display(stored).ShouldBe(shown);
+    }
+
+    [Theory]
+    [InlineData("gp", 1)]
+    [InlineData("Fit note", 2)]
+    [InlineData("the admin one please", 2)]
+    [InlineData("ongoing", 1)]
+    public void A_unique_word_of_a_label_or_a_synonym_chooses_it(string text, int expected)
+    {
+        var set = new ChoiceSet<int>(
+            new ChoiceItem<int>(1, "Medical request (a new or ongoing health problem)", "doctor", "gp"),
+            new ChoiceItem<int>(2, "Admin request (fit notes, letters)", "admin"));
+
+        set.TryParse(text, out var value).ShouldBeTrue();
+        value.ShouldBe(expected);
+    }
+
+    [Theory]
+    [InlineData("parent")]
+    [InlineData("my mum")]
+    [InlineData("social worker")]
+    public void Fixed_choices_are_read_by_their_words_too(string text)
+    {
+        Choices.Relationship.TryParse(text, out _).ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("medical", 0)]
+    [InlineData("health problem", 0)]
+    [InlineData("letters", 1)]
+    [InlineData("admin", 1)]
+    [InlineData("I need a sick note for work", 1)]
+    public void Request_types_are_read_by_label_words_synonyms_and_in_sentences(string text, int expected)
+    {
+        var set = Choices.RequestTypes([
+            new("medical-request", "Medical request", PatientContact.Rules.RequestKind.Request, null) { Examples = "a new or ongoing health problem", Synonyms = ["doctor"] },
+            new("admin-request", "Admin request", PatientContact.Rules.RequestKind.Request, null) { Examples = "fit notes, letters", Synonyms = ["sick note"] },
+        ]);
+
+        var match = set.Match(text);
+
+        match.Outcome.ShouldBe(ChoiceOutcome.Chosen);
+        match.Value!.Id.ShouldBe(expected == 0 ? "medical-request" : "admin-request");
+    }
+
+    [Theory]
+    [InlineData("request")]
+    [InlineData("I need the doctor about a sick note")]
+    public void A_word_of_two_choices_is_ambiguous_and_names_both(string text)
+    {
+        var set = Choices.RequestTypes([
+            new("medical-request", "Medical request", PatientContact.Rules.RequestKind.Request, null) { Synonyms = ["doctor"] },
+            new("admin-request", "Admin request", PatientContact.Rules.RequestKind.Request, null) { Synonyms = ["sick note"] },
+        ]);
+
+        var match = set.Match(text);
+
+        match.Outcome.ShouldBe(ChoiceOutcome.Ambiguous);
+        match.Candidates.ShouldBe([0, 1]);
+        Questions.WhichOne(set, match.Candidates).ShouldBe("That could mean more than one choice. Did you mean 1 (Medical request) or 2 (Admin request)? Reply with a number or the words.");
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed record ChoiceMatch<T>(ChoiceOutcome Outcome, T? Value, IReadOnlyLi
 /// <summary>
 /// A numbered list of choices read the way patients answer: the number, the label, a synonym
 /// ("y", "nope"), a sentence starting with one ("yes please", "1. Myself"), or words of one label only
-/// ("medical", "fit notes"), in any case, with punctuation, emoji and a plural "s" ignored. An answer that
+/// ("medical", "fit notes", "my mum"), in any case, with punctuation, emoji and a plural "s" ignored. An answer that
 /// fits two choices is not guessed at: it is <see cref="ChoiceOutcome.Ambiguous"/>, naming both.
 /// With <c>findInSentences</c>, a synonym anywhere in a sentence counts too ("I need a sick note").
 /// </summary>
@@ -72,6 +72,7 @@ public sealed class ChoiceSet<T>
             {
                 words.Add((TextInput.Fold(synonym), i));
                 var tokens = Tokens(synonym).Select(Stem).ToArray();
+                _labelWords[i].UnionWith(tokens.Where(w => !Filler.Contains(w)));
                 if (tokens.Length > 0)
                 {
                     phrases.Add((tokens, i));
