@@ -17,8 +17,8 @@ public sealed class BrokenRuleFileTests : IDisposable
 
         ex.File.ShouldBe("rules/request-types.json");
         ex.Rule.ShouldBeNull();
-        ex.Reason.ShouldStartWith("Invalid JSON at line 12");
-        ex.Message.ShouldStartWith("rules/request-types.json: Invalid JSON at line 12");
+        ex.Reason.ShouldStartWith("Invalid JSON at line 19");
+        ex.Message.ShouldStartWith("rules/request-types.json: Invalid JSON at line 19");
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class BrokenRuleFileTests : IDisposable
 
         var ex = Load();
 
-        ex.Reason.ShouldBe("Unknown property 'lable'; expected one of id, label, kind, adviceUrl, clinical.");
+        ex.Reason.ShouldBe("Unknown property 'lable'; expected one of id, label, kind, adviceUrl, clinical, examples, synonyms, detailsPrompt.");
     }
 
     [Theory]
@@ -166,6 +166,31 @@ public sealed class BrokenRuleFileTests : IDisposable
 
         ex.Rule.ShouldBe("nhs-advice-online");
         ex.Reason.ShouldBe(reason);
+    }
+
+    [Theory]
+    [InlineData("synonyms", "\"doctor\"", "Property 'synonyms' must be a list of words, like [\"doctor\", \"gp\"].")]
+    [InlineData("synonyms", "[\"doctor\", \"\"]", "Property 'synonyms' must hold only words (non-empty strings).")]
+    [InlineData("synonyms", "[\"doctor\", 3]", "Property 'synonyms' must hold only words (non-empty strings).")]
+    [InlineData("examples", "\"letters (and forms)\"", "Property 'examples' must be a few words without brackets, like \"fit notes, letters\".")]
+    [InlineData("detailsPrompt", "\"\"", "Property 'detailsPrompt' must be a question of 1 to 200 characters.")]
+    [InlineData("label", "[\"Admin\"]", "Property 'label' must be a string.")]
+    public void Bad_wording_of_a_request_type_fails_load(string key, string json, string reason)
+    {
+        EditRule("request-types.json", "admin-request", rule => rule["Properties"]![key] = JsonNode.Parse(json));
+
+        var ex = Load();
+
+        ex.Rule.ShouldBe("admin-request");
+        ex.Reason.ShouldBe(reason);
+    }
+
+    [Fact]
+    public void A_details_question_on_advice_fails_load()
+    {
+        EditRule("request-types.json", "nhs-advice-online", rule => rule["Properties"]!["detailsPrompt"] = "What do you need?");
+
+        Load().Reason.ShouldBe("Property 'detailsPrompt' is only for kind \"request\": advice asks no details.");
     }
 
     [Fact]
@@ -246,7 +271,7 @@ public sealed class BrokenRuleFileTests : IDisposable
     }
 
     [Theory]
-    [InlineData("openingHour", "[]", "Unknown key 'openingHour'; expected one of id, name, type, odsCode, smsNumbers, phoneNumber, openingHours, dailyCapacity, responsePromise, crisisLine, linkMessage, followUpLinkMessage, dutyAlertNumber.")]
+    [InlineData("openingHour", "[]", "Unknown key 'openingHour'; expected one of id, name, type, odsCode, smsNumbers, phoneNumber, openingHours, dailyCapacity, responsePromise, crisisLine, linkMessage, followUpLinkMessage, dutyAlertNumber, welcomeMessage, confirmationMessage.")]
     [InlineData("dutyAlertNumber", "\"07700900999\"", "dutyAlertNumber '07700900999' must be a UK mobile in E.164 form like \"+447700900999\", or null.")]
     [InlineData("dutyAlertNumber", "\"+441134960001\"", "dutyAlertNumber '+441134960001' must be a UK mobile in E.164 form like \"+447700900999\", or null.")]
     [InlineData("smsNumbers", "[]", "dutyAlertNumber needs the service to have an SMS number (smsNumbers) for the alert to be sent from.")]

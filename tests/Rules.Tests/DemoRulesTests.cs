@@ -61,18 +61,25 @@ public sealed class DemoRulesTests
     {
         var types = await Book.GetRequestTypesAsync(Book.FindService("riverside-gp")!, channel, Monday);
 
-        types.Select(t => t.Label).ShouldBe(["Medical request", "Admin request", "NHS advice online"]);
+        types.Select(t => t.Label).ShouldBe(["Medical request", "Admin request", "NHS online advice and guidance on conditions"]);
+        types.Select(t => t.ChoiceLabel).ShouldBe([
+            "Medical request (a new or ongoing health problem)",
+            "Admin request (fit notes, letters, test results, repeat prescriptions)",
+            "NHS online advice and guidance on conditions"]);
         types.Select(t => t.Kind).ShouldBe([RequestKind.Request, RequestKind.Request, RequestKind.Advice]);
+        types[0].Synonyms.ShouldContain("doctor");
+        types[1].Synonyms.ShouldContain("fit note");
     }
 
     [Theory]
-    [InlineData("northside-community")]
-    [InlineData("hillview-mental-health")]
-    public async Task Trusts_offer_flare_up_medication_appointment_and_admin_in_that_order(string serviceId)
+    [InlineData("northside-community", "Flare-up or symptoms returning")]
+    [InlineData("hillview-mental-health", "Feeling worse or finding it hard to cope")]
+    public async Task Trusts_offer_their_own_first_type_then_medication_appointment_and_admin_in_that_order(string serviceId, string first)
     {
         var types = await Book.GetRequestTypesAsync(Book.FindService(serviceId)!, Channels.WebChat, Monday);
 
-        types.Select(t => t.Label).ShouldBe(["Flare-up or symptoms returning", "Medication question", "Appointment question", "Admin request"]);
+        types.Select(t => t.Label).ShouldBe([first, "Medication question", "Appointment question", "Admin request"]);
+        types.ShouldAllBe(t => t.DetailsPrompt != null, "Each kind of request asks for the details it needs.");
         types.ShouldAllBe(t => t.Kind == RequestKind.Request && t.AdviceUrl == null);
     }
 
@@ -85,6 +92,7 @@ public sealed class DemoRulesTests
         advice.Id.ShouldBe("nhs-advice-online");
         new Uri(advice.AdviceUrl!).Host.ShouldEndWith("nhs.uk");
         new Uri(advice.AdviceUrl!).Scheme.ShouldBe("https");
+        advice.AdviceUrl.ShouldBe("https://www.nhs.uk/conditions/", "Advice on conditions; 111 is the urgent route, named in the advice message.");
     }
 
     [Fact]
@@ -92,7 +100,7 @@ public sealed class DemoRulesTests
     {
         var types = await Book.GetRequestTypesAsync(Book.FindService("hillview-mental-health")!, Channels.Sms, Monday);
 
-        types.Select(t => t.Id).ShouldBe(["flare-up", "medication-question", "appointment-question", "admin-request"]);
+        types.Select(t => t.Id).ShouldBe(["feeling-worse", "medication-question", "appointment-question", "admin-request"]);
     }
 
     [Property(MaxTest = 200, EndSize = 2 * 366 * 24 * 60)]

@@ -20,7 +20,7 @@ public sealed class HotReloadTests : IDisposable
         var book = await reloaded.WaitAsync(Patience);
         provider.Current.ShouldBeSameAs(book);
         var types = await book.GetRequestTypesAsync(book.FindService("riverside-gp")!, Channels.WebChat, Monday);
-        types.Select(t => t.Label).ShouldBe(["Medical request", "Admin or paperwork request", "NHS advice online"]);
+        types.Select(t => t.Label).ShouldBe(["Medical request", "Admin or paperwork request", "NHS online advice and guidance on conditions"]);
     }
 
     [Fact]

@@ -261,7 +261,7 @@ public sealed partial class IntakeEngine(
                 return;
             case "help":
                 turn.Say(Questions.Help(turn.Service));
-                turn.Ask(s.Step);
+                turn.AskAgain();
                 return;
             case "back" or "go back":
                 if (s.History.Count == 0 || !turn.Machine.CanFire(Trigger.Back))
@@ -1166,6 +1166,10 @@ public sealed partial class IntakeEngine(
         public void Say(string text) => Replies.Add(BotReply.Say(text, Session.Step));
 
         public void Ask(Step step) => Replies.Add(Questions.Ask(step, Session, Service));
+
+        /// <summary>The question again after another message. By SMS the review is asked in short, so the message before it still fits.</summary>
+        public void AskAgain() =>
+            Replies.Add(Session.Step == Step.Review && Session.Channel == Channel.Sms ? ReviewText.AskInShort() : Questions.Ask(Session.Step, Session, Service));
 
         public void Invalid(string reason, int strikes)
         {

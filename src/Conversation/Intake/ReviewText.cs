@@ -48,6 +48,10 @@ public static class ReviewText
         return Build(session, service, Cut(elements, keep));
     }
 
+    /// <summary>The review's question without the answers, for when another message (help) comes first by SMS.</summary>
+    public static BotReply AskInShort() =>
+        new($"Reply 1 to submit your request, or 2 to change an answer. Reply {DetailsWord} to see your details.", Step.Review, Choices.Review.Choices);
+
     /// <summary>Reads "details", "details 2", "see details": the part asked for (1-based), or false for anything else.</summary>
     public static bool TryReadDetailsRequest(string text, out int part)
     {
@@ -101,7 +105,8 @@ public static class ReviewText
             while (low < high)
             {
                 var mid = (low + high + 1) / 2;
-                if (Fits(Part(string.Concat(elements[start..mid]), 99, 99)))
+                // Measured with the longest heading and footer a part can have.
+                if (Fits(Part(string.Concat(elements[start..mid]), 98, 99)))
                 {
                     low = mid;
                 }

@@ -187,7 +187,7 @@ public sealed class InboxBrowserTests(BrowserFixture browser) : IClassFixture<Br
         await chat.AnswerAsync("LS1 6AE", "What UK phone number");
         await chat.AnswerAsync("07700 900123", "with you now?");
         await chat.AnswerAsync("yes", "6-digit code");
-        await chat.AnswerAsync(await WebChat.WebChatTestSupport.LastCodeSentToAsync(_host), "How should we reply to you?");
+        await chat.AnswerAsync(await WebChat.WebChatTestSupport.LastCodeSentToAsync(_host), "How should we reply on");
         await chat.AnswerAsync("Text message", "Please check your answers");
         await chat.AnswerAsync("Submit", "Your reference is");
         var reference = await chat.ReferenceAsync();

@@ -84,7 +84,7 @@ public sealed partial class FollowUpLinkBrowserTests(BrowserFixture browser) : I
         await chat.ChooseAsync("Female", "What is your postcode?");
         await chat.AnswerAsync("LS1 6AE", "with you now?");
         await chat.ChooseAsync("Yes", "6-digit code");
-        await chat.AnswerAsync(await WebChat.WebChatTestSupport.LastCodeSentToAsync(host), "How should we reply to you?");
+        await chat.AnswerAsync(await WebChat.WebChatTestSupport.LastCodeSentToAsync(host), "How should we reply on");
         await chat.ChooseAsync("Text message", "Please check your answers");
         await Expect(chat.BotMessages.Last).ToContainTextAsync("Name: Jane Smith");
         await chat.ChooseAsync("Submit", "Your reference is");

@@ -38,7 +38,7 @@ public sealed class SmsConversationTests(SmsHost sms) : IClassFixture<SmsHost>
 
         texts[0]!.ShouldStartWith("Welcome to Riverside GP Practice.");
         texts[0]!.ShouldEndWith("Is this an emergency? If someone is seriously ill or injured, or their life is at risk, call 999 now.\n1. No, it's not an emergency\n2. Yes, it's an emergency");
-        texts[1]!.ShouldBe("What is your request about?\n1. Medical request\n2. Admin request\n3. NHS advice online");
+        texts[1]!.ShouldBe("What is your request about?\n1. Medical request (a new or ongoing health problem)\n2. Admin request (fit notes, letters, test results, repeat prescriptions)\n3. NHS online advice and guidance on conditions");
         texts[2]!.ShouldStartWith("Tell us about your request");
         texts[3]!.ShouldBe("Who is this request for?\n1. Myself\n2. Someone else");
         texts[4].ShouldBe("What is your first name?");
@@ -48,7 +48,7 @@ public sealed class SmsConversationTests(SmsHost sms) : IClassFixture<SmsHost>
         texts[8].ShouldBe("What is your postcode?");
         texts[9]!.ShouldStartWith("What UK phone number");
         // The number given is the one texting: the channel has shown it is theirs, so no code is sent.
-        texts[10]!.ShouldStartWith("How should we reply to you?");
+        texts[10]!.ShouldStartWith("How should we reply on");
         texts[11]!.ShouldStartWith("Please check your answers.");
         texts[11]!.ShouldContain("Details: My eczema has flared up again and the cream isn't working.");
         texts[11]!.ShouldContain("Postcode: LS1 6AE");
@@ -171,8 +171,9 @@ public sealed class SmsConversationTests(SmsHost sms) : IClassFixture<SmsHost>
 
         SmsText.CountSegments(help).ShouldBeLessThanOrEqualTo(3);
         help.ShouldStartWith("Answer each question, or choose a number from the list.");
-        help.ShouldContain("\n\nPlease check your answers.\nRequest: Medical request\n");
-        help.ShouldEndWith("Reply by: Text message\n1. Submit\n2. Change an answer");
+        // The review fills its 3 segments with the details, so after help it is asked in short.
+        help.ShouldContain("call 999");
+        help.ShouldEndWith("\n\nReply 1 to submit your request, or 2 to change an answer. Reply details to see your details.\n1. Submit\n2. Change an answer");
     }
 
     [Fact]

@@ -83,7 +83,7 @@ public sealed class SmsRetryAndOrderTests(SmsHost sms) : IClassFixture<SmsHost>
         // Sent "male" then "ls1 6ae", delivered the other way round.
         var late = await sms.Twilio.TextAsync(from, SmsHost.Riverside, "ls1 6ae", "male");
 
-        late[0].Message!.ShouldBe("Please choose a number from 1 to 4.\n\nWhat is your gender?\n1. Female\n2. Male\n3. Other\n4. Prefer not to say");
+        late[0].Message!.ShouldBe("Sorry, we did not understand that. Reply with a number or the words, like 1 or Female.\n\nWhat is your gender?\n1. Female\n2. Male\n3. Other\n4. Prefer not to say");
         late[1].Message.ShouldBe("What is your postcode?");
         (await sms.ConversationAsync("riverside-gp", from))!.State.ShouldBe("postcode");
 

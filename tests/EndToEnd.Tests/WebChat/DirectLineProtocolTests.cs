@@ -87,7 +87,7 @@ public sealed class DirectLineProtocolTests(WebChatHostFixture shared) : IClassF
         var reply = activities[^1];
         reply["channelData"]!["step"]!.GetValue<string>().ShouldBe("request-type");
         reply["replyToId"]!.GetValue<string>().ShouldBe(id);
-        reply["suggestedActions"]!["actions"]!.AsArray().Select(a => a!["title"]!.GetValue<string>()).ShouldBe(["Medical request", "Admin request", "NHS advice online"]);
+        reply["suggestedActions"]!["actions"]!.AsArray().Select(a => a!["title"]!.GetValue<string>()).ShouldBe(["Medical request (a new or ongoing health problem)", "Admin request (fit notes, letters, test results, repeat prescriptions)", "NHS online advice and guidance on conditions"]);
     }
 
     [Fact]

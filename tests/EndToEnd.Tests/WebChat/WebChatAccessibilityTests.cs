@@ -22,7 +22,7 @@ public sealed class WebChatAccessibilityTests(BrowserFixture browser)
         await Accessibility.ShouldHaveNoViolationsAsync(chat.Page, "the page with the widget open");
 
         await chat.ChooseAsync("No, it's not an emergency", "What is your request about?");
-        await chat.ChooseAsync("Medical request", "Tell us about your request");
+        await chat.ChooseAsync("Medical request (a new or ongoing health problem)", "Tell us about your request");
         await chat.AnswerAsync("My knee has been swollen for a week.", "Who is this request for?");
         await Accessibility.ShouldHaveNoViolationsAsync(chat.Page, "mid-conversation, with choices shown");
         chat.ShouldHaveNoProblems();

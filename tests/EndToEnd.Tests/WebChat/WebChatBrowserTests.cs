@@ -34,8 +34,8 @@ public sealed class WebChatBrowserTests(BrowserFixture browser)
         (await chat.ChoicesAsync()).ShouldBe(["No, it's not an emergency", "Yes, it's an emergency"]);
         (await chat.BotMessages.First.InnerTextAsync()).ShouldStartWith("Welcome to Riverside GP Practice.");
         await chat.ChooseAsync("No, it's not an emergency", "What is your request about?");
-        (await chat.ChoicesAsync()).ShouldBe(["Medical request", "Admin request", "NHS advice online"]);
-        await chat.ChooseAsync("Medical request", "Tell us about your request");
+        (await chat.ChoicesAsync()).ShouldBe(["Medical request (a new or ongoing health problem)", "Admin request (fit notes, letters, test results, repeat prescriptions)", "NHS online advice and guidance on conditions"]);
+        await chat.ChooseAsync("Medical request (a new or ongoing health problem)", "Tell us about your request");
         await chat.AnswerAsync(Details, "Who is this request for?");
         await chat.ChooseAsync("Myself", "What is your first name?");
         await chat.AnswerAsync("Jane", "What is your last name?");
@@ -45,7 +45,7 @@ public sealed class WebChatBrowserTests(BrowserFixture browser)
         await chat.AnswerAsync("LS1 6AE", "What UK phone number");
         await chat.AnswerAsync("07700 900123", "Do you have the phone 07700 900123 with you now?");
         await chat.ChooseAsync("Yes", "We've texted a 6-digit code");
-        await chat.AnswerAsync(await WebChatTestSupport.LastCodeSentToAsync(host), "How should we reply to you?");
+        await chat.AnswerAsync(await WebChatTestSupport.LastCodeSentToAsync(host), "How should we reply on");
         await chat.ChooseAsync("Text message", "Please check your answers.");
         await chat.ChooseAsync("Submit", "Your reference is");
 
@@ -80,7 +80,7 @@ public sealed class WebChatBrowserTests(BrowserFixture browser)
         await chat.AnswerAsync("ls16ae", "What UK phone number");
         await chat.AnswerAsync("07700900123", "with you now?");
         await chat.AnswerAsync("yes", "We've texted a 6-digit code");
-        await chat.AnswerAsync(await WebChatTestSupport.LastCodeSentToAsync(host), "How should we reply to you?");
+        await chat.AnswerAsync(await WebChatTestSupport.LastCodeSentToAsync(host), "How should we reply on");
         await chat.AnswerAsync("2", "Please check your answers.");
         await chat.AnswerAsync("1", "Your reference is");
 
@@ -102,7 +102,7 @@ public sealed class WebChatBrowserTests(BrowserFixture browser)
         var chat = await BrowserChat.OpenAsync(browser, host);
 
         await chat.ChooseAsync("No, it's not an emergency", "What is your request about?");
-        await chat.ChooseAsync("Medical request", "Tell us about your request");
+        await chat.ChooseAsync("Medical request (a new or ongoing health problem)", "Tell us about your request");
         await chat.AnswerAsync(markup, "Who is this request for?");
         await chat.ChooseAsync("Myself", "What is your first name?");
         await chat.AnswerAsync("Jane", "What is your last name?");
@@ -162,7 +162,7 @@ public sealed class WebChatBrowserTests(BrowserFixture browser)
         await using var host = await ServiceHost.StartAsync(WebChatTestSupport.Settings());
         var chat = await BrowserChat.OpenAsync(browser, host);
         await chat.ChooseAsync("No, it's not an emergency", "What is your request about?");
-        await chat.ChooseAsync("Admin request", "Tell us about your request");
+        await chat.ChooseAsync("Admin request (fit notes, letters, test results, repeat prescriptions)", "Tell us about your request");
         await chat.AnswerAsync("Please send me a copy of my last blood test results.", "Who is this request for?");
         await chat.ChooseAsync("Myself", "What is your first name?");
 
