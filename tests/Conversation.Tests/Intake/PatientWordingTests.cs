@@ -102,7 +102,7 @@ public sealed class PatientWordingTests : IDisposable
         patient.Said.ShouldNotContain("0113", customMessage: "Asking which one is not counted as a wrong answer.");
         await patient.SayAsync("appointment");
         patient.Step.ShouldBe("details");
-        patient.Said.ShouldContain("which appointment");
+        patient.Said.ShouldContain("Which appointment is it about");
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class PatientWordingTests : IDisposable
     }
 
     [Theory]
-    [InlineData("admin", "which letter, form or test result")]
+    [InlineData("admin", "a fit note, a letter, a test result")]
     [InlineData("medical", "how long it has been going on")]
     public async Task The_details_question_fits_the_kind_of_request(string type, string asks)
     {
