@@ -26,10 +26,16 @@ public sealed class ReadingAgeTests(ITestOutputHelper output)
         ["Parent or guardian\nCarer"] = "A list of choices: labels of one or two words, with no sentence around the longer ones (guardian, professional); each is the plain word for it.",
         ["Medical request (a new or ongoing health problem)\n"] = "A list of choices: short labels whose examples are the words on the NHS's own pages (prescriptions, conditions).",
         ["Feeling worse or finding it hard to cope\n"] = "A list of choices: short labels whose examples (medication, appointment, prescriptions) are the words patients use for them.",
-        ["Call 999 now if someone is seriously ill or injured"] = "The emergency advice: \"life-threatening\" and \"seriously ill or injured\" are the NHS's own words for when to call 999 (clinical safety wording).",
-        ["Call 999 now if someone is unconscious"] = "Red-flag advice: names signs a patient must recognise (unconscious, collapsed, seizure, with \"fit\" beside it); clinical safety wording.",
-        ["Call 999 now if there is a rash that does not fade"] = "Red-flag advice: names signs a patient must recognise (the glass test, sepsis, confusion, mottled skin); clinical safety wording.",
-        ["Call 999 now if someone has taken an overdose"] = "Red-flag advice: \"overdose\" and \"poisonous\" are the words to act on; clinical safety wording.",
+        ["Call 999 now if someone is unconscious"] = "Red-flag advice (clinical safety wording, changed only with the red-flag rules' review): names signs a patient must recognise (unconscious, collapsed, a fit, with \"seizure\" beside it).",
+        ["Sepsis is when an infection"] = "Red-flag advice (clinical safety wording, changed only with the red-flag rules' review): \"sepsis\" and \"infection\" are explained, not avoided: they are the words patients hear.",
+        ["Call 999 now if someone has swallowed something harmful"] = "Red-flag advice (clinical safety wording, changed only with the red-flag rules' review): names what is swallowed (medicine, bleach, a button battery) so it is recognised.",
+        ["If you might act on thoughts of ending your life"] = "Red-flag advice (clinical safety wording, changed only with the red-flag rules' review): the crisis sentence keeps the thought and the action (999, A&E) together.",
+        ["If you are pregnant and bleeding"] = "Red-flag advice (clinical safety wording, changed only with the red-flag rules' review): \"maternity unit\" and \"early pregnancy unit\" are the names of the places to call.",
+        ["Stopping some medicines suddenly"] = "Red-flag advice (clinical safety wording, changed only with the red-flag rules' review): \"medicines\" and \"suddenly\" are the plain words; the count weighs their syllables.",
+        ["If voices or beliefs are telling you"] = "Red-flag advice (clinical safety wording, changed only with the red-flag rules' review): names the experience (voices, beliefs) and the danger in one sentence with the action.",
+        ["If you have hurt yourself and the injury is serious"] = "Red-flag advice (clinical safety wording, changed only with the red-flag rules' review): one sentence keeps the harm and the action (999, A&E) together.",
+        ["After a head injury"] = "Red-flag advice (clinical safety wording, changed only with the red-flag rules' review): names the signs after a head injury (knocked out, sick, confused, sleepy, a fit) in one list.",
+        ["Call 999 now for a sudden, very bad headache"] = "Red-flag advice (clinical safety wording, changed only with the red-flag rules' review): names the signs of a dangerous headache (stiff neck, confusion, weakness, a fit) in one list.",
     };
 
     [Fact]
