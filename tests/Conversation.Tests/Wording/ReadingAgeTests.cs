@@ -26,6 +26,7 @@ public sealed class ReadingAgeTests(ITestOutputHelper output)
         ["Parent or guardian\nCarer"] = "A list of choices: labels of one or two words, with no sentence around the longer ones (guardian, professional); each is the plain word for it.",
         ["Medical request (a new or ongoing health problem)\n"] = "A list of choices: short labels whose examples are the words on the NHS's own pages (prescriptions, conditions).",
         ["Feeling worse or finding it hard to cope\n"] = "A list of choices: short labels whose examples (medication, appointment, prescriptions) are the words patients use for them.",
+        ["{service}: your prescription for request"] = "A staff reply template at 11.0: \"prescription\" and \"pharmacy\" are the words on the bag and the shop.",
         ["Call 999 now if someone is unconscious"] = "Red-flag advice (clinical safety wording, changed only with the red-flag rules' review): names signs a patient must recognise (unconscious, collapsed, a fit, with \"seizure\" beside it).",
         ["Sepsis is when an infection"] = "Red-flag advice (clinical safety wording, changed only with the red-flag rules' review): \"sepsis\" and \"infection\" are explained, not avoided: they are the words patients hear.",
         ["Call 999 now if someone has swallowed something harmful"] = "Red-flag advice (clinical safety wording, changed only with the red-flag rules' review): names what is swallowed (medicine, bleach, a button battery) so it is recognised.",
@@ -226,7 +227,12 @@ public sealed class ReadingAgeTests(ITestOutputHelper output)
         foreach (var file in files)
         {
             using var json = JsonDocument.Parse(File.ReadAllText(file));
-            if (json.RootElement.TryGetProperty("Rules", out var rules))
+            if (json.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            if (json.RootElement.TryGetProperty("Rules", out var rules) && rules.ValueKind == JsonValueKind.Array)
             {
                 foreach (var rule in rules.EnumerateArray())
                 {
@@ -244,7 +250,18 @@ public sealed class ReadingAgeTests(ITestOutputHelper output)
                     }
                 }
             }
-            else if (json.RootElement.TryGetProperty("services", out var services))
+            else if (Path.GetFileName(file) == "reply-templates.json")
+            {
+                // The texts staff send to patients: every template's "text".
+                foreach (var list in json.RootElement.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Array))
+                {
+                    foreach (var template in list.Value.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.Object && t.TryGetProperty("text", out _)))
+                    {
+                        yield return template.GetProperty("text").GetString() ?? string.Empty;
+                    }
+                }
+            }
+            else if (json.RootElement.TryGetProperty("services", out var services) && services.ValueKind == JsonValueKind.Array)
             {
                 foreach (var service in services.EnumerateArray())
                 {
