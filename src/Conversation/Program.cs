@@ -21,6 +21,8 @@ builder.Services.AddSmsChannel();
 builder.Services.AddDataProtectionKeyStorage(builder.Configuration);
 builder.Services.AddWebChat();
 builder.Services.AddInbox(builder.Configuration);
+// Last: it wraps the stores registered above.
+builder.Services.AddPatientContactTelemetry(builder.Configuration);
 
 if (args is ["graph", ..])
 {

@@ -10,6 +10,7 @@ using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Storage;
 using PatientContact.Rules;
 
+using PatientContact.Inbox.Telemetry;
 namespace PatientContact.Conversation.Intake;
 
 /// <summary>
@@ -31,7 +32,8 @@ public sealed partial class IntakeEngine(
     ILogger<IntakeEngine> logger,
     CodeSendLimiter? codeSendLimiter = null,
     ISentLinkStore? links = null,
-    RequestReplies? replies = null)
+    RequestReplies? replies = null,
+    PatientContactTelemetry? telemetry = null)
 {
     private const int MaxAttempts = 10;
     /// <summary>Enough for channel retries (Twilio retries within 15 s, Direct Line within 20 s) without bloating every save.</summary>
@@ -55,6 +57,9 @@ public sealed partial class IntakeEngine(
         ArgumentNullException.ThrowIfNull(input);
         var service = rules.Current.FindService(input.ServiceId) ?? throw new UnknownServiceException(input.ServiceId);
         using var turnLock = await _locks.AcquireAsync(input.ConversationKey, cancellationToken);
+        using var span = PatientContactTelemetry.Source.StartActivity("conversation.turn");
+        span?.SetTag("patientcontact.channel", ChannelName(input.Channel));
+        span?.SetTag("patientcontact.service", service.Id);
 
         for (var attempt = 1; ; attempt++)
         {
@@ -95,7 +100,8 @@ public sealed partial class IntakeEngine(
             if (await conversations.TrySaveAsync(next, cancellationToken))
             {
                 await RunAfterCommitAsync(turn, cancellationToken);
-
+                span?.SetTag("patientcontact.step", session.Step.ToId());
+                Record(turn);
                 return new TurnResult(turn.Replies, Replayed: false);
             }
 
@@ -420,6 +426,7 @@ public sealed partial class IntakeEngine(
                 if (a.RedFlags.Count > 0)
                 {
                     LogRedFlag(logger, turn.Service.Id, Step.Details.ToId(), a.RedFlags.Count);
+                    turn.RedFlagSeverities.AddRange(a.RedFlags.Select(f => f.Severity));
                 }
 
                 await AdvanceAsync(turn, Trigger.Answered, ct);
@@ -1143,6 +1150,34 @@ public sealed partial class IntakeEngine(
         return new DateTimeOffset(midnight, LocalTime.London.GetUtcOffset(midnight));
     }
 
+    /// <summary>The turn's metrics, once it is stored: the step it left the patient at, and what happened on the way.</summary>
+    private void Record(Turn turn)
+    {
+        if (telemetry is null)
+        {
+            return;
+        }
+
+        var channel = ChannelName(turn.Input.Channel);
+        telemetry.Turn(channel, turn.Session.Step.ToId());
+        foreach (var counter in turn.Counts)
+        {
+            if (counter == "submitted")
+            {
+                telemetry.Submitted(channel, turn.Service.Id);
+            }
+            else if (counter == "emergency-advice")
+            {
+                telemetry.EmergencyAdviceShown(channel, turn.Service.Id);
+            }
+        }
+
+        foreach (var severity in turn.RedFlagSeverities)
+        {
+            telemetry.RedFlag(severity);
+        }
+    }
+
     public static string ChannelName(Channel channel) => channel switch
     {
         Channel.Sms => PatientContact.Rules.Channels.Sms,
@@ -1210,6 +1245,9 @@ public sealed partial class IntakeEngine(
         public bool AddedToRequest { get; set; }
 
         public List<string> Counts { get; } = [];
+
+        /// <summary>The severity of each red flag found in this turn's answer, for the metrics.</summary>
+        public List<string> RedFlagSeverities { get; } = [];
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Turn for service {ServiceId} lost a race on attempt {Attempt}; running it again on fresh state")]

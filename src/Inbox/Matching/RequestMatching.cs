@@ -17,7 +17,8 @@ public sealed partial class RequestMatching(
     IAuditStore audit,
     IOptions<MatchingOptions> options,
     TimeProvider time,
-    ILogger<RequestMatching> logger)
+    ILogger<RequestMatching> logger,
+    Telemetry.PatientContactTelemetry? telemetry = null)
 {
     public const string AuditActor = "system";
     public const string AuditAction = "match";
@@ -143,6 +144,7 @@ public sealed partial class RequestMatching(
                 var outcome = result.Status == MatchStatus.Matched ? "matched" : $"unmatched: {result.Reason}";
                 await audit.AppendAsync(new AuditEntry(now, AuditActor, AuditAction, current.ServiceId, referenceId, outcome), cancellationToken).ConfigureAwait(false);
                 LogStored(logger, referenceId, outcome);
+                telemetry?.MatchOutcome(result.Status == MatchStatus.Matched, result.Reason);
                 return;
             }
 

@@ -53,7 +53,7 @@ public sealed record RequestLink(string ReferenceId, string ServiceId, Channel C
 /// request is first added to the request's messages (status queued) under the same id as its outbox row, so the
 /// worker and Twilio's delivery reports can say what became of it.
 /// </summary>
-public sealed class OutboxSender(IOutboxStore outbox, IOptOutStore optOuts, IMessageStore messages, TimeProvider time) : IOutboundSender
+public sealed class OutboxSender(IOutboxStore outbox, IOptOutStore optOuts, IMessageStore messages, TimeProvider time, Telemetry.PatientContactTelemetry? telemetry = null) : IOutboundSender
 {
     public async Task<QueueResult> QueueAsync(OutboundText text, CancellationToken cancellationToken = default)
     {
@@ -107,6 +107,11 @@ public sealed class OutboxSender(IOutboxStore outbox, IOptOutStore optOuts, IMes
                 ValiditySeconds = text.ValiditySeconds,
             },
             cancellationToken);
+        if (queued)
+        {
+            telemetry?.Queued(text.Purpose);
+        }
+
         return queued ? QueueResult.Queued : QueueResult.AlreadyQueued;
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PatientContact.Inbox.Storage;
+using PatientContact.Inbox.Telemetry;
 
 namespace PatientContact.Inbox.Messaging;
 
@@ -19,7 +20,8 @@ public sealed partial class OutboxDeliveryWorker(
     DeliveryReports reports,
     TimeProvider time,
     IOptions<OutboxDeliveryOptions> options,
-    ILogger<OutboxDeliveryWorker> logger) : BackgroundService
+    ILogger<OutboxDeliveryWorker> logger,
+    PatientContactTelemetry? telemetry = null) : BackgroundService
 {
     /// <summary>Texts handled in one pass before the worker looks at its stop signal and the clock again.</summary>
     public const int PassLimit = 100;
@@ -90,6 +92,8 @@ public sealed partial class OutboxDeliveryWorker(
 
     private async Task DeliverAsync(OutboxMessage message)
     {
+        using var span = PatientContactTelemetry.Source.StartActivity("outbox.send");
+        span?.SetTag("patientcontact.purpose", message.Purpose);
         var now = time.GetUtcNow();
         if (Settings.Mode == OutboxMode.Hold)
         {
@@ -140,6 +144,7 @@ public sealed partial class OutboxDeliveryWorker(
                 })).ConfigureAwait(false);
                 await reports.TakenAsync(message.Id, accepted.Sid).ConfigureAwait(false);
                 LogSent(logger, message.Id, message.Purpose, attempt);
+                telemetry?.Sent(message.Purpose, now - message.CreatedAt);
                 break;
 
             case TwilioSendResult.Rejected rejected:
@@ -172,6 +177,7 @@ public sealed partial class OutboxDeliveryWorker(
         await outbox.UpdateAsync(OutboxSecrets.Settled(message with { Status = OutboxStatus.Failed, Attempts = attempts, NextAttemptAt = now, Error = error })).ConfigureAwait(false);
         await reports.NotSentAsync(message, errorCode, error).ConfigureAwait(false);
         LogFailed(logger, message.Id, message.Purpose, error);
+        telemetry?.Failed(message.Purpose, now - message.CreatedAt);
     }
 
     /// <summary>

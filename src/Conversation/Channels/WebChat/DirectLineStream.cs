@@ -10,7 +10,8 @@ public sealed partial class DirectLineStream(
     WebChatConversations conversations,
     ActivitySignals signals,
     TimeProvider time,
-    ILogger<DirectLineStream> logger)
+    ILogger<DirectLineStream> logger,
+    PatientContact.Inbox.Telemetry.PatientContactTelemetry? telemetry = null)
 {
     /// <summary>How often the store is read again without a signal: batches stored by another host arrive this late at most.</summary>
     public static readonly TimeSpan RecheckEvery = TimeSpan.FromSeconds(2);
@@ -23,6 +24,7 @@ public sealed partial class DirectLineStream(
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var receiving = ReceiveUntilClosedAsync(socket, stop);
         var ended = false;
+        telemetry?.WebChatConnected();
         try
         {
             while (!stop.IsCancellationRequested)
@@ -69,6 +71,7 @@ public sealed partial class DirectLineStream(
         }
         finally
         {
+            telemetry?.WebChatDisconnected();
             // Close first: cancelling the pending receive would abort the socket without a close frame.
             await CloseAsync(socket, ended);
             await stop.CancelAsync();

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using PatientContact.Inbox.Storage;
+using PatientContact.Inbox.Telemetry;
+
+namespace PatientContact.Conversation.Hosting;
+
+/// <summary>
+/// OpenTelemetry: traces (each HTTP request, the turn it runs, every store call, and outbound HTTP to
+/// Twilio and PDS) and metrics (the <c>PatientContact</c> meter, ASP.NET Core's and HttpClient's).
+/// Exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the standard OTEL_* variables
+/// apply); otherwise kept in the process, where nothing reads them.
+/// </summary>
+/// <remarks>
+/// No URL path or query is exported: paths carry reference IDs, conversation ids and, to PDS, NHS
+/// numbers. Server spans keep the route template (<c>/inbox/requests/{referenceId}</c>); client spans
+/// keep the scheme, host and port only.
+/// </remarks>
+public static class TelemetryServiceCollectionExtensions
+{
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    public static IServiceCollection AddPatientContactTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddMetrics();
+        services.TryAddSingleton<PatientContactTelemetry>();
+        TraceStores(services, configuration["Storage:Provider"] ?? "Sqlite");
+
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(PatientContactTelemetry.Name))
+            .WithTracing(tracing => tracing
+                .AddSource(PatientContactTelemetry.Name)
+                .AddAspNetCoreInstrumentation(options =>
+                {
+                    options.EnrichWithHttpResponse = (activity, response) => KeepRouteOnly(activity, response.HttpContext);
+                    // Health probes every few seconds are noise, not traffic.
+                    options.Filter = context => !context.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase);
+                })
+                .AddHttpClientInstrumentation(options =>
+                {
+                    options.EnrichWithHttpRequestMessage = (activity, request) => KeepOriginOnly(activity, request.RequestUri);
+                }))
+            .WithMetrics(metrics => metrics
+                .AddMeter(PatientContactTelemetry.Name)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation());
+        if (!string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]))
+        {
+            telemetry.UseOtlpExporter();
+        }
+
+        return services;
+    }
+
+    /// <summary>Every store the service registered (<c>I…Store</c> in PatientContact.Inbox.Storage) gets a span per call.</summary>
+    private static void TraceStores(IServiceCollection services, string provider)
+    {
+        var system = provider.Equals("MongoDb", StringComparison.OrdinalIgnoreCase) ? "mongodb" : "sqlite";
+        for (var i = 0; i < services.Count; i++)
+        {
+            var descriptor = services[i];
+            var type = descriptor.ServiceType;
+            if (!type.IsInterface || type.Namespace != typeof(IRequestStore).Namespace || !type.Name.EndsWith("Store", StringComparison.Ordinal)
+                || descriptor.Lifetime != ServiceLifetime.Singleton || descriptor.IsKeyedService)
+            {
+                continue;
+            }
+
+            var wrap = typeof(TracedStore<>).MakeGenericType(type).GetMethod(nameof(TracedStore<IRequestStore>.Wrap))!;
+            services[i] = ServiceDescriptor.Singleton(type, sp => wrap.Invoke(null, [Create(sp, descriptor), system])!);
+        }
+    }
+
+    private static object Create(IServiceProvider services, ServiceDescriptor descriptor) =>
+        descriptor.ImplementationInstance
+        ?? descriptor.ImplementationFactory?.Invoke(services)
+        ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!);
+
+    private static void KeepRouteOnly(Activity activity, HttpContext context)
+    {
+        var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
+        activity.SetTag("url.path", route is null ? null : "/" + route.TrimStart('/'));
+        activity.SetTag("url.query", null);
+    }
+
+    private static void KeepOriginOnly(Activity activity, Uri? uri)
+    {
+        activity.SetTag("url.full", uri is { IsAbsoluteUri: true } ? uri.GetLeftPart(UriPartial.Authority) : null);
+        activity.SetTag("url.path", null);
+        activity.SetTag("url.query", null);
+    }
+}
