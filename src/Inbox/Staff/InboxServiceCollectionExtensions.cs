@@ -36,6 +36,8 @@ public static class InboxServiceCollectionExtensions
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
 
         services.AddStaffAuthentication(configuration);
+        services.AddIntegrationAuthentication(configuration);
+        services.AddInboxApiDocument();
         services.AddAntiforgery();
         // As the session cookie: outside Development the anti-forgery cookie goes over HTTPS only.
         services.AddOptions<AntiforgeryOptions>().Configure<IHostEnvironment>((antiforgery, environment) =>
@@ -67,6 +69,7 @@ public static class InboxServiceCollectionExtensions
         app.MapStaffAssets();
         app.MapInboxPages();
         app.MapInboxApi();
+        app.MapInboxApiDocument();
         return app;
     }
 }

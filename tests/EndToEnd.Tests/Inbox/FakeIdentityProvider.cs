@@ -14,7 +14,9 @@ namespace PatientContact.EndToEnd.Tests.Inbox;
 /// A stand-in OpenID Connect provider on 127.0.0.1 speaking the protocol the inbox's client uses:
 /// discovery, a JWKS with one RSA key, the token endpoint (authorization code with PKCE S256 and a
 /// client secret) issuing RS256-signed ID tokens, and userinfo. Where a person would sign in at the
-/// provider, a test calls <see cref="Authorize"/> with the claims that person has.
+/// provider, a test calls <see cref="Authorize"/> with the claims that person has. Systems registered
+/// with <see cref="RegisterMachineClient"/> get RS256-signed JWT access tokens with the client
+/// credentials grant.
 /// </summary>
 public sealed class FakeIdentityProvider : IAsyncDisposable
 {
@@ -26,6 +28,7 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
     private readonly string _keyId = Guid.NewGuid().ToString("N");
     private readonly ConcurrentDictionary<string, Grant> _codes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Grant> _accessTokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MachineClient> _machines = new(StringComparer.Ordinal);
 
     private FakeIdentityProvider(WebApplication app) => _app = app;
 
@@ -81,6 +84,7 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
         ["subject_types_supported"] = new[] { "public" },
         ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
         ["code_challenge_methods_supported"] = new[] { "S256" },
+        ["grant_types_supported"] = new[] { "authorization_code", "client_credentials" },
         ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_post", "client_secret_basic" },
     });
 
@@ -96,10 +100,48 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
         });
     }
 
+    /// <summary>A system (not a person) that gets access tokens with the client credentials grant, for these scopes.</summary>
+    public void RegisterMachineClient(string clientId, string secret, string audience, string scope) =>
+        _machines[clientId] = new MachineClient(secret, audience, scope);
+
+    /// <summary>
+    /// An access token as the token endpoint issues it; or, for tests of refusal, one signed with a key
+    /// the provider never published, or already expired.
+    /// </summary>
+    public string AccessToken(string clientId, string audience, string scope, TimeSpan? lifetime = null, bool signedElsewhere = false)
+    {
+        using var stranger = RSA.Create(2048);
+        var now = DateTime.UtcNow;
+        var expires = now + (lifetime ?? TimeSpan.FromMinutes(5));
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = audience,
+            Claims = new Dictionary<string, object> { ["sub"] = clientId, ["client_id"] = clientId, ["scope"] = scope },
+            IssuedAt = expires < now ? expires.AddMinutes(-5) : now,
+            NotBefore = expires < now ? expires.AddMinutes(-5) : now.AddSeconds(-5),
+            Expires = expires,
+            SigningCredentials = new SigningCredentials(
+                signedElsewhere ? new RsaSecurityKey(stranger) { KeyId = _keyId } : new RsaSecurityKey(_rsa) { KeyId = _keyId },
+                SecurityAlgorithms.RsaSha256),
+        });
+    }
+
     private async Task<IResult> TokenAsync(HttpRequest request)
     {
         var form = await request.ReadFormAsync();
         var (clientId, secret) = ClientCredentials(request, form);
+        if (form["grant_type"] == "client_credentials")
+        {
+            if (clientId is null || !_machines.TryGetValue(clientId, out var machine) || machine.Secret != secret)
+            {
+                RefusedTokenRequests++;
+                return Results.Json(new { error = "invalid_client" }, statusCode: StatusCodes.Status401Unauthorized);
+            }
+
+            return Results.Json(new { access_token = AccessToken(clientId, machine.Audience, machine.Scope), token_type = "Bearer", expires_in = 300, scope = machine.Scope });
+        }
+
         if (form["grant_type"] != "authorization_code" || clientId != ClientId || secret != ClientSecret
             || !_codes.TryRemove(form["code"].ToString(), out var grant)
             || form["redirect_uri"] != grant.RedirectUri
@@ -150,6 +192,8 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
 
     private static Dictionary<string, string> QueryHelpers(Uri url) =>
         Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(url.Query).ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal);
+
+    private sealed record MachineClient(string Secret, string Audience, string Scope);
 
     private sealed record Grant(
         string Subject,

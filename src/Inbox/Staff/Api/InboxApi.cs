@@ -12,7 +12,8 @@ namespace PatientContact.Inbox.Staff.Api;
 
 /// <summary>
 /// <c>GET /api/inbox/requests</c> and <c>GET /api/inbox/requests/{referenceId}</c>: the inbox as JSON, for the
-/// same signed-in staff and with the same access as the pages. Every read is audited as an export.
+/// same signed-in staff and with the same access as the pages, and for integrations with a bearer token
+/// (<see cref="IntegrationAuthentication"/>). Every read is audited as an export.
 /// <c>POST /api/inbox/requests/{referenceId}/messages</c> texts the patient, as the page's form does; it takes the
 /// anti-forgery token <c>GET /api/inbox/antiforgery</c> gives in the header that call names.
 /// </summary>
@@ -20,19 +21,21 @@ public static class InboxApi
 {
     public static RouteGroupBuilder MapInboxApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/inbox").RequireAuthorization(StaffClaims.Policy).WithTags("Inbox");
+        var api = app.MapGroup("/api/inbox").RequireAuthorization(IntegrationAuthentication.ApiPolicy).WithTags("Inbox");
         api.AddEndpointFilter(async (context, next) =>
         {
             // Patient data: never kept by a browser or proxy cache.
             context.HttpContext.Response.Headers.CacheControl = "no-store";
             return await next(context);
         });
-        api.MapGet("/requests", ListAsync);
-        api.MapGet("/requests/{referenceId}", GetAsync);
+        // JSON results carry no response type of their own: named here for the OpenAPI document.
+        api.MapGet("/requests", ListAsync).Produces<RequestListJson>();
+        api.MapGet("/requests/{referenceId}", GetAsync).Produces<RequestJson>();
         api.MapPost("/requests/{referenceId}/messages", SendMessageAsync);
         api.MapGet("/antiforgery", Antiforgery);
-        api.MapGet("/audit", AuditAsync);
+        api.MapGet("/audit", AuditAsync).Produces<IReadOnlyList<AuditEntryJson>>();
         api.MapReportsApi();
+        api.MapInboxApiChanges();
         return api;
     }
 
