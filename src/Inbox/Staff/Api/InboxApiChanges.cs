@@ -25,15 +25,15 @@ public static class InboxApiChanges
     }
 
     private static async Task<Results<JsonHttpResult<RequestJson>, NotFound, ValidationProblem, Conflict<RequestJson>>> ChangeStatusAsync(
-        string referenceId, StatusChangeJson change, HttpContext context, RequestChanges changes, CancellationToken cancellationToken)
+        string referenceId, StatusChangeJson change, HttpContext context, RequestChanges changes, TimeProvider time, CancellationToken cancellationToken)
     {
         var staff = StaffMember.From(context.User)!;
         var result = await changes.ChangeStatusAsync(staff, referenceId, change.Status, change.Version, cancellationToken);
         return result.Outcome switch
         {
-            ChangeOutcome.Changed => TypedResults.Json(RequestJson.From(result.Request!), InboxJson.Options),
+            ChangeOutcome.Changed => TypedResults.Json(RequestJson.From(result.Request!, time.GetUtcNow()), InboxJson.Options),
             ChangeOutcome.Invalid => TypedResults.ValidationProblem(new Dictionary<string, string[]> { [result.Field ?? "status"] = [result.Problem ?? "Not a change that can be made."] }),
-            ChangeOutcome.Conflict => TypedResults.Conflict(RequestJson.From(result.Request!)),
+            ChangeOutcome.Conflict => TypedResults.Conflict(RequestJson.From(result.Request!, time.GetUtcNow())),
             _ => TypedResults.NotFound(),
         };
     }
