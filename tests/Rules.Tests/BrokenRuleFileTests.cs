@@ -202,6 +202,74 @@ public sealed class BrokenRuleFileTests : IDisposable
     }
 
     [Fact]
+    public void Emergency_advice_without_999_fails_load()
+    {
+        EditRule("red-flags.json", "chest-pain", rule => rule["Properties"]!["advice"] = "Chest pain can be serious. Please see your GP.");
+
+        var ex = Load();
+
+        ex.Rule.ShouldBe("chest-pain");
+        ex.Reason.ShouldBe("An emergency rule's advice must tell the patient to call 999.");
+    }
+
+    [Fact]
+    public void Advice_offering_111_online_without_the_under_5_line_fails_load()
+    {
+        EditRule("red-flags.json", "short-of-breath", rule => rule["Properties"]!["advice"] = "If you are short of breath, go to 111.nhs.uk now.");
+
+        Load().Reason.ShouldStartWith("Advice that offers 111.nhs.uk must say that for a child under 5 you call 111");
+    }
+
+    [Fact]
+    public void Advice_too_long_for_one_text_fails_load()
+    {
+        EditRule("red-flags.json", "chest-pain", rule => rule["Properties"]!["advice"] = "Call 999 now. " + new string('x', 160));
+
+        Load().Reason.ShouldStartWith("Property 'advice' has 174 characters; keep it to 160");
+    }
+
+    [Fact]
+    public void Unknown_topic_fails_load()
+    {
+        EditRule("red-flags.json", "self-harm", rule => rule["Properties"]!["topic"] = "mental");
+
+        Load().Reason.ShouldBe("Property 'topic' is 'mental'; expected one of physical, mental-health.");
+    }
+
+    [Fact]
+    public void Mental_health_trust_without_a_crisis_line_fails_load()
+    {
+        _rules.EditJson("services.json", services => TempRules.Service(services, "hillview-mental-health").Remove("crisisLine"));
+
+        var ex = Load();
+
+        ex.Rule.ShouldBe("hillview-mental-health");
+        ex.Reason.ShouldStartWith("crisisLine is required for a mental-health-trust");
+    }
+
+    [Theory]
+    [InlineData(null, "responsePromise is missing")]
+    [InlineData("Within 2 working days.", "responsePromise must be words of up to 60 characters")]
+    [InlineData("{later}", "responsePromise must be words of up to 60 characters")]
+    public void Service_without_a_sensible_response_promise_fails_load(string? promise, string reason)
+    {
+        _rules.EditJson("services.json", services =>
+        {
+            var service = TempRules.Service(services, "riverside-gp");
+            service.Remove("responsePromise");
+            if (promise is not null)
+            {
+                service["responsePromise"] = promise;
+            }
+        });
+
+        var ex = Load();
+
+        ex.Rule.ShouldBe("riverside-gp");
+        ex.Reason.ShouldStartWith(reason);
+    }
+
+    [Fact]
     public void Unknown_severity_fails_load()
     {
         EditRule("red-flags.json", "self-harm", rule => rule["Properties"]!["severity"] = "high");

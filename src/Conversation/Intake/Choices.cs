@@ -11,9 +11,13 @@ public static class Choices
         new ChoiceItem<bool>(false, "No, it's not an emergency", "no", "n", "not an emergency", "nope", "not emergency"),
         new ChoiceItem<bool>(true, "Yes, it's an emergency", "yes", "y", "emergency", "yeah"));
 
+    /// <remarks>
+    /// No word here is a carrier keyword (STOP, CANCEL, END, QUIT, UNSUBSCRIBE...): on SMS one of those would opt the
+    /// number out of every text instead of answering (SmsKeywords).
+    /// </remarks>
     public static readonly ChoiceSet<bool> RedFlag = new(
         new ChoiceItem<bool>(true, "Carry on with my request", "carry on", "continue", "yes", "y"),
-        new ChoiceItem<bool>(false, "Stop here", "stop", "no", "n"));
+        new ChoiceItem<bool>(false, "Don't send it", "dont send", "do not send", "no", "n", "not now", "leave it", "no thanks"));
 
     public static readonly ChoiceSet<SubmitterKind> Proxy = new(
         new ChoiceItem<SubmitterKind>(SubmitterKind.Self, "Myself", "me", "my self", "self", "for me"),

@@ -284,6 +284,13 @@ public sealed partial class IntakeEngine(
                 return;
         }
 
+        if (turn.Screened.Count > 0 && s.Step != Step.Details)
+        {
+            // Crisis words are not an answer ("I want to end my life" is no first name): the advice, then the same question.
+            turn.Ask(s.Step);
+            return;
+        }
+
         await AnswerAsync(turn, text, ct);
     }
 

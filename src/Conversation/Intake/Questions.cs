@@ -190,7 +190,7 @@ public static class Questions
     }
 
     /// <summary>What the red-flag step says after the advice.</summary>
-    public const string RedFlagCarryOn = "If you have already had help, or this is not urgent, you can carry on.";
+    public const string RedFlagCarryOn = "If you are safe now or have had help, you can carry on.";
 
     /// <summary>The red-flag step: the advice of every rule matched, said once, and on SMS within 3 segments with its choices.</summary>
     private static string RedFlag(IntakeSession session, ServiceDefinition service)

@@ -13,7 +13,7 @@ public enum Trigger
     IsEmergency,
     /// <summary>An advice-kind request type was chosen.</summary>
     ChoseAdvice,
-    /// <summary>At a red flag: "stop here".</summary>
+    /// <summary>At a red flag: "don't send it".</summary>
     StopHere,
     Submit,
     Change,

@@ -23,7 +23,8 @@ public static partial class RedFlagAdvice
     /// The advice for <paramref name="flags"/> (already <see cref="InOrder"/>), ending with <paramref name="tail"/>;
     /// <paramref name="fits"/> says whether a whole message is within the channel's budget.
     /// </summary>
-    public static string Compose(IReadOnlyList<RedFlagMatch> flags, ServiceDefinition service, Func<string, bool> fits, string? tail = null)
+    /// <param name="doNotWait">Whether an emergency says "do not wait for our reply" (not at the very start, before any request exists).</param>
+    public static string Compose(IReadOnlyList<RedFlagMatch> flags, ServiceDefinition service, Func<string, bool> fits, string? tail = null, bool doNotWait = true)
     {
         ArgumentNullException.ThrowIfNull(flags);
         ArgumentNullException.ThrowIfNull(service);
@@ -41,14 +42,20 @@ public static partial class RedFlagAdvice
         }
 
         closing.Add(flags.Any(f => f.IsEmergency) ? SafetyWording.Relay999 : SafetyWording.Relay);
-        if (flags.Any(f => f.IsEmergency))
-        {
-            closing.Add(SafetyWording.DoNotWait);
-        }
-
         if (tail is not null)
         {
             closing.AddRange(Sentences(tail));
+        }
+
+        // The one sentence left out when even the essentials do not fit (a long crisis line number).
+        if (doNotWait && flags.Any(f => f.IsEmergency))
+        {
+            var withWait = new List<string>(closing);
+            withWait.Insert(closing.Count - (tail is null ? 0 : Sentences(tail).Count()), SafetyWording.DoNotWait);
+            if (fits(Join(head, [], withWait)))
+            {
+                closing = withWait;
+            }
         }
 
         var said = new List<string>();

@@ -45,6 +45,6 @@ public static class RedFlagScreening
         var budget = channel == Channel.Sms ? SmsAdviceBudget : OnlineAdviceBudget;
         return flags.Count == 0
             ? string.Empty
-            : RedFlagAdvice.Compose(flags, service, text => SmsText.WithAsciiPunctuation(text).Length <= budget);
+            : RedFlagAdvice.Compose(flags, service, text => SmsText.WithAsciiPunctuation(text).Length <= budget, doNotWait: false);
     }
 }

@@ -12,16 +12,16 @@ namespace PatientContact.Conversation.Intake.Safety;
 public static class SafetyWording
 {
     /// <summary>Relay UK, where a message sends someone to 999.</summary>
-    public const string Relay999 = "If you can't hear or speak on the phone, use Relay UK: call 18000 for 999.";
+    public const string Relay999 = "Can't hear or speak on the phone? Use Relay UK: 18000 for 999.";
 
     /// <summary>Relay UK, where a message gives 999 and other numbers.</summary>
-    public const string Relay = "If you can't hear or speak on the phone, use Relay UK: 18000 for 999, or 18001 then the number.";
+    public const string Relay = "Can't hear or speak on the phone? Use Relay UK: 18000 for 999, or 18001 then the number.";
 
-    public const string SamaritansAndShout = "You can call Samaritans free on 116 123, or text SHOUT to 85258.";
+    public const string SamaritansAndShout = "You can call Samaritans on 116 123 or text SHOUT to 85258.";
 
     public const string ChildUnderFive = "For a child under 5, call 111.";
 
-    public const string DoNotWait = "Do not wait for a reply to this request.";
+    public const string DoNotWait = "Do not wait for our reply.";
 
     public static bool IsMentalHealth(ServiceDefinition service)
     {
@@ -34,8 +34,8 @@ public static class SafetyWording
     {
         ArgumentNullException.ThrowIfNull(service);
         return service.CrisisLine is { } line
-            ? $"For urgent help, call 111 and choose the mental health option, or call our crisis line on {line}, day or night."
-            : "For urgent mental health help, call 111 and choose the mental health option.";
+            ? $"For urgent help, call 111 and choose the mental health option, or our crisis line on {line}."
+            : "For urgent help, call 111 and choose the mental health option.";
     }
 
     /// <summary>Everything a person in a mental health crisis can call or text, besides 999.</summary>
