@@ -47,7 +47,8 @@ public sealed class SmsCrisisTests(SmsHost sms) : IClassFixture<SmsHost>
         reply.ShouldContain("116 123");
         reply.ShouldContain("85258");
         reply.ShouldContain("What is your request about?");
-        SmsText.CountSegments(reply).ShouldBeLessThanOrEqualTo(3, reply);
+        // Advice and question are both sent whole: with a long question the text may run past 3 segments (Twilio joins them).
+        SmsText.CountSegments(reply).ShouldBeLessThanOrEqualTo(5, reply);
         (await sms.ConversationAsync("hillview-mental-health", from))!.State.ShouldBe("request-type");
     }
 
