@@ -204,12 +204,14 @@ public sealed class RequestMatchingTests : IAsyncLifetime
     {
         _pds.Default = JaneWithHerMobile();
         var worker = _services.GetServices<IHostedService>().OfType<MatchingWorker>().Single();
+        // Stored before the worker starts (its first sweep runs on the thread pool, so it could
+        // otherwise sweep first and miss this one); matched by that sweep, it shows the worker is
+        // now waiting for its next poll (which the stopped clock never brings): only the signal can
+        // wake it for the second.
+        await Requests.AddAsync(PdsBundles.Request("AAAA-0000"));
         await worker.StartAsync(CancellationToken.None);
         try
         {
-            // A first request, matched by the worker's first sweep, shows it is now waiting for its next poll
-            // (which the stopped clock never brings): only the signal can wake it for the second.
-            await Requests.AddAsync(PdsBundles.Request("AAAA-0000"));
             await WaitUntilAsync(async () => (await Requests.GetAsync("AAAA-0000"))!.Match.Status == MatchStatus.Matched);
             await Requests.AddAsync(PdsBundles.Request("AAAA-0001"));
             _services.GetRequiredService<MatchingSignal>().Notify();
