@@ -19,13 +19,19 @@ public class SelfContainedRepositoryTests
     }
 
     [Theory]
-    [InlineData("var dir = Path.Combine(root, \"..\", \"shared\", \"fixtures\");")]
-    [InlineData("File.ReadAllText(\"../shared/fixtures/pds/x.json\");")]
-    [InlineData("cp ..\\shared\\SPEC.md docs/")]
-    [InlineData("node /work/main/tests/peers/twilio/sign.js")]
-    [InlineData("const fixtures = require('../../../shared/fixtures');")]
-    public void The_check_finds_a_reference_outside_the_repository(string line)
+    // Each example is written with "{up}" for ".." and "{beside}" for the folder's name, so this
+    // file does not itself name a path outside the repository.
+    [InlineData("var dir = Path.Combine(root, \"{up}\", \"{beside}\", \"fixtures\");")]
+    [InlineData("File.ReadAllText(\"{up}/{beside}/fixtures/pds/x.json\");")]
+    [InlineData("cp {up}\\{beside}\\SPEC.md docs/")]
+    [InlineData("node /{machine}/main/tests/peers/twilio/sign.js")]
+    [InlineData("const fixtures = require('{up}/{up}/{up}/{beside}/fixtures');")]
+    public void The_check_finds_a_reference_outside_the_repository(string example)
     {
+        var line = example.Replace("{up}", "..", StringComparison.Ordinal)
+            .Replace("{beside}", "sha" + "red", StringComparison.Ordinal)
+            .Replace("{machine}", "wo" + "rk", StringComparison.Ordinal);
+
         OutsidePaths.InText("Example.cs", line).ShouldNotBeEmpty();
     }
 
@@ -42,7 +48,7 @@ public class SelfContainedRepositoryTests
     public void The_check_finds_a_project_reference_that_climbs_above_the_root()
     {
         var project = Path.Combine(RepoPaths.Root, "tests", "EndToEnd.Tests", "Example.csproj");
-        var xml = "<Project><ItemGroup><None Include=\"..\\..\\..\\shared\\fixtures\\**\" /></ItemGroup></Project>";
+        var xml = "<Project><ItemGroup><None Include=\"..\\..\\..\\outside\\fixtures\\**\" /></ItemGroup></Project>";
 
         OutsidePaths.InBuildFile(RepoPaths.Root, project, xml).ShouldNotBeEmpty();
     }
@@ -117,9 +123,8 @@ internal static partial class OutsidePaths
     {
         foreach (var file in dir.EnumerateFiles())
         {
-            // This file holds the bad examples the check is tested on.
             if (TextExtensions.Contains(file.Extension, StringComparer.OrdinalIgnoreCase) && file.Length < 2_000_000
-                && file.Name is not "package-lock.json" and not "SelfContainedRepositoryTests.cs")
+                && file.Name is not "package-lock.json")
             {
                 yield return file;
             }
@@ -139,15 +144,15 @@ internal static partial class OutsidePaths
         }
     }
 
-    // "../shared", "..\shared", "../../shared/...": the folder laid beside the repository.
-    [GeneratedRegex(@"\.\.[/\\]+(\.\.[/\\]+)*shared\b")]
+    // Up one or more folders, then into the folder laid beside the repository.
+    [GeneratedRegex(@"\.\.[/\\]+(\.\.[/\\]+)*sha[r]ed\b")]
     private static partial Regex SharedFolder();
 
-    // Path.Combine(x, "..", "shared")
-    [GeneratedRegex(@"""\.\.""\s*,\s*""shared""")]
+    // Path.Combine(x, up, beside): the same, a segment at a time.
+    [GeneratedRegex(@"""\.\.""\s*,\s*""sha[r]ed""")]
     private static partial Regex CombinedShared();
 
     // An absolute path of one machine's checkout.
-    [GeneratedRegex(@"(?<![\w.])/work/")]
+    [GeneratedRegex(@"(?<![\w.])/wo[r]k/")]
     private static partial Regex MachinePath();
 }
