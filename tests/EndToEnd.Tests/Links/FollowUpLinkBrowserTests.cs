@@ -56,7 +56,7 @@ public sealed partial class FollowUpLinkBrowserTests(BrowserFixture browser) : I
         var sent = staff.Locator("table tbody tr").First;
         await Expect(sent).ToContainTextAsync("07700 900123");
         await Expect(sent).ToContainTextAsync("Follow-up: Rheumatology");
-        await Expect(sent).ToContainTextAsync(Day(clock.GetUtcNow().AddMonths(6)));
+        await Expect(sent).ToContainTextAsync(LastDayMonthsOn(clock.GetUtcNow(), 6));
         await Accessibility.ShouldHaveNoViolationsAsync(staff, "sent links");
 
         // The patient's phone: the text in the outbox carries the personal link, and nothing personal.
@@ -125,8 +125,13 @@ public sealed partial class FollowUpLinkBrowserTests(BrowserFixture browser) : I
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Requests", Exact = true })).ToBeVisibleAsync();
     }
 
-    private static string Day(DateTimeOffset instant) =>
-        TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById("Europe/London")).ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>
+    /// The last day a link sent now works: today's date in London, so many months on ("2 December" gives "2 June",
+    /// even late in the evening, when the same instant six months on is already the next day in summer time).
+    /// </summary>
+    private static string LastDayMonthsOn(DateTimeOffset now, int months) =>
+        TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById("Europe/London")).Date.AddMonths(months)
+            .ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
 
 
     [GeneratedRegex(@"http://127\.0\.0\.1:\d+/c/northside-community/f/[A-Za-z0-9_-]{22}")]
