@@ -57,6 +57,7 @@ public static class InboxServiceCollectionExtensions
         services.TryAddSingleton<InboxPageData>();
         services.TryAddSingleton<Reports.InboxReports>();
         services.TryAddSingleton<Links.LinkSharing>();
+        services.TryAddSingleton<Fhir.RequestBundles>();
         services.AddHostedService<DemoStaffSeeder>();
         return services;
     }

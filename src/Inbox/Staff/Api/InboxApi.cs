@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using PatientContact.Inbox.Fhir;
 using PatientContact.Inbox.Staff.Reports;
 using PatientContact.Inbox.Staff.Requests;
 using PatientContact.Inbox.Staff.SignIn;
@@ -36,6 +37,7 @@ public static class InboxApi
         api.MapGet("/audit", AuditAsync).Produces<IReadOnlyList<AuditEntryJson>>();
         api.MapReportsApi();
         api.MapInboxApiChanges();
+        api.MapFhirExport();
         return api;
     }
 
