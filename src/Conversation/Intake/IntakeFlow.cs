@@ -1,3 +1,5 @@
+using PatientContact.Conversation.Intake.Steps;
+
 namespace PatientContact.Conversation.Intake;
 
 /// <summary>
@@ -61,27 +63,10 @@ public static class IntakeFlow
         }
     }
 
-    public static bool IsRequired(Step step, IntakeSession session)
-    {
-        var answers = session.Answers;
-        return step switch
-        {
-            Step.RedFlag => answers.RedFlags.Count > 0 && !answers.RedFlagsAcknowledged,
-            Step.ProxyName or Step.ProxyRelationship => answers.Proxy == Inbox.Requests.SubmitterKind.Proxy,
-            Step.MobileAccess => answers.PhoneIsMobile && answers.VerifiedBy != VerifiedBy.SmsChannel,
-            Step.Otp => answers.MobileAccess == true && !answers.Verified && !session.Code.GaveUp,
-            Step.ContactPreference => answers.PhoneIsMobile,
-            // A personal follow-up link asks the date of birth first, and offers the details it holds once it matches.
-            Step.FollowUpDateOfBirth => session.FollowUp is not null,
-            Step.FollowUpDetails => session.FollowUp?.WereOffered == true,
-            Step.DateOfBirth => session.FollowUp is null,
-            Step.FirstName or Step.LastName or Step.Phone => session.FollowUp?.Stage != FollowUpStage.Accepted,
-            _ => true,
-        };
-    }
+    /// <summary>Whether this conversation needs <paramref name="step"/>, from its answers so far (the step's own rule).</summary>
+    public static bool IsRequired(Step step, IntakeSession session) => IntakeSteps.For(step).IsRequired(session);
 
-    private static bool IsOptional(Step step) =>
-        step is Step.RedFlag or Step.ProxyName or Step.ProxyRelationship or Step.MobileAccess or Step.Otp or Step.ContactPreference;
+    private static bool IsOptional(Step step) => IntakeSteps.For(step).IsOptional;
 
     /// <summary>
     /// Where the follow-up link's questions branch, spelled out for the graph: a link asks the date of birth
@@ -98,32 +83,8 @@ public static class IntakeFlow
         [Step.Postcode] = [Step.Phone, Step.MobileAccess],
     };
 
-    public static bool IsAnswered(Step step, IntakeSession session)
-    {
-        var answers = session.Answers;
-        return step switch
-        {
-            Step.Emergency => true,
-            Step.RequestType => answers.RequestTypeId is not null,
-            Step.Details => answers.Details is not null,
-            Step.RedFlag => answers.RedFlagsAcknowledged,
-            Step.Proxy => answers.Proxy is not null,
-            Step.ProxyName => answers.ProxyName is not null,
-            Step.ProxyRelationship => answers.ProxyRelationship is not null,
-            Step.FollowUpDateOfBirth => session.FollowUp is { Stage: not FollowUpStage.Pending },
-            Step.FollowUpDetails => session.FollowUp?.Stage is FollowUpStage.Accepted or FollowUpStage.Declined,
-            Step.FirstName => answers.FirstName is not null,
-            Step.LastName => answers.LastName is not null && answers.SuggestedLastName is null,
-            Step.DateOfBirth => answers.DateOfBirth is not null,
-            Step.Gender => answers.Gender is not null,
-            Step.Postcode => answers.Postcode is not null,
-            Step.Phone => answers.Phone is not null,
-            Step.MobileAccess => answers.MobileAccess is not null,
-            Step.Otp => answers.Verified || session.Code.GaveUp,
-            Step.ContactPreference => answers.ContactPreference is not null,
-            _ => false,
-        };
-    }
+    /// <summary>Whether <paramref name="step"/> has an answer (the step's own rule).</summary>
+    public static bool IsAnswered(Step step, IntakeSession session) => IntakeSteps.For(step).IsAnswered(session);
 
     private static int IndexOf(Step step)
     {

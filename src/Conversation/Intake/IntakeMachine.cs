@@ -1,6 +1,7 @@
 using Stateless;
 using Stateless.Graph;
 using Stateless.Reflection;
+using PatientContact.Conversation.Intake.Steps;
 
 namespace PatientContact.Conversation.Intake;
 
@@ -126,7 +127,7 @@ public sealed class IntakeMachine
     private static DynamicStateInfos ChangeTargets()
     {
         var infos = new DynamicStateInfos();
-        foreach (var item in Choices.Change.Items)
+        foreach (var item in ChangeStep.Choices.Items)
         {
             infos.Add(item.Value, item.Label);
         }

@@ -46,6 +46,49 @@ public sealed class IntakeSession
     /// answer): they stay with the conversation, whatever the details become, and go to staff with the request.
     /// </summary>
     public List<RaisedFlag> RaisedFlags { get; set; } = [];
+
+    /// <summary>Enough for channel retries (Twilio retries within 15 s, Direct Line within 20 s) without bloating every save.</summary>
+    private const int ProcessedInputsKept = 6;
+
+    /// <summary>Keeps an input applied with the replies it got, so a retry of it is answered the same, not applied again.</summary>
+    public void Remember(string inputId, IReadOnlyList<BotReply> replies)
+    {
+        Processed.Add(new ProcessedInput(inputId, replies));
+        if (Processed.Count > ProcessedInputsKept)
+        {
+            Processed.RemoveRange(0, Processed.Count - ProcessedInputsKept);
+        }
+    }
+
+    /// <summary>
+    /// Starts the conversation again at the welcome: the answers go, with the replies that may repeat them; the code
+    /// limits stay (or starting again would reset them), and so does a reference not yet answered.
+    /// </summary>
+    public void StartAgain(DateTimeOffset now, bool keepRaisedFlags = false)
+    {
+        Step = Step.Welcome;
+        History = [];
+        Changing = false;
+        InvalidStreak = 0;
+        OfferedTypes = [];
+        Answers = new();
+        // The code in play goes; the tries and sends stay, or starting again would reset the limits.
+        Code = new CodeState { WrongTries = Code.WrongTries, Sends = Code.Sends, GaveUp = Code.GaveUp };
+        // Until a submission is answered its reference is kept: a request stored by a try whose answer was lost becomes the next one submitted.
+        PendingReferenceId = ReferenceId is null ? PendingReferenceId : null;
+        ReferenceId = null;
+        SubmittedAt = null;
+        ExpiredNotice = false;
+        FollowUp = null;
+        if (!keepRaisedFlags)
+        {
+            RaisedFlags = [];
+        }
+
+        // Earlier replies may repeat answers (the review); they go with the answers.
+        Processed.Clear();
+        StartedAt = now;
+    }
 }
 
 /// <summary>A red flag raised outside the details: the rule, the step the patient was at, and what they wrote.</summary>

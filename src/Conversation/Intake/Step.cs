@@ -1,3 +1,5 @@
+using PatientContact.Conversation.Intake.Steps;
+
 namespace PatientContact.Conversation.Intake;
 
 /// <summary>Where a conversation is. Every value but <see cref="Welcome"/> and <see cref="Expired"/> is a step of SPEC section 1.</summary>
@@ -37,26 +39,13 @@ public enum Step
     Expired,
 }
 
-/// <summary>The stable step ids channels expose (web chat: <c>channelData.step</c>).</summary>
+/// <summary>The stable step ids channels expose (web chat: <c>channelData.step</c>), each given by its step's class.</summary>
 public static class StepIds
 {
-    private static readonly string[] Ids =
-    [
-        "welcome", "closed", "emergency", "emergency-advice", "request-type", "advice", "details", "red-flag",
-        "proxy", "proxy-name", "proxy-relationship", "follow-up-date-of-birth", "follow-up-details", "first-name", "last-name", "date-of-birth", "gender",
-        "postcode", "phone", "mobile-access", "otp", "contact-preference", "review", "change", "submitted", "link-ended", "expired",
-    ];
+    public static string ToId(this Step step) => IntakeSteps.For(step).Id;
 
-    public static string ToId(this Step step) => Ids[(int)step];
-
-    public static bool TryParse(string id, out Step step)
-    {
-        var index = Array.IndexOf(Ids, id);
-        step = index < 0 ? default : (Step)index;
-        return index >= 0;
-    }
+    public static bool TryParse(string id, out Step step) => IntakeSteps.TryFind(id, out step);
 
     /// <summary>Steps after which the conversation has ended; the next message starts a new one.</summary>
-    public static bool IsEnd(this Step step) =>
-        step is Step.Closed or Step.EmergencyAdvice or Step.Advice or Step.Submitted or Step.LinkEnded or Step.Expired;
+    public static bool IsEnd(this Step step) => IntakeSteps.For(step).IsEnd;
 }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using PatientContact.Conversation.Channels.Sms;
 using PatientContact.Conversation.Intake;
+using PatientContact.Conversation.Intake.Steps;
 using PatientContact.Conversation.Intake.Parsing;
 using PatientContact.Conversation.Intake.Safety;
 using PatientContact.Conversation.Tests.Support;
@@ -200,7 +201,7 @@ public sealed class SafetyTests : IDisposable
     public void Red_flag_choices_use_no_carrier_keyword()
     {
         string[] carrierWords = ["stop", "stopall", "unsubscribe", "cancel", "end", "quit", "optout", "revoke"];
-        foreach (var item in Choices.RedFlag.Items)
+        foreach (var item in RedFlagStep.Choices.Items)
         {
             foreach (var text in item.Synonyms.Append(item.Label))
             {

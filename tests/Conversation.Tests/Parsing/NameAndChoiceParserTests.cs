@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using PatientContact.Conversation.Intake;
+using PatientContact.Conversation.Intake.Steps;
 using PatientContact.Conversation.Intake.Parsing;
 using PatientContact.Inbox.Requests;
 
@@ -58,7 +59,7 @@ public class NameAndChoiceParserTests
     [InlineData("Yes, it’s an emergency", true)]
     public void Emergency_answers_are_read_from_numbers_words_and_labels(string text, bool emergency)
     {
-        Choices.Emergency.TryParse(text, out var value).ShouldBeTrue();
+        EmergencyStep.Choices.TryParse(text, out var value).ShouldBeTrue();
         value.ShouldBe(emergency);
     }
 
@@ -69,7 +70,7 @@ public class NameAndChoiceParserTests
     [InlineData("🙂")]
     public void Unclear_choice_answers_are_not_guessed(string text)
     {
-        Choices.Emergency.TryParse(text, out _).ShouldBeFalse();
+        EmergencyStep.Choices.TryParse(text, out _).ShouldBeFalse();
     }
 
     [Theory]
@@ -80,7 +81,7 @@ public class NameAndChoiceParserTests
     [InlineData("option 3", Gender.Other)]
     public void Gender_choices_read_numbers_and_words(string text, Gender expected)
     {
-        Choices.Gender.TryParse(text, out var value).ShouldBeTrue();
+        GenderStep.Choices.TryParse(text, out var value).ShouldBeTrue();
         value.ShouldBe(expected);
     }
 
@@ -117,7 +118,7 @@ public class NameAndChoiceParserTests
     [InlineData("social worker")]
     public void Fixed_choices_are_read_by_their_words_too(string text)
     {
-        Choices.Relationship.TryParse(text, out _).ShouldBeTrue();
+        ProxyRelationshipStep.Choices.TryParse(text, out _).ShouldBeTrue();
     }
 
     [Theory]
@@ -128,7 +129,7 @@ public class NameAndChoiceParserTests
     [InlineData("I need a sick note for work", 1)]
     public void Request_types_are_read_by_label_words_synonyms_and_in_sentences(string text, int expected)
     {
-        var set = Choices.RequestTypes([
+        var set = RequestTypeStep.Choices([
             new("medical-request", "Medical request", PatientContact.Rules.RequestKind.Request, null) { Examples = "a new or ongoing health problem", Synonyms = ["doctor"] },
             new("admin-request", "Admin request", PatientContact.Rules.RequestKind.Request, null) { Examples = "fit notes, letters", Synonyms = ["sick note"] },
         ]);
@@ -144,7 +145,7 @@ public class NameAndChoiceParserTests
     [InlineData("I need the doctor about a sick note")]
     public void A_word_of_two_choices_is_ambiguous_and_names_both(string text)
     {
-        var set = Choices.RequestTypes([
+        var set = RequestTypeStep.Choices([
             new("medical-request", "Medical request", PatientContact.Rules.RequestKind.Request, null) { Synonyms = ["doctor"] },
             new("admin-request", "Admin request", PatientContact.Rules.RequestKind.Request, null) { Synonyms = ["sick note"] },
         ]);
@@ -159,10 +160,10 @@ public class NameAndChoiceParserTests
     [Fact]
     public void Choices_are_numbered_in_spec_order()
     {
-        Choices.Proxy.Choices.Select(c => $"{c.Value} {c.Label}").ShouldBe(["1 Myself", "2 Someone else"]);
-        Choices.Relationship.Choices.Select(c => c.Label).ShouldBe(["Parent or guardian", "Carer", "Family member", "Friend", "Care professional", "Other"]);
-        Choices.Gender.Choices.Select(c => c.Label).ShouldBe(["Female", "Male", "Other", "Prefer not to say"]);
-        Choices.Review.Choices.Select(c => c.Label).ShouldBe(["Submit", "Change an answer"]);
+        ProxyStep.Choices.Choices.Select(c => $"{c.Value} {c.Label}").ShouldBe(["1 Myself", "2 Someone else"]);
+        ProxyRelationshipStep.Choices.Choices.Select(c => c.Label).ShouldBe(["Parent or guardian", "Carer", "Family member", "Friend", "Care professional", "Other"]);
+        GenderStep.Choices.Choices.Select(c => c.Label).ShouldBe(["Female", "Male", "Other", "Prefer not to say"]);
+        ReviewStep.Choices.Choices.Select(c => c.Label).ShouldBe(["Submit", "Change an answer"]);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using PatientContact.Conversation.Channels.Sms;
 using PatientContact.Conversation.Intake;
+using PatientContact.Conversation.Intake.Steps;
 using PatientContact.Conversation.Tests.Support;
 using PatientContact.Conversation.Verification;
 using PatientContact.Inbox.Requests;
@@ -185,10 +186,10 @@ public sealed class ReadingAgeTests(ITestOutputHelper output)
                 }
             }
 
-            yield return Questions.Welcome(service);
+            yield return WelcomeStep.Message(service);
             yield return Questions.Help(service);
             yield return Questions.Strikes(service);
-            yield return Questions.LinkEnded(service, "https://contact.example.nhs.uk");
+            yield return LinkEndedStep.Message(service, "https://contact.example.nhs.uk");
         }
     }
 

@@ -5,7 +5,7 @@ using PatientContact.Conversation.Intake.Parsing;
 using PatientContact.Inbox.Requests;
 using PatientContact.Rules;
 
-namespace PatientContact.Conversation.Intake;
+namespace PatientContact.Conversation.Intake.Steps;
 
 /// <summary>
 /// The review of every answer. By SMS it must fit <see cref="SmsReplyComposer.MaxSegments"/> segments with its
@@ -50,7 +50,7 @@ public static class ReviewText
 
     /// <summary>The review's question without the answers, for when another message (help) comes first by SMS.</summary>
     public static BotReply AskInShort() =>
-        new($"Reply 1 to submit your request, or 2 to change an answer. Reply {DetailsWord} to see your details.", Step.Review, Choices.Review.Choices);
+        new($"Reply 1 to submit your request, or 2 to change an answer. Reply {DetailsWord} to see your details.", Step.Review, ReviewStep.Choices.Choices);
 
     /// <summary>Reads "details", "details 2", "see details": the part asked for (1-based), or false for anything else.</summary>
     public static bool TryReadDetailsRequest(string text, out int part)
@@ -130,7 +130,7 @@ public static class ReviewText
         var next = part < of
             ? $"Reply {DetailsWord} {part + 1} for the next part, 1 to submit, or 2 to change an answer."
             : "Reply 1 to submit, or 2 to change an answer.";
-        return new BotReply($"{heading}\n{text}\n{next}", Step.Review, Choices.Review.Choices);
+        return new BotReply($"{heading}\n{text}\n{next}", Step.Review, ReviewStep.Choices.Choices);
     }
 
     private static BotReply Build(IntakeSession session, ServiceDefinition service, string details)
@@ -153,7 +153,7 @@ public static class ReviewText
             text.Append(CultureInfo.InvariantCulture, $"\nThis goes to {service.Name}.");
         }
 
-        return new BotReply(text.ToString(), Step.Review, Choices.Review.Choices);
+        return new BotReply(text.ToString(), Step.Review, ReviewStep.Choices.Choices);
     }
 
     private static string Cut(string[] elements, int keep)

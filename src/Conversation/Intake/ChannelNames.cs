@@ -1,0 +1,14 @@
+using PatientContact.Inbox.Requests;
+
+namespace PatientContact.Conversation.Intake;
+
+/// <summary>A channel as the rules (<c>input.Channel</c>) and the metrics name it.</summary>
+public static class ChannelNames
+{
+    public static string RuleName(this Channel channel) => channel switch
+    {
+        Channel.Sms => PatientContact.Rules.Channels.Sms,
+        Channel.WebChat => PatientContact.Rules.Channels.WebChat,
+        _ => PatientContact.Rules.Channels.Terminal,
+    };
+}

@@ -1,0 +1,39 @@
+using PatientContact.Conversation.Intake.Parsing;
+using PatientContact.Inbox.Requests;
+using PatientContact.Rules;
+
+namespace PatientContact.Conversation.Intake.Steps;
+
+/// <summary>For someone else: how the sender knows the patient.</summary>
+public sealed class ProxyRelationshipStep : IntakeStep
+{
+    public static readonly ChoiceSet<string> Choices = new(
+        new ChoiceItem<string>("parent or guardian", "Parent or guardian", "parent", "guardian", "mum", "dad", "mother", "father"),
+        new ChoiceItem<string>("carer", "Carer", "care giver", "caregiver"),
+        new ChoiceItem<string>("family member", "Family member", "family", "relative", "son", "daughter", "husband", "wife", "partner", "brother", "sister"),
+        new ChoiceItem<string>("friend", "Friend"),
+        new ChoiceItem<string>("care professional", "Care professional", "professional", "nurse", "social worker", "care worker"),
+        new ChoiceItem<string>("other", "Other"));
+
+    public override Step Step => Step.ProxyRelationship;
+
+    public override string Id => "proxy-relationship";
+
+    public override bool IsOptional => true;
+
+    public override bool IsRequired(IntakeSession session) => session.Answers.Proxy == SubmitterKind.Proxy;
+
+    public override bool IsAnswered(IntakeSession session) => session.Answers.ProxyRelationship is not null;
+
+    public override BotReply Ask(IntakeSession session, ServiceDefinition service, Availability? availability) =>
+        new("How do you know the person this request is for?", Step, Choices.Choices);
+
+    internal override async Task AnswerAsync(Turn turn, string text, CancellationToken ct)
+    {
+        if (turn.Choose(Choices, text, out var relationship))
+        {
+            turn.Session.Answers.ProxyRelationship = relationship;
+            await turn.AdvanceAsync(Trigger.Answered, ct);
+        }
+    }
+}
