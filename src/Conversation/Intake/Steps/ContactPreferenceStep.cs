@@ -24,12 +24,6 @@ public sealed class ContactPreferenceStep : IntakeStep
     public override BotReply Ask(IntakeSession session, ServiceDefinition service, Availability? availability) =>
         new($"How should we reply on {PhoneParser.Display(session.Answers.Phone!)}?", Step, Choices.Choices);
 
-    internal override async Task AnswerAsync(Turn turn, string text, CancellationToken ct)
-    {
-        if (turn.Choose(Choices, text, out var preference))
-        {
-            turn.Session.Answers.ContactPreference = preference;
-            await turn.AdvanceAsync(Trigger.Answered, ct);
-        }
-    }
+    internal override Task AnswerAsync(Turn turn, string text, CancellationToken ct) =>
+        ChooseAsync(turn, Choices, text, preference => turn.Session.Answers.ContactPreference = preference, ct);
 }

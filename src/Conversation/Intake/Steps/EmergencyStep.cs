@@ -20,11 +20,6 @@ public sealed class EmergencyStep : IntakeStep
 
     public override bool IsAnswered(IntakeSession session) => true;
 
-    internal override async Task AnswerAsync(Turn turn, string text, CancellationToken ct)
-    {
-        if (turn.Choose(Choices, text, out var emergency))
-        {
-            await turn.AdvanceAsync(emergency ? Trigger.IsEmergency : Trigger.Answered, ct);
-        }
-    }
+    internal override Task AnswerAsync(Turn turn, string text, CancellationToken ct) =>
+        ChooseAsync(turn, Choices, text, _ => { }, ct, emergency => emergency ? Trigger.IsEmergency : Trigger.Answered);
 }

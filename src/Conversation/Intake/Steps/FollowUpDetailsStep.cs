@@ -33,12 +33,6 @@ public sealed class FollowUpDetailsStep : IntakeStep
         return new(text, Step, Choices.Choices);
     }
 
-    internal override async Task AnswerAsync(Turn turn, string text, CancellationToken ct)
-    {
-        if (turn.Choose(Choices, text, out var right))
-        {
-            turn.Services.FollowUps.Accept(turn, right);
-            await turn.AdvanceAsync(Trigger.Answered, ct);
-        }
-    }
+    internal override Task AnswerAsync(Turn turn, string text, CancellationToken ct) =>
+        ChooseAsync(turn, Choices, text, right => turn.Services.FollowUps.Accept(turn, right), ct);
 }

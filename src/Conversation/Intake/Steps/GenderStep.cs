@@ -22,12 +22,6 @@ public sealed class GenderStep : IntakeStep
     public override BotReply Ask(IntakeSession session, ServiceDefinition service, Availability? availability) =>
         new(ForSelf(session) ? "What is your gender?" : "What is their gender?", Step, Choices.Choices);
 
-    internal override async Task AnswerAsync(Turn turn, string text, CancellationToken ct)
-    {
-        if (turn.Choose(Choices, text, out var gender))
-        {
-            turn.Session.Answers.Gender = gender;
-            await turn.AdvanceAsync(Trigger.Answered, ct);
-        }
-    }
+    internal override Task AnswerAsync(Turn turn, string text, CancellationToken ct) =>
+        ChooseAsync(turn, Choices, text, gender => turn.Session.Answers.Gender = gender, ct);
 }

@@ -1,3 +1,4 @@
+using PatientContact.Conversation.Intake.Parsing;
 using PatientContact.Inbox.Requests;
 using PatientContact.Rules;
 
@@ -47,5 +48,18 @@ public abstract class IntakeStep
     {
         ArgumentNullException.ThrowIfNull(session);
         return session.Answers.Proxy != SubmitterKind.Proxy;
+    }
+
+    /// <summary>
+    /// Reads a choice; once one is made, <paramref name="store"/> keeps it and the conversation moves on by the trigger
+    /// it leads to (<see cref="Trigger.Answered"/> unless <paramref name="trigger"/> says otherwise).
+    /// </summary>
+    internal static async Task ChooseAsync<T>(Turn turn, ChoiceSet<T> choices, string text, Action<T> store, CancellationToken ct, Func<T, Trigger>? trigger = null)
+    {
+        if (turn.Choose(choices, text, out var value))
+        {
+            store(value);
+            await turn.AdvanceAsync(trigger?.Invoke(value) ?? Trigger.Answered, ct);
+        }
     }
 }

@@ -25,12 +25,6 @@ public sealed class MobileAccessStep : IntakeStep
     public override BotReply Ask(IntakeSession session, ServiceDefinition service, Availability? availability) =>
         new($"Do you have the phone {PhoneParser.Display(session.Answers.Phone!)} with you now? We'll text it a code to check.", Step, Choices.Choices);
 
-    internal override async Task AnswerAsync(Turn turn, string text, CancellationToken ct)
-    {
-        if (turn.Choose(Choices, text, out var hasPhone))
-        {
-            turn.Session.Answers.MobileAccess = hasPhone;
-            await turn.AdvanceAsync(Trigger.Answered, ct);
-        }
-    }
+    internal override Task AnswerAsync(Turn turn, string text, CancellationToken ct) =>
+        ChooseAsync(turn, Choices, text, hasPhone => turn.Session.Answers.MobileAccess = hasPhone, ct);
 }

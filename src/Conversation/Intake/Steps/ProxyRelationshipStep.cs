@@ -28,12 +28,6 @@ public sealed class ProxyRelationshipStep : IntakeStep
     public override BotReply Ask(IntakeSession session, ServiceDefinition service, Availability? availability) =>
         new("How do you know the person this request is for?", Step, Choices.Choices);
 
-    internal override async Task AnswerAsync(Turn turn, string text, CancellationToken ct)
-    {
-        if (turn.Choose(Choices, text, out var relationship))
-        {
-            turn.Session.Answers.ProxyRelationship = relationship;
-            await turn.AdvanceAsync(Trigger.Answered, ct);
-        }
-    }
+    internal override Task AnswerAsync(Turn turn, string text, CancellationToken ct) =>
+        ChooseAsync(turn, Choices, text, relationship => turn.Session.Answers.ProxyRelationship = relationship, ct);
 }

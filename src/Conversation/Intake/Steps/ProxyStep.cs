@@ -20,14 +20,11 @@ public sealed class ProxyStep : IntakeStep
 
     public override bool IsAnswered(IntakeSession session) => session.Answers.Proxy is not null;
 
-    internal override async Task AnswerAsync(Turn turn, string text, CancellationToken ct)
-    {
-        if (!turn.Choose(Choices, text, out var kind))
-        {
-            return;
-        }
+    internal override Task AnswerAsync(Turn turn, string text, CancellationToken ct) =>
+        ChooseAsync(turn, Choices, text, kind => Store(turn.Session.Answers, kind), ct);
 
-        var a = turn.Session.Answers;
+    private static void Store(Answers a, SubmitterKind kind)
+    {
         if (kind == SubmitterKind.Self)
         {
             a.ProxyName = null;
@@ -35,6 +32,5 @@ public sealed class ProxyStep : IntakeStep
         }
 
         a.Proxy = kind;
-        await turn.AdvanceAsync(Trigger.Answered, ct);
     }
 }
