@@ -1,3 +1,4 @@
+using PatientContact.Conversation.Channels.Form;
 using PatientContact.Conversation.Channels.Sms;
 using PatientContact.Conversation.Channels.WebChat;
 using PatientContact.Conversation.Dev.Outbox;
@@ -20,6 +21,7 @@ builder.Services.AddOutboxDelivery();
 builder.Services.AddSmsChannel();
 builder.Services.AddDataProtectionKeyStorage(builder.Configuration);
 builder.Services.AddWebChat();
+builder.Services.AddFormChannel();
 builder.Services.AddInbox(builder.Configuration);
 // Last: it wraps the stores registered above.
 builder.Services.AddPatientContactTelemetry(builder.Configuration);
@@ -52,6 +54,8 @@ app.MapHealth();
 app.MapDevPds();
 app.MapSmsChannel();
 app.MapWebChat();
+app.MapFormChannel();
+app.MapStaffEntry();
 app.MapInbox();
 app.MapDevOutbox(app.Environment);
 app.Run();

@@ -130,6 +130,10 @@ public static class Channels
     public const string WebChat = "webchat";
     public const string Sms = "sms";
     public const string Terminal = "terminal";
+    /// <summary>The server-rendered form at <c>/c/{serviceId}/form</c>.</summary>
+    public const string Form = "form";
+    /// <summary>Requests staff enter from <c>/inbox/new</c> for a patient who phoned or came in.</summary>
+    public const string Staff = "staff";
 }
 
 /// <summary>A canned text staff may start a reply to a patient from (<c>rules/reply-templates.json</c>).</summary>

@@ -24,7 +24,7 @@ public static class RuleBookLoader
 
     // A fixed Monday morning: the moment the sample inputs that warm the workflows stand for.
     private static readonly DateTimeOffset SampleMoment = new(2025, 1, 6, 10, 0, 0, TimeSpan.Zero);
-    private static readonly string[] SampleChannels = [Channels.WebChat, Channels.Sms, Channels.Terminal];
+    private static readonly string[] SampleChannels = [Channels.WebChat, Channels.Sms, Channels.Terminal, Channels.Form, Channels.Staff];
 
     /// <exception cref="RuleValidationException">A file is missing, unreadable, malformed or has a rule that does not compile.</exception>
     public static RuleBook Load(string directory)

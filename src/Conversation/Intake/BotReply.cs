@@ -6,6 +6,9 @@ public sealed record BotReply(string Text, Step Step, IReadOnlyList<Choice> Choi
     /// <summary>Red-flag advice shown at once: a channel never shortens it to save space.</summary>
     public bool Urgent { get; init; }
 
+    /// <summary>Why the answer was not taken: a form shows it in its error summary and beside the field.</summary>
+    public bool Reason { get; init; }
+
     public static BotReply Say(string text, Step step) => new(text, step, []);
 }
 
@@ -20,6 +23,7 @@ public sealed record Choice(string Value, string Label);
 /// <param name="ClientAddress">The client's IP, for per-client rate limits; never stored with answers.</param>
 /// <param name="FollowUpLinkId">The personal follow-up link the channel opened the conversation from (web chat), if any.</param>
 /// <param name="Attachments">Pictures or other files that came with the message (MMS), which are not taken yet.</param>
+/// <param name="EnteredBy">On the staff channel: the email of the member of staff entering the request.</param>
 public sealed record TurnInput(
     string ConversationKey,
     string ServiceId,
@@ -29,7 +33,8 @@ public sealed record TurnInput(
     string? SenderPhone = null,
     string? ClientAddress = null,
     string? FollowUpLinkId = null,
-    int Attachments = 0);
+    int Attachments = 0,
+    string? EnteredBy = null);
 
 /// <summary>What a turn produced. No replies at all: a message added to a request, with nothing to say back (SMS, within the hour after an acknowledgement).</summary>
 public sealed record TurnResult(IReadOnlyList<BotReply> Replies, bool Replayed)

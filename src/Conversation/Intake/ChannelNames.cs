@@ -9,6 +9,8 @@ public static class ChannelNames
     {
         Channel.Sms => PatientContact.Rules.Channels.Sms,
         Channel.WebChat => PatientContact.Rules.Channels.WebChat,
+        Channel.Form => PatientContact.Rules.Channels.Form,
+        Channel.Staff => PatientContact.Rules.Channels.Staff,
         _ => PatientContact.Rules.Channels.Terminal,
     };
 }

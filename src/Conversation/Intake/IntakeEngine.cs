@@ -190,8 +190,9 @@ public sealed class IntakeEngine
             // Whatever the first message says ("hi", or nothing when web chat opens), it starts the conversation.
             await WelcomeStep.BeginAsync(turn, ct);
         }
-        else if (string.IsNullOrEmpty(text))
+        else if (text is null || (text.Length == 0 && turn.Input.Channel is not (Inbox.Requests.Channel.Form or Inbox.Requests.Channel.Staff)))
         {
+            // On a page an empty answer is a field left blank, told as the step's own reason; in a chat it only asks again.
             turn.Ask(s.Step);
         }
         else if (text.Length > TextInput.MaxInputLength)

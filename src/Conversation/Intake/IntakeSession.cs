@@ -154,6 +154,8 @@ public sealed class Answers
     /// <summary>How possession was shown: "code" or "sms-channel".</summary>
     public string? VerifiedBy { get; set; }
     public ContactPreference? ContactPreference { get; set; }
+    /// <summary>On the staff channel: the code was skipped because staff checked the caller's identity (never a verified mobile).</summary>
+    public bool IdentityCheckedByStaff { get; set; }
 }
 
 /// <summary>The one-time code in play; the code itself is never stored, only its keyed hash.</summary>

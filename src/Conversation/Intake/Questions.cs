@@ -24,6 +24,9 @@ public static class Questions
         return $"Sorry, we did not understand that. Reply with a number or the words, like 1 or {choices.Items[0].Example}.";
     }
 
+    /// <summary>Said on a page when no choice was picked.</summary>
+    public const string ChooseOne = "Choose one of the answers.";
+
     /// <summary>Said when a choice answer fits several choices: it names them.</summary>
     public static string WhichOne<T>(ChoiceSet<T> choices, IReadOnlyList<int> candidates)
     {

@@ -46,7 +46,7 @@ internal sealed class Turn(IntakeSession session, ServiceDefinition service, Tur
     {
         Session.InvalidStreak++;
         var text = Session.InvalidStreak >= strikes ? $"{reason} {Questions.Strikes(Service)}" : reason;
-        Replies.Add(BotReply.Say(text, Session.Step));
+        Replies.Add(BotReply.Say(text, Session.Step) with { Reason = true });
         Ask(Session.Step);
     }
 
@@ -63,11 +63,12 @@ internal sealed class Turn(IntakeSession session, ServiceDefinition service, Tur
             case ChoiceOutcome.Chosen:
                 return true;
             case ChoiceOutcome.Ambiguous:
-                Say(Questions.WhichOne(choices, match.Candidates));
+                Replies.Add(BotReply.Say(Questions.WhichOne(choices, match.Candidates), Session.Step) with { Reason = true });
                 Ask(Session.Step);
                 return false;
             default:
-                Invalid(Questions.ChoiceError(choices));
+                // Nothing chosen only happens on a page (a chat's empty message asks again).
+                Invalid(text.Length == 0 ? Questions.ChooseOne : Questions.ChoiceError(choices));
                 return false;
         }
     }

@@ -31,13 +31,16 @@ public sealed record ContactRequest
     public DateTimeOffset? FirstActionAt { get; init; }
     /// <summary>Who first opened the request's page, and when; an emergency request's alert stays up until then.</summary>
     public FirstOpening? FirstOpened { get; init; }
+    /// <summary>Set when a member of staff entered the request for the patient (channel <see cref="Channel.Staff"/>).</summary>
+    public StaffEntry? EnteredBy { get; init; }
     /// <summary>Optimistic concurrency: bumped by every staff change.</summary>
     public long Version { get; init; } = 1;
 }
 
 public enum RequestStatus { New, InProgress, Done }
 
-public enum Channel { WebChat, Sms, Terminal }
+/// <summary>How a request came in. New values go at the end: stores keep the names, never the numbers.</summary>
+public enum Channel { WebChat, Sms, Terminal, Form, Staff }
 
 public enum SubmitterKind { Self, Proxy }
 
@@ -78,6 +81,13 @@ public sealed record RedFlagHit(string Id, string Severity, string Advice, strin
 
 /// <summary>The follow-up link a request came through: its pathway, and the NHS number staff gave with it (if any).</summary>
 public sealed record FollowUpTag(string LinkId, string Pathway, string? NhsNumber);
+
+/// <summary>
+/// Who on the staff entered a request for a patient who phoned or came in, and whether they skipped the texted code
+/// because they checked the caller's identity themselves. A check by staff is never a verified mobile: matching
+/// treats the phone as not verified.
+/// </summary>
+public sealed record StaffEntry(string By, bool IdentityCheckedByStaff);
 
 /// <summary>The first time a member of staff opened a request's page.</summary>
 public sealed record FirstOpening(DateTimeOffset At, string By);

@@ -31,6 +31,11 @@ public static class AuditActions
     public const string ReportsViewed = "reports.viewed";
     public const string WeeklyFileDownloaded = "reports.weekly-file";
 
+    /// <summary>A member of staff started entering a request for a patient who phoned or came in (<c>/inbox/new</c>).</summary>
+    public const string EntryStarted = "request.entry-started";
+    /// <summary>A request entered by staff was sent: its reference, and whether staff checked the caller's identity instead of a code.</summary>
+    public const string Entered = "request.entered";
+
     public const string LinksListed = "links.listed";
     public const string LinkSent = "link.sent";
     public const string LinkEnded = "link.ended";

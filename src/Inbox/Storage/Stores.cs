@@ -44,6 +44,8 @@ public sealed record RequestQuery
     public bool? Matched { get; init; }
     public string? RequestTypeId { get; init; }
     public bool? RedFlagged { get; init; }
+    /// <summary>Only requests that came in this way.</summary>
+    public Channel? Channel { get; init; }
     /// <summary>A reference ID (exact, any case) or part of the patient's first or last name.</summary>
     public string? Search { get; init; }
     /// <summary>True: only requests assigned to nobody.</summary>

@@ -74,7 +74,7 @@ public static class FollowUpLinkEndpoints
     }
 
     /// <summary>The service and its follow-up link for a token; nulls when either is unknown or the link is another service's.</summary>
-    private static async Task<(ServiceDefinition? Service, SentLink? Link)> FindAsync(
+    internal static async Task<(ServiceDefinition? Service, SentLink? Link)> FindAsync(
         string serviceId, string token, IRuleBookProvider rules, ISentLinkStore links, CancellationToken ct)
     {
         var service = rules.Current.FindService(serviceId);

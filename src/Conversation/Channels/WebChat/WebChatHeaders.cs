@@ -47,6 +47,18 @@ public sealed class WebChatHeaders(IOptions<WebChatOptions> options, PublicAddre
     }
 
     /// <summary>
+    /// The form channel's pages: no script at all, styles and images from this origin, forms posted only here,
+    /// framed only by this origin and the configured websites, and never cached (they show a patient's answers).
+    /// </summary>
+    public void ForFormPage(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        Common(context.Response);
+        context.Response.Headers.ContentSecurityPolicy = $"default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors {_frameAncestors}";
+        context.Response.Headers.CacheControl = "no-store";
+    }
+
+    /// <summary>
     /// The poster and letter pages: styles and the print button's script only from this origin, no
     /// connections, framed only by this origin. Nothing on them is personal, but they are not cached,
     /// so a change to the service's rules shows at once.

@@ -11,6 +11,8 @@ public sealed class DateOfBirthStep : IntakeStep
 
     public override string Id => "date-of-birth";
 
+    public override StepInput Input(IntakeSession session) => new(AnswerKind.Date, Own(session, "bday"), "numeric", Hint: "For example, 21 3 1980");
+
     /// <summary>A follow-up link asked it already, before the details held were offered.</summary>
     public override bool IsRequired(IntakeSession session) => session.FollowUp is null;
 

@@ -19,6 +19,8 @@ public sealed class DetailsStep : IntakeStep
 
     public override string Id => "details";
 
+    public override StepInput Input(IntakeSession session) => new(AnswerKind.LongText, "off", Spellcheck: true, MaxLength: MaxLength);
+
     public static string TooShort(int length) =>
         $"Please tell us a bit more, so we know what you need. Write at least {MinLength} characters (yours has {length}).";
 

@@ -9,6 +9,8 @@ public sealed class FollowUpDateOfBirthStep : IntakeStep
 
     public override string Id => "follow-up-date-of-birth";
 
+    public override StepInput Input(IntakeSession session) => new(AnswerKind.Date, Own(session, "bday"), "numeric", Hint: "For example, 21 3 1980");
+
     /// <summary>A personal follow-up link asks the date of birth first, and offers the details it holds once it matches.</summary>
     public override bool IsRequired(IntakeSession session) => session.FollowUp is not null;
 

@@ -36,6 +36,12 @@ public abstract class IntakeStep
     /// <summary>The answer a free-text question already has (after back, or a change from the review), as shown back.</summary>
     public virtual string? Previous(IntakeSession session) => null;
 
+    /// <summary>How the answer is given on a page (the form, staff entry): radios unless the step says otherwise.</summary>
+    public virtual StepInput Input(IntakeSession session) => new(AnswerKind.Choice);
+
+    /// <summary>The browser's autocomplete token for the person's own details; off for someone else's, which it would fill wrongly.</summary>
+    protected static string Own(IntakeSession session, string token) => ForSelf(session) ? token : "off";
+
     /// <summary>What arriving at the step does; false when that already moved the conversation on (nothing to ask here).</summary>
     internal virtual Task<bool> EnterAsync(Turn turn, CancellationToken ct) => Task.FromResult(true);
 

@@ -14,6 +14,8 @@ public sealed class FirstNameStep : IntakeStep
 
     public override string Id => "first-name";
 
+    public override StepInput Input(IntakeSession session) => new(AnswerKind.Text, Own(session, "given-name"), Width: "nhsuk-input--width-20");
+
     /// <summary>Not asked when the patient accepted the details a follow-up link holds.</summary>
     public override bool IsRequired(IntakeSession session) => session.FollowUp?.Stage != FollowUpStage.Accepted;
 
@@ -64,6 +66,9 @@ public sealed class LastNameStep : IntakeStep
     public override Step Step => Step.LastName;
 
     public override string Id => "last-name";
+
+    /// <remarks>Asked as yes or no when the first name held a last name too: then its choices make it radios.</remarks>
+    public override StepInput Input(IntakeSession session) => new(AnswerKind.Text, Own(session, "family-name"), Width: "nhsuk-input--width-20");
 
     public override bool IsRequired(IntakeSession session) => session.FollowUp?.Stage != FollowUpStage.Accepted;
 

@@ -11,6 +11,8 @@ public sealed class PhoneStep : IntakeStep
 
     public override string Id => "phone";
 
+    public override StepInput Input(IntakeSession session) => new(AnswerKind.Text, "tel", "tel", "nhsuk-input--width-20");
+
     /// <summary>Not asked when the patient accepted the details a follow-up link holds.</summary>
     public override bool IsRequired(IntakeSession session) => session.FollowUp?.Stage != FollowUpStage.Accepted;
 
@@ -45,6 +47,7 @@ public sealed class PhoneStep : IntakeStep
         {
             a.Verified = false;
             a.VerifiedBy = null;
+            a.IdentityCheckedByStaff = false;
             a.MobileAccess = null;
             a.ContactPreference = null;
             turn.Session.Code.Hash = null;

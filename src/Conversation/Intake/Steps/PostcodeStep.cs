@@ -10,6 +10,8 @@ public sealed class PostcodeStep : IntakeStep
 
     public override string Id => "postcode";
 
+    public override StepInput Input(IntakeSession session) => new(AnswerKind.Text, Own(session, "postal-code"), Width: "nhsuk-input--width-10");
+
     public override bool IsAnswered(IntakeSession session) => session.Answers.Postcode is not null;
 
     public override string? Previous(IntakeSession session) => session.Answers.Postcode;

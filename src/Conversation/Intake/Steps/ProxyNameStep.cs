@@ -11,6 +11,8 @@ public sealed class ProxyNameStep : IntakeStep
 
     public override string Id => "proxy-name";
 
+    public override StepInput Input(IntakeSession session) => new(AnswerKind.Text, "name", Width: "nhsuk-input--width-30");
+
     public override bool IsOptional => true;
 
     public override bool IsRequired(IntakeSession session) => session.Answers.Proxy == SubmitterKind.Proxy;

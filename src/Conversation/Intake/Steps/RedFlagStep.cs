@@ -25,6 +25,9 @@ public sealed class RedFlagStep : IntakeStep
 
     public override string Id => "red-flag";
 
+    /// <remarks>On a page the advice stands above the question, so the question is asked in words of its own.</remarks>
+    public override StepInput Input(IntakeSession session) => new(AnswerKind.Choice, Question: "Do you want to carry on with your request?");
+
     public override bool IsOptional => true;
 
     public override bool IsRequired(IntakeSession session) =>

@@ -23,6 +23,7 @@ internal static class SubmittedRequest
             RedFlags = StaffFlags(turn.Session),
             Channel = turn.Input.Channel,
             ConversationKey = turn.Input.ConversationKey,
+            EnteredBy = turn.Input.Channel == Channel.Staff && turn.Input.EnteredBy is { } staff ? new StaffEntry(staff, a.IdentityCheckedByStaff) : null,
         };
     }
 

@@ -53,8 +53,8 @@ public sealed record RequestJson(
             InboxText.IsoTime(request.CreatedAt),
             InboxText.IsoTime(request.UpdatedAt == default ? request.CreatedAt : request.UpdatedAt),
             new PatientJson(request.Patient.FirstName, request.Patient.LastName, InboxText.Date(request.Patient.DateOfBirth), InboxText.Gender(request.Patient.Gender), request.Patient.Postcode),
-            new SubmitterJson(InboxText.Kind(request.SubmittedBy.Kind), request.SubmittedBy.Name, request.SubmittedBy.Relationship),
-            new ContactJson(request.Contact.Phone, request.Contact.Verified, InboxText.Preference(request.Contact.Preference)),
+            new SubmitterJson(InboxText.Kind(request.SubmittedBy.Kind), request.SubmittedBy.Name, request.SubmittedBy.Relationship, request.EnteredBy?.By),
+            new ContactJson(request.Contact.Phone, request.Contact.Verified, InboxText.Preference(request.Contact.Preference), request.EnteredBy?.IdentityCheckedByStaff == true),
             new MatchJson(InboxText.Match(request.Match.Status), request.Match.Reason, request.Match.NhsNumber),
             [.. request.RedFlags.Select(f => new RedFlagJson(f.Id, f.Severity, Triage.RedFlagLabel(f.Id), f.Advice, f.Step ?? "details", f.Words))],
             InboxText.Channel(request.Channel),
@@ -103,11 +103,17 @@ public sealed record NewMessageJson(string? Body);
 
 public sealed record PatientJson(string FirstName, string LastName, string DateOfBirth, string Gender, string Postcode);
 
-/// <summary><c>kind</c> is <c>self</c> or <c>proxy</c>; name and relationship are null for self.</summary>
-public sealed record SubmitterJson(string Kind, string? Name, string? Relationship);
+/// <summary>
+/// <c>kind</c> is <c>self</c> or <c>proxy</c>; name and relationship are null for self. <c>staff</c> is the email of the
+/// member of staff who entered the request (channel <c>staff</c>), null otherwise.
+/// </summary>
+public sealed record SubmitterJson(string Kind, string? Name, string? Relationship, string? Staff);
 
-/// <summary><c>phone</c> in E.164; <c>preference</c> is <c>text</c> or <c>phone</c>.</summary>
-public sealed record ContactJson(string Phone, bool Verified, string Preference);
+/// <summary>
+/// <c>phone</c> in E.164; <c>preference</c> is <c>text</c> or <c>phone</c>. <c>identityCheckedByStaff</c>: staff skipped
+/// the texted code because they checked who the caller was; <c>verified</c> stays false then.
+/// </summary>
+public sealed record ContactJson(string Phone, bool Verified, string Preference, bool IdentityCheckedByStaff);
 
 /// <summary><c>status</c> is <c>matched</c> or <c>unmatched</c>; <c>reason</c> says why unmatched (or "matched by staff").</summary>
 public sealed record MatchJson(string Status, string? Reason, string? NhsNumber);

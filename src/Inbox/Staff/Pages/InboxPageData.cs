@@ -34,7 +34,7 @@ public sealed class InboxPageData(
         var types = new List<RequestTypeOption>();
         foreach (var service in services)
         {
-            foreach (var channel in new[] { Channels.WebChat, Channels.Sms })
+            foreach (var channel in new[] { Channels.WebChat, Channels.Sms, Channels.Form, Channels.Staff })
             {
                 foreach (var type in await book.GetRequestTypesAsync(service, channel, time.GetUtcNow()))
                 {

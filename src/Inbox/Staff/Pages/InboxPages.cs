@@ -48,6 +48,17 @@ public static partial class InboxPages
         return app;
     }
 
+    /// <summary>
+    /// A group of inbox pages another part of the service adds (request entry, <c>/inbox/new</c>): signed-in staff
+    /// only, with the inbox's headers, anti-forgery check on every post and emergency alert banner.
+    /// </summary>
+    public static RouteGroupBuilder MapStaffPageGroup(this IEndpointRouteBuilder app, string prefix)
+    {
+        var group = app.MapGroup(prefix).RequireAuthorization(StaffClaims.Policy).ExcludeFromDescription();
+        group.AddEndpointFilter(SecurityHeadersAsync).AddEndpointFilter(AntiforgeryCheckAsync).AddEndpointFilter(EmergencyAlerts.LoadAsync);
+        return group;
+    }
+
     // ---- sign-in -------------------------------------------------------------------------------
 
     private static async Task<IResult> LoginPageAsync(HttpContext context, IOptions<StaffOptions> options, string? returnUrl, string? problem, string? signedOut)
@@ -372,7 +383,8 @@ public static partial class InboxPages
         return next(invocation);
     }
 
-    internal static PageChrome Chrome(HttpContext context, string title, string section)
+    /// <summary>The frame of an inbox page: its title, who is signed in, the form token and the alert banner.</summary>
+    public static PageChrome Chrome(HttpContext context, string title, string section)
     {
         var tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
         return new PageChrome(title, StaffMember.From(context.User), tokens.FormFieldName, tokens.RequestToken, section, EmergencyAlerts.For(context));
@@ -387,20 +399,22 @@ public static partial class InboxPages
 
     private static int Minutes(TimeSpan span) => (int)Math.Ceiling(span.TotalMinutes);
 
-    private static IResult NotFoundPage(HttpContext context) =>
+    /// <summary>"Page not found", also for what the person may not see.</summary>
+    public static IResult NotFoundPage(HttpContext context) =>
         Message(context, StatusCodes.Status404NotFound, "Page not found", "If you typed the web address, check it is correct. If you followed a link to a request, it may be for a service you do not work for.", "Go to the requests", "/inbox");
 
     private static IResult Message(HttpContext context, int status, string heading, string body, string? linkText = null, string? linkHref = null) =>
         Page<MessagePage>(new MessageModel(Chrome(context, heading, ""), heading, body, linkText, linkHref), status);
 
-    internal static RazorComponentResult<TPage> Page<TPage>(object model, int status = StatusCodes.Status200OK) where TPage : IComponent =>
+    public static RazorComponentResult<TPage> Page<TPage>(object model, int status = StatusCodes.Status200OK) where TPage : IComponent =>
         new(new Dictionary<string, object?> { ["Model"] = model })
         {
             StatusCode = status,
             ContentType = "text/html; charset=utf-8",
         };
 
-    private static IResult SeeOther(string location) => new SeeOtherResult(location);
+    /// <summary>303 See Other: after a form, the next page by GET.</summary>
+    public static IResult SeeOther(string location) => new SeeOtherResult(location);
 
     private static string SafeReturn(StringValues returnUrl)
     {

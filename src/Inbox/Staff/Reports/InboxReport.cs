@@ -99,7 +99,7 @@ public static class InboxReportBuilder
 
     private static Chart ByChannel(IReadOnlyList<RequestFacts> facts)
     {
-        var channels = new List<Channel> { Channel.WebChat, Channel.Sms };
+        var channels = new List<Channel> { Channel.WebChat, Channel.Sms, Channel.Form, Channel.Staff };
         channels.AddRange(facts.Select(f => f.Channel).Distinct().Where(c => !channels.Contains(c)));
         var bars = channels.Select(c => Count(InboxText.ChannelLabel(c), facts.Count(f => f.Channel == c))).ToList();
         return new Chart("by-channel", "Requests by channel", Shares(bars, facts.Count), "Channel", "Requests", ChartKind.Bars, bars);

@@ -76,7 +76,7 @@ public static partial class WeeklyFile
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(week);
         var types = facts.GroupBy(f => f.RequestTypeId).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.Last().RequestType)).ToList();
-        var channels = new List<Channel> { Channel.WebChat, Channel.Sms };
+        var channels = new List<Channel> { Channel.WebChat, Channel.Sms, Channel.Form, Channel.Staff };
         channels.AddRange(facts.Select(f => f.Channel).Distinct().Where(c => !channels.Contains(c)));
 
         var csv = new StringBuilder().Append(Header).Append("\r\n");

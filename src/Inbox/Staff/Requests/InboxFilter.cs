@@ -8,7 +8,7 @@ namespace PatientContact.Inbox.Staff.Requests;
 /// <summary>
 /// The list's filters as query parameters, shared by the page and the API:
 /// <c>status</c> (new, in-progress, done), <c>matched</c> (matched, unmatched), <c>requestType</c> (a request type id),
-/// <c>redFlag</c> (yes, no), <c>q</c> (a reference ID or part of a name), <c>service</c>, <c>queue</c> (unassigned, mine),
+/// <c>redFlag</c> (yes, no), <c>channel</c> (webchat, sms, form, staff), <c>q</c> (a reference ID or part of a name), <c>service</c>, <c>queue</c> (unassigned, mine),
 /// <c>sort</c> (newest, urgency, waiting), <c>page</c>, <c>pageSize</c>.
 /// </summary>
 public sealed record InboxFilter
@@ -21,6 +21,7 @@ public sealed record InboxFilter
     public bool? Matched { get; init; }
     public string? RequestTypeId { get; init; }
     public bool? RedFlagged { get; init; }
+    public Channel? Channel { get; init; }
     public string? Search { get; init; }
     public string? ServiceId { get; init; }
     public InboxQueue Queue { get; init; } = InboxQueue.All;
@@ -89,6 +90,18 @@ public sealed record InboxFilter
             }
 
             filter = filter with { RedFlagged = parsed };
+        }
+
+        if (Value(query, "channel") is { } channel)
+        {
+            if (InboxText.TryParseChannel(channel, out var parsed))
+            {
+                filter = filter with { Channel = parsed };
+            }
+            else
+            {
+                problems["channel"] = ["channel must be webchat, sms, form or staff."];
+            }
         }
 
         if (Value(query, "q") is { } search)
@@ -183,6 +196,7 @@ public sealed record InboxFilter
         Matched = Matched,
         RequestTypeId = RequestTypeId,
         RedFlagged = RedFlagged,
+        Channel = Channel,
         Search = Search,
         Unassigned = Queue == InboxQueue.Unassigned,
         AssignedTo = Queue == InboxQueue.Mine ? staff.Email : null,
@@ -229,6 +243,11 @@ public sealed record InboxFilter
         if (RedFlagged is { } redFlagged)
         {
             parts.Add($"redFlag={(redFlagged ? "yes" : "no")}");
+        }
+
+        if (Channel is { } channel)
+        {
+            parts.Add($"channel={InboxText.Channel(channel)}");
         }
 
         if (ServiceId is not null)
@@ -278,6 +297,11 @@ public sealed record InboxFilter
         if (RedFlagged is { } redFlagged)
         {
             pairs.Add(new("redFlag", redFlagged ? "yes" : "no"));
+        }
+
+        if (Channel is { } channel)
+        {
+            pairs.Add(new("channel", InboxText.Channel(channel)));
         }
 
         if (!string.IsNullOrWhiteSpace(Search))

@@ -66,15 +66,34 @@ public static class InboxText
     {
         Inbox.Requests.Channel.WebChat => "webchat",
         Inbox.Requests.Channel.Sms => "sms",
+        Inbox.Requests.Channel.Form => "form",
+        Inbox.Requests.Channel.Staff => "staff",
         // The developer's terminal chat, never a patient's channel in a deployment.
         Inbox.Requests.Channel.Terminal => "terminal",
         _ => throw new ArgumentOutOfRangeException(nameof(channel)),
     };
 
+    /// <summary>Reads a channel as the API spells it (<c>webchat</c>, <c>sms</c>, <c>form</c>, <c>staff</c>), any case.</summary>
+    public static bool TryParseChannel(string? value, out Channel channel)
+    {
+        Channel? parsed = value?.Trim().ToLowerInvariant() switch
+        {
+            "webchat" => Inbox.Requests.Channel.WebChat,
+            "sms" => Inbox.Requests.Channel.Sms,
+            "form" => Inbox.Requests.Channel.Form,
+            "staff" => Inbox.Requests.Channel.Staff,
+            _ => null,
+        };
+        channel = parsed ?? default;
+        return parsed is not null;
+    }
+
     public static string ChannelLabel(Channel channel) => channel switch
     {
         Inbox.Requests.Channel.WebChat => "Web chat",
         Inbox.Requests.Channel.Sms => "Text message",
+        Inbox.Requests.Channel.Form => "Online form",
+        Inbox.Requests.Channel.Staff => "Entered by staff",
         _ => "Terminal (development)",
     };
 

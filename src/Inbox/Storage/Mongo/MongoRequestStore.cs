@@ -243,6 +243,10 @@ public sealed class MongoRequestStore(MongoStorage storage) : IRequestStore
             // "redFlags.0" exists only when the list has an item.
             clauses.Add(redFlagged ? Filter.SizeGt(d => d.Request.RedFlags, 0) : Filter.Size(d => d.Request.RedFlags, 0));
         }
+        if (query.Channel is { } channel)
+        {
+            clauses.Add(Filter.Eq(d => d.Request.Channel, channel));
+        }
 
         if (query.Unassigned)
         {

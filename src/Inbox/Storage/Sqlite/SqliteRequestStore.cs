@@ -273,6 +273,11 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
             clauses.Add("red_flagged = @red_flagged");
             command.With("@red_flagged", redFlagged);
         }
+        if (query.Channel is { } channel)
+        {
+            clauses.Add("channel = @channel");
+            command.With("@channel", SqliteValues.Enum(channel));
+        }
 
         if (query.Unassigned)
         {

@@ -13,6 +13,10 @@ public static class LinkPage
         ArgumentNullException.ThrowIfNull(assets);
         var name = Html(service.Name);
         var phone = Html(service.PhoneNumber);
+        // The same conversation as pages that need no script: offered to everyone, and what the page says without script.
+        var formUrl = Html(followUpTokenUrl is null
+            ? $"/c/{Uri.EscapeDataString(service.Id)}/form"
+            : followUpTokenUrl[..followUpTokenUrl.LastIndexOf("/token", StringComparison.Ordinal)] + "/form");
         var tokenUrl = followUpTokenUrl is null ? string.Empty : $" data-token-url=\"{Html(followUpTokenUrl)}\"";
         var intro = followUpTokenUrl is null
             ? "Send us a request that is not urgent. We'll ask you some questions. It takes about 5 minutes."
@@ -41,8 +45,9 @@ public static class LinkPage
                   <section class="pc-chat" aria-labelledby="chat-heading">
                     <h2 id="chat-heading" class="nhsuk-heading-m">Your request</h2>
                     <div id="webchat" class="pc-chat__widget" data-service-id="{{Html(service.Id)}}" data-phone="{{phone}}"{{tokenUrl}}></div>
-                    <noscript><p class="pc-chat__noscript">This page needs JavaScript to talk to you. You can call us on {{phone}} instead.</p></noscript>
+                    <noscript><p class="pc-chat__noscript">The chat needs JavaScript, which is off in this browser. <a href="{{formUrl}}">Send your request with a form instead</a>: it asks the same questions, one on each page. Or call us on {{phone}}.</p></noscript>
                   </section>
+                  <p class="pc-form-offer">Prefer not to chat? <a href="{{formUrl}}" id="use-form">Use a form instead</a>. It asks the same questions, one on each page.</p>
                   <p>To speak to someone, call {{phone}}.</p>
                 </main>
               </div>
