@@ -47,6 +47,13 @@ if (args is ["add-staff", ..])
     return await StaffCommand.RunAsync(host.Services, args[1..], Console.In, Console.Out, Console.Error, CancellationToken.None);
 }
 
+if (args is ["staff", ..])
+{
+    builder.Services.RemoveAll<IHostedService>();
+    using var host = builder.Build();
+    return await StaffCommand.RunChangeAsync(host.Services, args[1..], Console.Out, Console.Error, CancellationToken.None);
+}
+
 var app = builder.Build();
 app.UseProxySupport();
 app.UseTransportSecurity();

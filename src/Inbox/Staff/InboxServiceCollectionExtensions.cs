@@ -46,11 +46,12 @@ public static class InboxServiceCollectionExtensions
 
         services.TryAddSingleton<StaffAudit>();
         services.TryAddSingleton<StaffPasswords>();
-        services.TryAddSingleton<UnknownAccountThrottle>();
+        services.TryAddSingleton<SignInThrottle>();
         services.TryAddSingleton<LocalSignIn>();
         services.TryAddSingleton<StaffSessions>();
         services.TryAddSingleton<OidcSignIn>();
         services.TryAddSingleton<StaffAccountCreator>();
+        services.TryAddSingleton<StaffAccountChanges>();
         services.TryAddSingleton<StaffContentSecurityPolicy>();
         services.TryAddSingleton<RequestAccess>();
         services.TryAddSingleton<RequestChanges>();

@@ -10,6 +10,12 @@ public static class AuditActions
     public const string LockedOut = "staff.locked-out";
     public const string SignedOut = "staff.signed-out";
     public const string AccountCreated = "staff.account-created";
+    public const string AccountRemoved = "staff.account-removed";
+    public const string AccountDisabled = "staff.account-disabled";
+    public const string AccountEnabled = "staff.account-enabled";
+    public const string AccountUnlocked = "staff.account-unlocked";
+    public const string ServiceAdded = "staff.service-added";
+    public const string ServiceRemoved = "staff.service-removed";
 
     public const string ListViewed = "requests.listed";
     public const string Viewed = "request.viewed";

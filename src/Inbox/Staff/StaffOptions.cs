@@ -26,15 +26,42 @@ public sealed class StaffOptions
     [Range(typeof(TimeSpan), "00:01:00", "08:00:00")]
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>Wrong passwords within <see cref="FailedSignInWindow"/> that lock an account.</summary>
-    [Range(1, 100)]
-    public int MaxFailedSignIns { get; set; } = 5;
+    /// <summary>
+    /// However the session is used, it ends this long after signing in (a long clinical day), so a cookie
+    /// taken from a shared computer or kept alive by an open tab does not live for ever.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:10:00", "1.00:00:00")]
+    public TimeSpan AbsoluteSessionLifetime { get; set; } = TimeSpan.FromHours(12);
 
+    /// <summary>
+    /// How long an account read for a session is trusted before it is read again: removing a service,
+    /// disabling or removing the account takes effect on every open session within this time.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan AccountRecheck { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Wrong passwords for one email within <see cref="FailedSignInWindow"/> that are answered at once; after
+    /// that, each further try waits twice as long as the one before (1 s, 2 s, 4 s ...) up to
+    /// <see cref="MaxSignInDelay"/>. There is no lock: a stranger who knows the email can slow its owner's
+    /// sign-in by at most <see cref="MaxSignInDelay"/>, never stop it.
+    /// </summary>
+    [Range(1, 100)]
+    public int FailedSignInsBeforeDelay { get; set; } = 5;
+
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan MaxSignInDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Wrong passwords from one client address (IPv6 by /64) within the window before its tries are delayed.</summary>
+    [Range(1, 1000)]
+    public int ClientFailedSignInsBeforeDelay { get; set; } = 20;
+
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ClientMaxSignInDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Wrong passwords older than this are forgotten.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan FailedSignInWindow { get; set; } = TimeSpan.FromMinutes(15);
-
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
-    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 
     public StaffOidcOptions Oidc { get; set; } = new();
 

@@ -9,6 +9,10 @@ public sealed class StaffOptionsValidation : IValidateOptions<StaffOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
+        if (options.AbsoluteSessionLifetime < options.IdleTimeout)
+        {
+            failures.Add("Staff:AbsoluteSessionLifetime must be at least Staff:IdleTimeout.");
+        }
 
         if (options.SignIn == StaffSignInMode.Oidc)
         {

@@ -19,8 +19,13 @@ public sealed record StaffAccount
     /// <summary>Wrong passwords since <see cref="FirstFailedSignInAt"/>, for lockout.</summary>
     public int FailedSignIns { get; init; }
     public DateTimeOffset? FirstFailedSignInAt { get; init; }
-    /// <summary>No sign-in is accepted before this moment.</summary>
+    /// <summary>
+    /// No sign-in is checked before this moment: the growing delay after repeated wrong passwords (see
+    /// <c>Staff:FailedSignInsBeforeDelay</c>), never longer than <c>Staff:MaxSignInDelay</c>.
+    /// </summary>
     public DateTimeOffset? LockedUntil { get; init; }
+    /// <summary>Set by <c>staff disable</c>: the account cannot sign in and its sessions end, until <c>staff enable</c>.</summary>
+    public bool Disabled { get; init; }
     /// <summary>
     /// Carried in every session cookie of this account; signing out replaces it, so every cookie issued before
     /// (a copy taken from a shared computer included) stops working at once. Null until the first sign-in.
@@ -41,6 +46,9 @@ public interface IStaffAccountStore
 
     /// <summary>Replaces the account when the stored version is <c>account.Version - 1</c>; false when someone else changed it first.</summary>
     Task<bool> TryUpdateAsync(StaffAccount account, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the account; false when there was none.</summary>
+    Task<bool> RemoveAsync(string email, CancellationToken cancellationToken = default);
 
     /// <summary>The accounts that work for a service (colleagues to assign a request to), ordered by email.</summary>
     Task<IReadOnlyList<StaffAccount>> ListForServiceAsync(string serviceId, CancellationToken cancellationToken = default);

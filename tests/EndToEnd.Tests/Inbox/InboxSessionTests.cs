@@ -6,7 +6,7 @@ using static PatientContact.EndToEnd.Tests.Inbox.InboxTestSupport;
 
 namespace PatientContact.EndToEnd.Tests.Inbox;
 
-/// <summary>Sign-in over HTTP with a controlled clock: lockout after repeated wrong passwords, the 30-minute idle timeout, and signing out.</summary>
+/// <summary>Sign-in over HTTP with a controlled clock: the growing delay after wrong passwords (per email and per address), answers that do not tell which emails have accounts, the idle and absolute session lifetimes, the account re-read on every request, and signing out.</summary>
 public sealed class InboxSessionTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
@@ -16,8 +16,11 @@ public sealed class InboxSessionTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
+    private static readonly IPAddress Stranger = IPAddress.Parse("127.0.0.2");
+    private static readonly IPAddress Owner = IPAddress.Parse("127.0.0.3");
+
     [Fact]
-    public async Task Five_wrong_passwords_lock_sign_in_for_fifteen_minutes_even_with_the_right_password()
+    public async Task Wrong_passwords_past_five_delay_the_next_try_and_the_right_password_works_after_the_wait()
     {
         using var browser = StaffClient.Anonymous(_host);
         for (var i = 0; i < 4; i++)
@@ -25,16 +28,19 @@ public sealed class InboxSessionTests : IAsyncLifetime
             var wrong = await browser.TrySignInAsync(RiversideStaff, "not the password " + i);
             wrong.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
             (await wrong.Content.ReadAsStringAsync()).ShouldContain("Enter a correct email address and password.");
+            wrong.Headers.RetryAfter.ShouldBeNull();
         }
 
         var fifth = await browser.TrySignInAsync(RiversideStaff, "not the password 5");
-        (await fifth.Content.ReadAsStringAsync()).ShouldContain("Too many wrong tries");
+        fifth.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await fifth.Content.ReadAsStringAsync()).ShouldContain("Too many wrong tries: wait 1 second before the next one.");
         var right = await browser.TrySignInAsync(RiversideStaff, DemoPassword);
-        right.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
-        (await right.Content.ReadAsStringAsync()).ShouldContain("Try again in 15 minutes");
+        right.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        right.Headers.RetryAfter!.Delta.ShouldBe(TimeSpan.FromSeconds(1));
+        (await right.Content.ReadAsStringAsync()).ShouldContain("Too many wrong tries. Wait 1 second, then try again.");
         (await browser.Http.GetAsync("/inbox")).StatusCode.ShouldBe(HttpStatusCode.Redirect);
 
-        _clock.Advance(TimeSpan.FromMinutes(15));
+        _clock.Advance(TimeSpan.FromSeconds(1));
         (await browser.TrySignInAsync(RiversideStaff, DemoPassword)).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
         (await browser.Http.GetAsync("/inbox")).StatusCode.ShouldBe(HttpStatusCode.OK);
 
@@ -45,19 +51,104 @@ public sealed class InboxSessionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unknown_email_is_answered_like_a_real_one_and_recorded_without_the_email()
+    public async Task A_stranger_guessing_cannot_keep_the_owner_out_for_more_than_a_minute()
     {
-        using var browser = StaffClient.Anonymous(_host);
-        var answers = new List<string>();
-        for (var i = 0; i < 5; i++)
+        using var stranger = StaffClient.Anonymous(_host, Stranger);
+        var waits = new List<TimeSpan>();
+        for (var i = 0; i < 12; i++)
         {
-            answers.Add(await (await browser.TrySignInAsync("nobody@riverside.example", "whatever password")).Content.ReadAsStringAsync());
+            // The stranger waits out each delay and guesses again the moment it ends.
+            _clock.Advance(waits.LastOrDefault());
+            var wrong = await stranger.TrySignInAsync(RiversideStaff, "guess " + i);
+            wrong.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+            waits.Add(wrong.Headers.RetryAfter?.Delta ?? TimeSpan.Zero);
         }
 
-        answers[0].ShouldContain("Enter a correct email address and password.");
-        answers[4].ShouldContain("Too many wrong tries");
-        (await AuditAsync(_host, actor: AuditActions.UnknownAccount)).Count.ShouldBe(5);
+        waits.Select(w => w.TotalSeconds).ShouldBe([0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 60, 60], "after five, the email's wait doubles up to a minute");
+
+        // The owner, at their own computer, right after the stranger's latest guess.
+        using var owner = StaffClient.Anonymous(_host, Owner);
+        var first = await owner.TrySignInAsync(RiversideStaff, DemoPassword);
+        first.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        first.Headers.RetryAfter!.Delta!.Value.ShouldBeLessThanOrEqualTo(TimeSpan.FromMinutes(1));
+        _clock.Advance(first.Headers.RetryAfter.Delta.Value);
+        (await owner.TrySignInAsync(RiversideStaff, DemoPassword)).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+        (await owner.Http.GetAsync("/inbox")).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Many_wrong_passwords_from_one_address_delay_that_address_and_no_other()
+    {
+        using var stranger = StaffClient.Anonymous(_host, Stranger);
+        HttpResponseMessage last = null!;
+        for (var i = 0; i < 20; i++)
+        {
+            last = await stranger.TrySignInAsync($"someone{i}@riverside.example", "guess");
+        }
+
+        last.Headers.RetryAfter!.Delta.ShouldBe(TimeSpan.FromSeconds(1), "twenty wrong tries from one address, each for another email");
+        var fromThere = await stranger.TrySignInAsync(RiversideStaff, DemoPassword);
+        fromThere.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        (await fromThere.Content.ReadAsStringAsync()).ShouldContain("Too many wrong tries. Wait 1 second, then try again.");
+
+        using var owner = StaffClient.Anonymous(_host, Owner);
+        (await owner.TrySignInAsync(RiversideStaff, DemoPassword)).StatusCode.ShouldBe(HttpStatusCode.SeeOther);
+    }
+
+    [Fact]
+    public async Task Unknown_email_is_answered_like_a_real_one_and_recorded_without_the_email()
+    {
+        async Task<List<(HttpStatusCode, TimeSpan?, string)>> TriesAsync(string email, IPAddress from)
+        {
+            using var browser = StaffClient.Anonymous(_host, from);
+            var answers = new List<(HttpStatusCode, TimeSpan?, string)>();
+            for (var i = 0; i < 7; i++)
+            {
+                var answer = await browser.TrySignInAsync(email, "whatever password");
+                var page = await answer.Content.ReadAsStringAsync();
+                answers.Add((answer.StatusCode, answer.Headers.RetryAfter?.Delta, System.Text.RegularExpressions.Regex.Match(page, "(Enter a correct[^<]*|Too many[^<]*)").Value));
+            }
+
+            return answers;
+        }
+
+        var unknown = await TriesAsync("nobody@riverside.example", Stranger);
+        var real = await TriesAsync(NorthsideStaff, Owner);
+
+        unknown.ShouldBe(real);
+        unknown[0].Item3.ShouldBe("Enter a correct email address and password.");
+        unknown[5].Item1.ShouldBe(HttpStatusCode.TooManyRequests);
+        (await AuditAsync(_host, actor: AuditActions.UnknownAccount)).Count.ShouldBe(7);
         (await AuditAsync(_host)).ShouldAllBe(a => !a.Actor.Contains("nobody") && !(a.Detail ?? "").Contains("nobody"));
+    }
+
+    [Fact]
+    public async Task Unknown_and_delayed_emails_take_as_long_to_answer_as_a_wrong_password()
+    {
+        using var browser = StaffClient.Anonymous(_host, Owner);
+        async Task<double> MedianAsync(string email)
+        {
+            var times = new List<double>();
+            for (var i = 0; i < 9; i++)
+            {
+                var token = await browser.TokenAsync("/inbox/login");
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                await browser.Http.PostAsync("/inbox/login", StaffClient.Form(("email", email), ("password", "wrong " + i), ("__RequestVerificationToken", token)));
+                times.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+
+            return times.Order().ElementAt(times.Count / 2);
+        }
+
+        // Northside's account: its first four tries are checked; after five, its answers are delayed ones.
+        var wrong = await MedianAsync(NorthsideStaff);
+        var delayed = await MedianAsync(NorthsideStaff);
+        var unknown = await MedianAsync("nobody@riverside.example");
+
+        // A password hash is most of an answer's time: without one an answer is several times quicker.
+        delayed.ShouldBeGreaterThan(wrong / 2, $"delayed {delayed:F1} ms against wrong {wrong:F1} ms");
+        unknown.ShouldBeGreaterThan(wrong / 2, $"unknown {unknown:F1} ms against wrong {wrong:F1} ms");
+        wrong.ShouldBeGreaterThan(unknown / 2, $"wrong {wrong:F1} ms against unknown {unknown:F1} ms");
     }
 
     [Fact]
@@ -75,6 +166,26 @@ public sealed class InboxSessionTests : IAsyncLifetime
         var page = await staff.Http.GetAsync("/inbox");
         page.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         page.Headers.Location!.AbsolutePath.ShouldBe("/inbox/login");
+    }
+
+    [Fact]
+    public async Task Session_ends_twelve_hours_after_signing_in_however_busy_it_is()
+    {
+        using var staff = await StaffClient.SignInAsync(_host, RiversideStaff);
+
+        // Used every 20 minutes for 11 hours 40 minutes, then once more at 11 hours 59 minutes.
+        foreach (var step in Enumerable.Repeat(TimeSpan.FromMinutes(20), 35).Append(TimeSpan.FromMinutes(19)))
+        {
+            _clock.Advance(step);
+            (await staff.Http.GetAsync("/api/inbox/requests")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        // Two minutes later: not idle, but twelve hours after signing in.
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        (await staff.Http.GetAsync("/api/inbox/requests")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        (await staff.Http.GetAsync("/inbox")).Headers.Location!.AbsolutePath.ShouldBe("/inbox/login");
+        using var again = await StaffClient.SignInAsync(_host, RiversideStaff);
+        (await again.Http.GetAsync("/api/inbox/requests")).StatusCode.ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]

@@ -146,10 +146,31 @@ public static partial class InboxTestSupport
 /// <summary>A member of staff using the inbox over HTTP with their own cookies, as a browser would, but seeing every status code.</summary>
 public sealed partial class StaffClient : IDisposable
 {
-    private StaffClient(ServiceHost host)
+    private StaffClient(ServiceHost host, IPAddress? from = null)
     {
         Cookies = new CookieContainer();
-        Http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false })
+        var handler = new SocketsHttpHandler { CookieContainer = Cookies, AllowAutoRedirect = false };
+        if (from is not null)
+        {
+            // Another loopback address (127.0.0.0/8 is all loopback on Linux): the service sees another client.
+            handler.ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new IPEndPoint(from, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+
+        Http = new HttpClient(handler)
         {
             BaseAddress = host.BaseAddress,
             Timeout = TimeSpan.FromSeconds(30),
@@ -160,12 +181,12 @@ public sealed partial class StaffClient : IDisposable
     public CookieContainer Cookies { get; }
 
     /// <summary>Someone with no session at all.</summary>
-    public static StaffClient Anonymous(ServiceHost host) => new(host);
+    public static StaffClient Anonymous(ServiceHost host, IPAddress? from = null) => new(host, from);
 
     /// <summary>Signs in through the sign-in form (token and all); fails the test if it does not work.</summary>
-    public static async Task<StaffClient> SignInAsync(ServiceHost host, string email, string password = InboxTestSupport.DemoPassword)
+    public static async Task<StaffClient> SignInAsync(ServiceHost host, string email, string password = InboxTestSupport.DemoPassword, IPAddress? from = null)
     {
-        var client = new StaffClient(host);
+        var client = new StaffClient(host, from);
         var response = await client.TrySignInAsync(email, password);
         response.StatusCode.ShouldBe(HttpStatusCode.SeeOther, await response.Content.ReadAsStringAsync());
         response.Headers.Location!.OriginalString.ShouldBe("/inbox");

@@ -54,46 +54,63 @@ public sealed class LocalSignInTests : IDisposable
         (await harness.SignIn.SignInAsync(Email, StaffHarness.Password)).Member!.IsAdministrator.ShouldBeFalse();
     }
 
-    [Fact]
-    public async Task Five_wrong_passwords_lock_the_account_even_against_the_right_one()
+    private async Task<List<(SignInOutcome, double)>> WrongTriesAsync(string email, int count, string client = LocalSignIn.UnknownClient)
     {
-        await _harness.AddStaffAsync(Email, "riverside-gp");
-
-        var outcomes = new List<SignInOutcome>();
-        for (var i = 0; i < 5; i++)
+        var answers = new List<(SignInOutcome, double)>();
+        for (var i = 0; i < count; i++)
         {
-            outcomes.Add((await _harness.SignIn.SignInAsync(Email, $"wrong password {i}")).Outcome);
+            var result = await _harness.SignIn.SignInAsync(email, $"wrong password {i}", client);
+            answers.Add((result.Outcome, result.RetryAfter.TotalSeconds));
         }
 
-        outcomes.ShouldBe([SignInOutcome.Refused, SignInOutcome.Refused, SignInOutcome.Refused, SignInOutcome.Refused, SignInOutcome.LockedOut]);
-        (await _harness.SignIn.SignInAsync(Email, StaffHarness.Password)).Outcome.ShouldBe(SignInOutcome.LockedOut);
-        (await _harness.AuditAsync()).Count(a => a.Action == AuditActions.LockedOut).ShouldBe(1);
+        return answers;
     }
 
     [Fact]
-    public async Task Lock_ends_after_fifteen_minutes()
+    public async Task After_five_wrong_passwords_the_next_try_waits_and_nothing_is_locked()
     {
         await _harness.AddStaffAsync(Email, "riverside-gp");
-        for (var i = 0; i < 5; i++)
-        {
-            await _harness.SignIn.SignInAsync(Email, "wrong password");
-        }
 
-        _harness.Clock.Advance(TimeSpan.FromMinutes(14));
-        (await _harness.SignIn.SignInAsync(Email, StaffHarness.Password)).Outcome.ShouldBe(SignInOutcome.LockedOut);
+        (await WrongTriesAsync(Email, 5)).ShouldBe([(SignInOutcome.Refused, 0), (SignInOutcome.Refused, 0), (SignInOutcome.Refused, 0), (SignInOutcome.Refused, 0), (SignInOutcome.Refused, 1)]);
+        var early = await _harness.SignIn.SignInAsync(Email, StaffHarness.Password);
+        early.Outcome.ShouldBe(SignInOutcome.Delayed);
+        early.RetryAfter.ShouldBe(TimeSpan.FromSeconds(1));
+        (await _harness.AuditAsync()).Count(a => a.Action == AuditActions.LockedOut).ShouldBe(1);
 
-        _harness.Clock.Advance(TimeSpan.FromMinutes(1));
+        _harness.Clock.Advance(TimeSpan.FromSeconds(1));
         (await _harness.SignIn.SignInAsync(Email, StaffHarness.Password)).Outcome.ShouldBe(SignInOutcome.SignedIn);
     }
 
     [Fact]
-    public async Task Wrong_passwords_spread_over_more_than_the_window_do_not_lock()
+    public async Task Each_further_wrong_password_doubles_the_wait_up_to_a_minute()
+    {
+        await _harness.AddStaffAsync(Email, "riverside-gp");
+        var waits = new List<double>();
+        for (var i = 0; i < 10; i++)
+        {
+            var result = await _harness.SignIn.SignInAsync(Email, "wrong password", $"client-{i}");
+            result.Outcome.ShouldBe(SignInOutcome.Refused);
+            waits.Add(result.RetryAfter.TotalSeconds);
+            _harness.Clock.Advance(result.RetryAfter);
+        }
+
+        waits.ShouldBe([0, 0, 0, 0, 1, 2, 4, 8, 16, 32]);
+        var next = await _harness.SignIn.SignInAsync(Email, "wrong password", "client-10");
+        next.RetryAfter.ShouldBe(TimeSpan.FromMinutes(1));
+        _harness.Clock.Advance(TimeSpan.FromMinutes(1));
+        (await _harness.SignIn.SignInAsync(Email, StaffHarness.Password, "client-11")).Outcome.ShouldBe(SignInOutcome.SignedIn);
+    }
+
+    [Fact]
+    public async Task Wrong_passwords_spread_over_more_than_the_window_are_never_delayed()
     {
         await _harness.AddStaffAsync(Email, "riverside-gp");
 
         for (var i = 0; i < 8; i++)
         {
-            (await _harness.SignIn.SignInAsync(Email, "wrong password")).Outcome.ShouldBe(SignInOutcome.Refused);
+            var result = await _harness.SignIn.SignInAsync(Email, "wrong password");
+            result.Outcome.ShouldBe(SignInOutcome.Refused);
+            result.RetryAfter.ShouldBe(TimeSpan.Zero);
             _harness.Clock.Advance(TimeSpan.FromMinutes(4));
         }
 
@@ -104,10 +121,7 @@ public sealed class LocalSignInTests : IDisposable
     public async Task A_right_password_clears_earlier_wrong_ones()
     {
         await _harness.AddStaffAsync(Email, "riverside-gp");
-        for (var i = 0; i < 4; i++)
-        {
-            await _harness.SignIn.SignInAsync(Email, "wrong password");
-        }
+        await WrongTriesAsync(Email, 4);
 
         (await _harness.SignIn.SignInAsync(Email, StaffHarness.Password)).Outcome.ShouldBe(SignInOutcome.SignedIn);
 
@@ -120,26 +134,51 @@ public sealed class LocalSignInTests : IDisposable
     {
         await _harness.AddStaffAsync(Email, "riverside-gp");
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Task.Run(() => _harness.SignIn.SignInAsync(Email, "wrong password"))));
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Task.Run(() => _harness.SignIn.SignInAsync(Email, "wrong password"))));
 
-        outcomes.Count(o => o.Outcome == SignInOutcome.LockedOut).ShouldBe(1);
-        (await _harness.SignIn.SignInAsync(Email, StaffHarness.Password)).Outcome.ShouldBe(SignInOutcome.LockedOut);
+        (await _harness.Accounts.GetAsync(Email))!.FailedSignIns.ShouldBe(5);
+        (await _harness.SignIn.SignInAsync(Email, StaffHarness.Password)).Outcome.ShouldBe(SignInOutcome.Delayed);
     }
 
     [Fact]
     public async Task Unknown_email_gets_the_same_answers_as_an_account_and_is_not_recorded()
     {
-        var outcomes = new List<SignInOutcome>();
-        for (var i = 0; i < 6; i++)
+        await _harness.AddStaffAsync(Email, "riverside-gp");
+
+        var unknown = await WrongTriesAsync("nobody@riverside.example", 7, "client-a");
+        var real = await WrongTriesAsync(Email, 7, "client-b");
+
+        unknown.ShouldBe(real);
+        unknown[5].ShouldBe((SignInOutcome.Delayed, 1));
+        var audit = (await _harness.AuditAsync()).Where(a => a.Actor == AuditActions.UnknownAccount).ToList();
+        audit.Count.ShouldBe(7);
+        audit.ShouldAllBe(a => a.Action == AuditActions.SignInFailed && !(a.Detail ?? "").Contains("nobody"));
+    }
+
+    [Fact]
+    public async Task Disabled_account_is_answered_like_a_wrong_password_even_with_the_right_one()
+    {
+        var account = await _harness.AddStaffAsync(Email, "riverside-gp");
+        (await _harness.Accounts.TryUpdateAsync(account with { Disabled = true, Version = account.Version + 1 })).ShouldBeTrue();
+
+        var result = await _harness.SignIn.SignInAsync(Email, StaffHarness.Password);
+
+        result.Outcome.ShouldBe(SignInOutcome.Refused);
+        (await _harness.AuditAsync()).ShouldContain(a => a.Actor == Email && a.Detail == "account disabled");
+    }
+
+    [Fact]
+    public async Task Twenty_wrong_tries_from_one_client_delay_that_client_for_every_email_and_no_other_client()
+    {
+        await _harness.AddStaffAsync(Email, "riverside-gp");
+        for (var i = 0; i < 19; i++)
         {
-            outcomes.Add((await _harness.SignIn.SignInAsync("nobody@riverside.example", "some password")).Outcome);
+            (await _harness.SignIn.SignInAsync($"guess{i}@riverside.example", "wrong", "ip:203.0.113.9")).RetryAfter.ShouldBe(TimeSpan.Zero);
         }
 
-        outcomes.ShouldBe([SignInOutcome.Refused, SignInOutcome.Refused, SignInOutcome.Refused, SignInOutcome.Refused, SignInOutcome.LockedOut, SignInOutcome.LockedOut]);
-        var audit = await _harness.AuditAsync();
-        audit.Count.ShouldBe(6);
-        audit.ShouldAllBe(a => a.Actor == AuditActions.UnknownAccount && a.Action == AuditActions.SignInFailed);
-        audit.ShouldAllBe(a => !(a.Detail ?? "").Contains("nobody"));
+        (await _harness.SignIn.SignInAsync("guess19@riverside.example", "wrong", "ip:203.0.113.9")).RetryAfter.ShouldBe(TimeSpan.FromSeconds(1));
+        (await _harness.SignIn.SignInAsync(Email, StaffHarness.Password, "ip:203.0.113.9")).Outcome.ShouldBe(SignInOutcome.Delayed);
+        (await _harness.SignIn.SignInAsync(Email, StaffHarness.Password, "ip:198.51.100.7")).Outcome.ShouldBe(SignInOutcome.SignedIn);
     }
 
     [Fact]

@@ -17,6 +17,7 @@ public abstract partial class StoreContractTests
         FailedSignIns = 2,
         FirstFailedSignInAt = T0.AddMinutes(1),
         LockedUntil = T0.AddMinutes(20),
+        Disabled = true,
     };
 
     private static void ShouldBeSameAccount(StaffAccount? actual, StaffAccount expected)
@@ -39,7 +40,7 @@ public abstract partial class StoreContractTests
     [Fact]
     public async Task Staff_account_without_password_or_lockout_reads_back_with_nulls()
     {
-        var account = StaffAccount() with { PasswordHash = null, LastSignedInAt = null, FirstFailedSignInAt = null, LockedUntil = null, FailedSignIns = 0, IsAdministrator = false };
+        var account = StaffAccount() with { PasswordHash = null, LastSignedInAt = null, FirstFailedSignInAt = null, LockedUntil = null, FailedSignIns = 0, IsAdministrator = false, Disabled = false };
         await Stores.Staff.AddAsync(account);
 
         ShouldBeSameAccount(await Stores.Staff.GetAsync(account.Email), account);
@@ -111,6 +112,20 @@ public abstract partial class StoreContractTests
         (await Stores.Staff.ListForServiceAsync("surgery-a")).Select(a => a.Email).ShouldBe(["alice@surgery-a.example", "carol@surgery-a.example"]);
         (await Stores.Staff.ListForServiceAsync("surgery-b")).Select(a => a.Email).ShouldBe(["bob@surgery-b.example", "carol@surgery-a.example"]);
         (await Stores.Staff.ListForServiceAsync("surgery-c")).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Removed_staff_account_is_gone_and_others_stay()
+    {
+        await Stores.Staff.AddAsync(StaffAccount("alice@surgery-a.example"));
+        await Stores.Staff.AddAsync(StaffAccount("bob@surgery-a.example"));
+
+        (await Stores.Staff.RemoveAsync("ALICE@surgery-a.example")).ShouldBeTrue();
+        (await Stores.Staff.RemoveAsync("alice@surgery-a.example")).ShouldBeFalse();
+
+        (await Stores.Staff.GetAsync("alice@surgery-a.example")).ShouldBeNull();
+        (await Stores.Staff.ListForServiceAsync("surgery-a")).Select(a => a.Email).ShouldBe(["bob@surgery-a.example"]);
+        (await Stores.Staff.AddAsync(StaffAccount("alice@surgery-a.example"))).ShouldBe(AddResult.Added, "the email can be given an account again");
     }
 
     [Fact]

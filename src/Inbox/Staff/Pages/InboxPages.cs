@@ -75,6 +75,7 @@ public static partial class InboxPages
                 OidcNoServices => "Your account does not give you access to any service in this inbox. Ask your inbox administrator to add you.",
                 OidcNoEmail => "Your organisation's account did not say your email address, so you cannot sign in here. Ask your inbox administrator.",
                 "sign-in-failed" => "Signing in with your organisation's account did not work. Try again.",
+                "disabled" => "Your account in this inbox is turned off. Ask your inbox administrator.",
                 _ => null,
             };
         return Login(context, options.Value, null, returnUrl, [], notice, StatusCodes.Status200OK);
@@ -116,22 +117,39 @@ public static partial class InboxPages
             return Login(context, staff, email, returnUrl, problems, null, StatusCodes.Status400BadRequest);
         }
 
-        var result = await signIn.SignInAsync(email, password, context.RequestAborted);
+        var result = await signIn.SignInAsync(email, password, Web.ClientAddress.Key(context), context.RequestAborted);
         switch (result.Outcome)
         {
             case SignInOutcome.SignedIn:
                 await context.SignInAsync(StaffClaims.Scheme, result.Member!.ToPrincipal(), new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
                 return SeeOther(SafeReturn(returnUrl));
-            case SignInOutcome.LockedOut:
+            case SignInOutcome.Delayed:
+                context.Response.Headers.RetryAfter = Seconds(result.RetryAfter).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return Login(context, staff, email, returnUrl,
-                    [new FieldProblem("email", $"Too many wrong tries: signing in with this email is locked. Try again in {Minutes(staff.LockoutDuration)} minutes.")],
-                    null, StatusCodes.Status401Unauthorized);
+                    [new FieldProblem("email", $"Too many wrong tries. Wait {Wait(result.RetryAfter)}, then try again.")],
+                    null, StatusCodes.Status429TooManyRequests);
             default:
+                if (result.RetryAfter > TimeSpan.Zero)
+                {
+                    context.Response.Headers.RetryAfter = Seconds(result.RetryAfter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
                 return Login(context, staff, email, returnUrl,
-                    [new FieldProblem("email", "Enter a correct email address and password.")],
+                    [new FieldProblem("email", result.RetryAfter > TimeSpan.Zero
+                        ? $"Enter a correct email address and password. Too many wrong tries: wait {Wait(result.RetryAfter)} before the next one."
+                        : "Enter a correct email address and password.")],
                     null, StatusCodes.Status401Unauthorized);
         }
     }
+
+    private static int Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+
+    private static string Wait(TimeSpan wait) => Seconds(wait) switch
+    {
+        1 => "1 second",
+        < 120 and var s => $"{s} seconds",
+        var s => $"{(s + 59) / 60} minutes",
+    };
 
     private static async Task<IResult> SignInWithOidcAsync(HttpContext context, IOptions<StaffOptions> options)
     {
@@ -393,11 +411,9 @@ public static partial class InboxPages
     private static IResult Login(HttpContext context, StaffOptions staff, string? email, string? returnUrl, IReadOnlyList<FieldProblem> problems, string? notice, int status)
     {
         var chrome = Chrome(context, "Sign in", "login") with { Staff = null };
-        var model = new LoginModel(chrome, staff.SignIn, staff.Oidc.DisplayName, email, OidcSignIn.IsLocalInboxPath(returnUrl) ? returnUrl : null, problems, notice, staff.MaxFailedSignIns, Minutes(staff.LockoutDuration));
+        var model = new LoginModel(chrome, staff.SignIn, staff.Oidc.DisplayName, email, OidcSignIn.IsLocalInboxPath(returnUrl) ? returnUrl : null, problems, notice, staff.FailedSignInsBeforeDelay, Wait(staff.MaxSignInDelay));
         return Page<LoginPage>(model, status);
     }
-
-    private static int Minutes(TimeSpan span) => (int)Math.Ceiling(span.TotalMinutes);
 
     /// <summary>"Page not found", also for what the person may not see.</summary>
     public static IResult NotFoundPage(HttpContext context) =>

@@ -21,8 +21,8 @@ public sealed record LoginModel(
     string? ReturnUrl,
     IReadOnlyList<FieldProblem> Problems,
     string? Notice,
-    int MaxFailedSignIns,
-    int LockoutMinutes);
+    int FailedSignInsBeforeDelay,
+    string MaxSignInDelay);
 
 /// <summary>The request list.</summary>
 public sealed record ListModel(

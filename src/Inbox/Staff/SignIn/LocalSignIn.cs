@@ -10,56 +10,68 @@ namespace PatientContact.Inbox.Staff.SignIn;
 public enum SignInOutcome
 {
     SignedIn,
-    /// <summary>Unknown email or wrong password: the answer does not say which.</summary>
+    /// <summary>Unknown email, disabled account or wrong password: the answer does not say which.</summary>
     Refused,
-    /// <summary>Too many wrong tries: nothing is checked until the lock ends.</summary>
-    LockedOut,
+    /// <summary>Too many wrong tries lately, from this email or this client: nothing was checked; try again after the wait.</summary>
+    Delayed,
 }
 
-/// <summary>The outcome, and the person when signed in.</summary>
-public sealed record SignInResult(SignInOutcome Outcome, StaffMember? Member = null);
+/// <summary>The outcome, the person when signed in, and the wait before the next try is checked.</summary>
+public sealed record SignInResult(SignInOutcome Outcome, StaffMember? Member = null, TimeSpan RetryAfter = default);
 
 /// <summary>
-/// Email-and-password sign-in against the staff accounts, with lockout: <see cref="StaffOptions.MaxFailedSignIns"/>
-/// wrong passwords within <see cref="StaffOptions.FailedSignInWindow"/> lock the account for
-/// <see cref="StaffOptions.LockoutDuration"/>. Every attempt is audited, without the password.
+/// Email-and-password sign-in against the staff accounts. Wrong passwords slow further tries down rather
+/// than lock anything: per email (on the account record, so every host sees it; in memory for emails
+/// without an account) and per client address (IPv6 by /64), each with its own free tries and ceiling
+/// (<see cref="StaffOptions.FailedSignInsBeforeDelay"/>, <see cref="StaffOptions.ClientFailedSignInsBeforeDelay"/>).
+/// Every answer costs one password hash, whether the account exists, is disabled or is waiting, so the
+/// time taken does not tell which emails have accounts. Every attempt is audited, without the password.
 /// </summary>
 public sealed partial class LocalSignIn(
     IStaffAccountStore accounts,
     StaffPasswords passwords,
-    UnknownAccountThrottle unknownAccounts,
+    SignInThrottle throttle,
     StaffAudit audit,
     IOptions<StaffOptions> options,
     TimeProvider time,
     ILogger<LocalSignIn> logger)
 {
+    /// <summary>The client key when none is known (tests, the terminal).</summary>
+    public const string UnknownClient = "unknown";
+
     private const int MaxWriteAttempts = 10;
     private readonly StaffOptions _options = options.Value;
 
-    public async Task<SignInResult> SignInAsync(string email, string password, CancellationToken cancellationToken = default)
+    public async Task<SignInResult> SignInAsync(string email, string password, string client = UnknownClient, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(email);
         ArgumentNullException.ThrowIfNull(password);
+        ArgumentNullException.ThrowIfNull(client);
         var now = time.GetUtcNow();
         var key = StaffEmail.Normalize(email);
+        var clientKey = "client:" + client;
         var account = StaffEmail.LooksValid(key) ? await accounts.GetAsync(key, cancellationToken) : null;
 
-        if (account?.PasswordHash is null)
+        var clientWait = throttle.WaitFor(clientKey, now);
+        if (clientWait > TimeSpan.Zero)
         {
-            return await RefuseUnknownAsync(key, password, now, cancellationToken);
+            passwords.VerifyDecoy(password);
+            await audit.WriteAsync(account?.PasswordHash is null ? AuditActions.UnknownAccount : account.Email, AuditActions.SignInFailed, detail: "delayed: too many wrong tries from this address", cancellationToken: cancellationToken);
+            return new SignInResult(SignInOutcome.Delayed, RetryAfter: clientWait);
         }
 
         for (var attempt = 0; attempt < MaxWriteAttempts; attempt++, account = await accounts.GetAsync(key, cancellationToken))
         {
-            if (account is null)
+            if (account?.PasswordHash is null || account.Disabled)
             {
-                return await RefuseUnknownAsync(key, password, now, cancellationToken);
+                return await RefuseUnknownAsync(key, password, clientKey, account, now, cancellationToken);
             }
 
             if (account.LockedUntil > now)
             {
-                await audit.WriteAsync(account.Email, AuditActions.SignInFailed, detail: "locked", cancellationToken: cancellationToken);
-                return new SignInResult(SignInOutcome.LockedOut);
+                passwords.VerifyDecoy(password);
+                await audit.WriteAsync(account.Email, AuditActions.SignInFailed, detail: "delayed: too many wrong tries", cancellationToken: cancellationToken);
+                return new SignInResult(SignInOutcome.Delayed, RetryAfter: account.LockedUntil.Value - now);
             }
 
             var verified = passwords.Verify(account, password);
@@ -71,15 +83,15 @@ public sealed partial class LocalSignIn(
                     continue;
                 }
 
-                var locked = failed.LockedUntil > now;
+                var wait = Later(failed.LockedUntil, now, ClientFailure(clientKey, now));
                 await audit.WriteAsync(account.Email, AuditActions.SignInFailed, detail: "wrong password", cancellationToken: cancellationToken);
-                if (locked)
+                if (failed.FailedSignIns == _options.FailedSignInsBeforeDelay)
                 {
-                    await audit.WriteAsync(account.Email, AuditActions.LockedOut, detail: $"until {failed.LockedUntil:O}", cancellationToken: cancellationToken);
-                    LogLockedOut(logger);
+                    await audit.WriteAsync(account.Email, AuditActions.LockedOut, detail: "further tries are delayed", cancellationToken: cancellationToken);
+                    LogDelayed(logger);
                 }
 
-                return new SignInResult(locked ? SignInOutcome.LockedOut : SignInOutcome.Refused);
+                return new SignInResult(SignInOutcome.Refused, RetryAfter: wait);
             }
 
             var signedIn = account with
@@ -104,7 +116,8 @@ public sealed partial class LocalSignIn(
                 account.ServiceIds,
                 account.IsAdministrator || _options.IsAdministrator(account.Email),
                 "local",
-                signedIn.SessionStamp));
+                signedIn.SessionStamp,
+                now));
         }
 
         // Every write lost to another sign-in of the same account: refuse rather than guess.
@@ -115,25 +128,40 @@ public sealed partial class LocalSignIn(
     {
         var inWindow = account.FirstFailedSignInAt is { } first && first > now - _options.FailedSignInWindow;
         var failures = inWindow ? account.FailedSignIns + 1 : 1;
-        return failures >= _options.MaxFailedSignIns
-            ? account with { FailedSignIns = 0, FirstFailedSignInAt = null, LockedUntil = now + _options.LockoutDuration, Version = account.Version + 1 }
-            : account with { FailedSignIns = failures, FirstFailedSignInAt = inWindow ? account.FirstFailedSignInAt : now, Version = account.Version + 1 };
+        var delay = SignInDelay.After(failures, _options.FailedSignInsBeforeDelay, _options.MaxSignInDelay);
+        return account with
+        {
+            FailedSignIns = failures,
+            FirstFailedSignInAt = inWindow ? account.FirstFailedSignInAt : now,
+            LockedUntil = delay > TimeSpan.Zero ? now + delay : null,
+            Version = account.Version + 1,
+        };
     }
 
-    private async Task<SignInResult> RefuseUnknownAsync(string email, string password, DateTimeOffset now, CancellationToken cancellationToken)
+    private TimeSpan ClientFailure(string clientKey, DateTimeOffset now) =>
+        throttle.RecordFailure(clientKey, now, _options.ClientFailedSignInsBeforeDelay, _options.ClientMaxSignInDelay, _options.FailedSignInWindow);
+
+    private static TimeSpan Later(DateTimeOffset? until, DateTimeOffset now, TimeSpan other) =>
+        until is { } u && u - now > other ? u - now : other;
+
+    /// <summary>No account, a single sign-on account or a disabled one: answered exactly as a wrong password would be.</summary>
+    private async Task<SignInResult> RefuseUnknownAsync(string email, string password, string clientKey, StaffAccount? account, DateTimeOffset now, CancellationToken cancellationToken)
     {
         passwords.VerifyDecoy(password);
-        if (unknownAccounts.IsLocked(email, now))
+        var actor = account is { Disabled: true } ? account.Email : AuditActions.UnknownAccount;
+        var emailKey = "email:" + email;
+        var emailWait = throttle.WaitFor(emailKey, now);
+        if (emailWait > TimeSpan.Zero)
         {
-            await audit.WriteAsync(AuditActions.UnknownAccount, AuditActions.SignInFailed, detail: "locked", cancellationToken: cancellationToken);
-            return new SignInResult(SignInOutcome.LockedOut);
+            await audit.WriteAsync(actor, AuditActions.SignInFailed, detail: "delayed: too many wrong tries", cancellationToken: cancellationToken);
+            return new SignInResult(SignInOutcome.Delayed, RetryAfter: emailWait);
         }
 
-        var locked = unknownAccounts.RecordFailure(email, now, _options);
-        await audit.WriteAsync(AuditActions.UnknownAccount, AuditActions.SignInFailed, detail: "unknown account", cancellationToken: cancellationToken);
-        return new SignInResult(locked ? SignInOutcome.LockedOut : SignInOutcome.Refused);
+        var wait = Later(now + throttle.RecordFailure(emailKey, now, _options.FailedSignInsBeforeDelay, _options.MaxSignInDelay, _options.FailedSignInWindow), now, ClientFailure(clientKey, now));
+        await audit.WriteAsync(actor, AuditActions.SignInFailed, detail: account is { Disabled: true } ? "account disabled" : "unknown account", cancellationToken: cancellationToken);
+        return new SignInResult(SignInOutcome.Refused, RetryAfter: wait);
     }
 
-    [LoggerMessage(EventId = 601, Level = LogLevel.Warning, Message = "A staff account was locked after repeated wrong passwords")]
-    private static partial void LogLockedOut(ILogger logger);
+    [LoggerMessage(EventId = 601, Level = LogLevel.Warning, Message = "Repeated wrong passwords for a staff account: further tries are delayed")]
+    private static partial void LogDelayed(ILogger logger);
 }

@@ -32,7 +32,15 @@ public sealed partial class OidcSignIn(
         }
 
         var stamp = await RememberAsync(member, context.HttpContext.RequestAborted);
-        context.Principal = (member with { SessionStamp = stamp }).ToPrincipal();
+        if (stamp == Disabled)
+        {
+            await audit.WriteAsync(member.Email, AuditActions.SignInFailed, detail: "single sign-on: account disabled", cancellationToken: context.HttpContext.RequestAborted);
+            context.Response.Redirect($"{StaffAuthentication.LoginPath}?problem=disabled");
+            context.HandleResponse();
+            return;
+        }
+
+        context.Principal = (member with { SessionStamp = stamp, SignedInAt = time.GetUtcNow() }).ToPrincipal();
         context.Properties!.IsPersistent = false;
         if (!IsLocalInboxPath(context.ReturnUri))
         {
@@ -57,7 +65,9 @@ public sealed partial class OidcSignIn(
         && !path.Contains('\\', StringComparison.Ordinal)
         && !path.Contains("//", StringComparison.Ordinal);
 
-    /// <summary>Stores the person as the provider describes them and returns the account's session stamp.</summary>
+    private const string Disabled = "disabled";
+
+    /// <summary>Stores the person as the provider describes them and returns the account's session stamp (<see cref="Disabled"/> for a disabled account).</summary>
     private async Task<string?> RememberAsync(StaffMember member, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 5; attempt++)
@@ -81,6 +91,11 @@ public sealed partial class OidcSignIn(
                 }
 
                 continue;
+            }
+
+            if (existing.Disabled)
+            {
+                return Disabled;
             }
 
             // The provider is the source of truth for services; a local password, if any, is left alone.

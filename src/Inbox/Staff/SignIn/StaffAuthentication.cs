@@ -12,7 +12,7 @@ using PatientContact.Inbox.Web;
 namespace PatientContact.Inbox.Staff.SignIn;
 
 /// <summary>
-/// The staff session: a cookie (HttpOnly, Secure outside Development, SameSite, 30 minutes sliding), and,
+/// The staff session: a cookie (HttpOnly, Secure outside Development, SameSite, 30 minutes sliding, 12 hours at most), and,
 /// when <c>Staff:SignIn</c> is <c>Oidc</c>, OpenID Connect sign-in into that cookie. No default scheme is
 /// set: only the inbox asks for these schemes, so other parts of the service are not affected.
 /// </summary>
@@ -81,15 +81,25 @@ public static class StaffAuthentication
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return Task.CompletedTask;
         };
-        // Every request: the cookie must still carry its account's session stamp (signing out replaces it).
+        // Every request: the session is checked against the account as stored (re-read every few seconds):
+        // still there, not disabled, same session stamp (signing out replaces it), within the absolute
+        // lifetime; its services and administrator flag are the account's, not the cookie's.
         cookie.Events.OnValidatePrincipal = async context =>
         {
             var member = StaffMember.From(context.Principal);
             var sessions = context.HttpContext.RequestServices.GetRequiredService<StaffSessions>();
-            if (member is null || !await sessions.IsCurrentAsync(member, context.HttpContext.RequestAborted))
+            var current = member is null ? null : await sessions.CurrentAsync(member, context.HttpContext.RequestAborted);
+            if (current is null)
             {
                 context.RejectPrincipal();
                 await context.HttpContext.SignOutAsync(StaffClaims.Scheme);
+                return;
+            }
+
+            if (!current.SameAccessAs(member!))
+            {
+                context.ReplacePrincipal(current.ToPrincipal());
+                context.ShouldRenew = true;
             }
         };
     }

@@ -4,7 +4,8 @@ namespace PatientContact.Inbox.Staff.SignIn;
 
 /// <summary>The signed-in member of staff, as every inbox page, API call and action sees them.</summary>
 /// <param name="SessionStamp">The account's session stamp when the session began (see <see cref="Storage.StaffAccount.SessionStamp"/>).</param>
-public sealed record StaffMember(string Email, string DisplayName, IReadOnlyList<string> ServiceIds, bool IsAdministrator, string SignInMethod, string? SessionStamp = null)
+/// <param name="SignedInAt">When the session began, for its absolute lifetime (<see cref="StaffOptions.AbsoluteSessionLifetime"/>).</param>
+public sealed record StaffMember(string Email, string DisplayName, IReadOnlyList<string> ServiceIds, bool IsAdministrator, string SignInMethod, string? SessionStamp = null, DateTimeOffset? SignedInAt = null)
 {
     /// <summary>A new random session stamp.</summary>
     public static string NewSessionStamp() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
@@ -33,7 +34,19 @@ public sealed record StaffMember(string Email, string DisplayName, IReadOnlyList
             [.. claims.FindAll(StaffClaims.Service).Select(c => c.Value).Distinct(StringComparer.Ordinal)],
             claims.HasClaim(StaffClaims.Role, StaffClaims.AdministratorRole),
             claims.FindFirst(StaffClaims.Method)?.Value ?? "local",
-            claims.FindFirst(StaffClaims.SessionStamp)?.Value);
+            claims.FindFirst(StaffClaims.SessionStamp)?.Value,
+            long.TryParse(claims.FindFirst(StaffClaims.SignedInAt)?.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : null);
+    }
+
+    /// <summary>Whether the two describe the same access: services, administrator and name (what the account can change under a session).</summary>
+    public bool SameAccessAs(StaffMember other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return IsAdministrator == other.IsAdministrator
+            && DisplayName == other.DisplayName
+            && ServiceIds.SequenceEqual(other.ServiceIds, StringComparer.Ordinal);
     }
 
     /// <summary>The principal kept in the session cookie.</summary>
@@ -49,6 +62,11 @@ public sealed record StaffMember(string Email, string DisplayName, IReadOnlyList
         if (SessionStamp is not null)
         {
             claims.Add(new Claim(StaffClaims.SessionStamp, SessionStamp));
+        }
+
+        if (SignedInAt is { } signedInAt)
+        {
+            claims.Add(new Claim(StaffClaims.SignedInAt, signedInAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         if (IsAdministrator)
@@ -75,6 +93,7 @@ public static class StaffClaims
     public const string AuthenticationType = "PatientContact.Staff";
     public const string Email = "pc:email";
     public const string SessionStamp = "pc:session";
+    public const string SignedInAt = "pc:signed-in-at";
     public const string Name = "pc:name";
     public const string Service = "pc:service";
     public const string Role = "pc:role";

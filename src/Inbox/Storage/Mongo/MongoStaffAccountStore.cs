@@ -45,6 +45,14 @@ public sealed class MongoStaffAccountStore(MongoStorage storage) : IStaffAccount
         return result.MatchedCount == 1;
     }
 
+    public async Task<bool> RemoveAsync(string email, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
+        var result = await storage.StaffAccounts.DeleteOneAsync(ByEmail(email), cancellationToken).ConfigureAwait(false);
+        return result.DeletedCount == 1;
+    }
+
     public async Task<IReadOnlyList<StaffAccount>> ListForServiceAsync(string serviceId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(serviceId);

@@ -49,6 +49,16 @@ public sealed class SqliteStaffStore(SqliteDatabase database) : IStaffAccountSto
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
+    public async Task<bool> RemoveAsync(string email, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = writer.Connection.CreateCommand();
+        command.CommandText = "DELETE FROM staff_accounts WHERE email_key = @email_key;";
+        command.With("@email_key", Key(email));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
     public async Task<IReadOnlyList<StaffAccount>> ListForServiceAsync(string serviceId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(serviceId);

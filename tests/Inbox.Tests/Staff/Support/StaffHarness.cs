@@ -36,7 +36,7 @@ public sealed class StaffHarness : IDisposable
         Options = options ?? new StaffOptions();
         Audit = new StaffAudit(AuditStore, Clock);
         Creator = new StaffAccountCreator(Accounts, Passwords, _rules, Audit, Clock);
-        SignIn = new LocalSignIn(Accounts, Passwords, new UnknownAccountThrottle(), Audit, Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<LocalSignIn>.Instance);
+        SignIn = new LocalSignIn(Accounts, Passwords, new SignInThrottle(), Audit, Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<LocalSignIn>.Instance);
         Access = new RequestAccess(Requests);
         Changes = new RequestChanges(Requests, Accounts, OptOuts, Sender, Messages, _rules, Access, Audit, Clock, NullLogger<RequestChanges>.Instance);
     }
