@@ -72,6 +72,9 @@ public sealed record RequestTypeOption(string Id, string Label, RequestKind Kind
     /// <summary>What the details question asks for this type; null for the standard question.</summary>
     public string? DetailsPrompt { get; init; }
 
+    /// <summary>True when the patient may add photos (the <c>photos</c> step after the details).</summary>
+    public bool Photos { get; init; }
+
     /// <summary>The label as the patient sees it in the list: "Admin request (fit notes, letters)".</summary>
     public string ChoiceLabel => Examples is null ? Label : $"{Label} ({Examples})";
 }

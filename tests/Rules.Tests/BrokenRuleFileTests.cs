@@ -118,6 +118,28 @@ public sealed class BrokenRuleFileTests : IDisposable
     }
 
     [Fact]
+    public void Photos_given_as_a_string_fails_load_naming_the_rule()
+    {
+        EditRule("request-types.json", "flare-up", rule => rule["Properties"]!["photos"] = "yes");
+
+        var ex = Load();
+
+        ex.Rule.ShouldBe("flare-up");
+        ex.Reason.ShouldBe("Property 'photos' must be true or false (without quotes).");
+    }
+
+    [Fact]
+    public void Photos_on_advice_fails_load()
+    {
+        EditRule("request-types.json", "nhs-advice-online", rule => rule["Properties"]!["photos"] = true);
+
+        var ex = Load();
+
+        ex.Rule.ShouldBe("nhs-advice-online");
+        ex.Reason.ShouldContain("only for kind \"request\"");
+    }
+
+    [Fact]
     public void Duplicate_rule_name_fails_load()
     {
         EditRule("request-types.json", "nhs-advice-online", rule => rule["RuleName"] = "admin-request");

@@ -4,16 +4,17 @@ namespace PatientContact.Rules.Loading;
 
 /// <summary>
 /// Reads the properties of <c>request-types.json</c>: id, label, kind, for advice adviceUrl, and clinical ("no" for
-/// admin); optionally examples (shown after the label), synonyms (other words patients use) and detailsPrompt
-/// (the details question).
+/// admin); optionally examples (shown after the label), synonyms (other words patients use), detailsPrompt
+/// (the details question) and photos (true when the patient may add photos after the details).
 /// </summary>
 internal static class RequestTypeRules
 {
     /// <summary>The longest details question: it must fit one SMS segment with room to spare.</summary>
     public const int MaxDetailsPromptLength = 200;
 
-    private static readonly string[] Keys = ["id", "label", "kind", "adviceUrl", "clinical", "examples", "synonyms", "detailsPrompt"];
+    private static readonly string[] Keys = ["id", "label", "kind", "adviceUrl", "clinical", "examples", "synonyms", "detailsPrompt", "photos"];
     private static readonly string[] Lists = ["synonyms"];
+    private static readonly string[] Flags = ["photos"];
     private static readonly string[] YesNo = ["yes", "no"];
     private static readonly string[] Kinds = ["request", "advice"];
 
@@ -23,7 +24,7 @@ internal static class RequestTypeRules
         var options = new Dictionary<string, RequestTypeOption>(StringComparer.Ordinal);
         foreach (var rule in workflow.Rules)
         {
-            var properties = RuleProperties.Read(rule, file, Keys, Lists);
+            var properties = RuleProperties.Read(rule, file, Keys, Lists, Flags);
             var id = ids.Claim(properties);
             var label = properties.Required("label");
             var kind = properties.OneOf("kind", Kinds) == "advice" ? RequestKind.Advice : RequestKind.Request;
@@ -62,12 +63,19 @@ internal static class RequestTypeRules
                 properties.Fail("Property 'detailsPrompt' is only for kind \"request\": advice asks no details.");
             }
 
+            var photos = properties.Flag("photos");
+            if (photos && kind == RequestKind.Advice)
+            {
+                properties.Fail("Property 'photos' is only for kind \"request\": advice takes no photos.");
+            }
+
             var clinical = properties.OneOf("clinical", YesNo, fallback: "yes") == "yes";
             options[rule.RuleName] = new RequestTypeOption(id, label, kind, url, clinical)
             {
                 Examples = examples?.Trim(),
                 Synonyms = properties.List("synonyms"),
                 DetailsPrompt = prompt?.Trim(),
+                Photos = photos,
             };
         }
 

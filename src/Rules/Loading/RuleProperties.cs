@@ -3,17 +3,19 @@ using RulesEngine.Models;
 
 namespace PatientContact.Rules.Loading;
 
-/// <summary>The string <c>Properties</c> of one rule (and lists of strings where allowed), with unknown and missing ones refused.</summary>
+/// <summary>The string <c>Properties</c> of one rule (and lists of strings or true/false where allowed), with unknown and missing ones refused.</summary>
 internal sealed class RuleProperties
 {
     private readonly Dictionary<string, string> _values;
     private readonly Dictionary<string, IReadOnlyList<string>> _lists;
+    private readonly Dictionary<string, bool> _flags;
     private readonly RuleFile _file;
 
-    private RuleProperties(Dictionary<string, string> values, Dictionary<string, IReadOnlyList<string>> lists, RuleFile file, string rule)
+    private RuleProperties(Dictionary<string, string> values, Dictionary<string, IReadOnlyList<string>> lists, Dictionary<string, bool> flags, RuleFile file, string rule)
     {
         _values = values;
         _lists = lists;
+        _flags = flags;
         _file = file;
         Rule = rule;
     }
@@ -21,8 +23,10 @@ internal sealed class RuleProperties
     public string Rule { get; }
 
     /// <param name="lists">Properties that are lists of strings, like <c>"synonyms": ["doctor", "gp"]</c>.</param>
-    public static RuleProperties Read(Rule rule, RuleFile file, IReadOnlyCollection<string> known, IReadOnlyCollection<string>? lists = null)
+    /// <param name="flags">Properties that are JSON <c>true</c> or <c>false</c>, like <c>"photos": true</c>.</param>
+    public static RuleProperties Read(Rule rule, RuleFile file, IReadOnlyCollection<string> known, IReadOnlyCollection<string>? lists = null, IReadOnlyCollection<string>? flags = null)
     {
+        var flagValues = new Dictionary<string, bool>(StringComparer.Ordinal);
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var listValues = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         if (rule.Properties is null)
@@ -41,6 +45,15 @@ internal sealed class RuleProperties
             {
                 listValues[key] = ReadList(value, key, rule, file);
             }
+            else if (flags?.Contains(key) == true)
+            {
+                if (value is not JsonElement { ValueKind: JsonValueKind.True or JsonValueKind.False })
+                {
+                    file.Fail(rule.RuleName, $"Property '{key}' must be true or false (without quotes).");
+                }
+
+                flagValues[key] = ((JsonElement)value).GetBoolean();
+            }
             else if (value is JsonElement { ValueKind: JsonValueKind.String } text)
             {
                 values[key] = text.GetString()!;
@@ -51,7 +64,7 @@ internal sealed class RuleProperties
             }
         }
 
-        return new RuleProperties(values, listValues, file, rule.RuleName);
+        return new RuleProperties(values, listValues, flagValues, file, rule.RuleName);
     }
 
     private static List<string> ReadList(object? value, string key, Rule rule, RuleFile file)
@@ -90,6 +103,9 @@ internal sealed class RuleProperties
 
     /// <summary>A list property; empty when it is absent.</summary>
     public IReadOnlyList<string> List(string key) => _lists.GetValueOrDefault(key) ?? [];
+
+    /// <summary>A true/false property; false when it is absent.</summary>
+    public bool Flag(string key) => _flags.GetValueOrDefault(key);
 
     public string OneOf(string key, IReadOnlyCollection<string> allowed, string? fallback = null)
     {
