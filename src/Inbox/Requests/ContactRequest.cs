@@ -21,6 +21,8 @@ public sealed record ContactRequest
     public required string ConversationKey { get; init; }
     public string? AssignedTo { get; init; }
     public IReadOnlyList<StaffNote> Notes { get; init; } = [];
+    /// <summary>Photos the patient added (SPEC section 13); their bytes are in the attachment store under these ids.</summary>
+    public IReadOnlyList<RequestAttachment> Attachments { get; init; } = [];
     /// <summary>Set when the patient came through a personal follow-up (PIFU) link.</summary>
     public FollowUpTag? FollowUp { get; init; }
     /// <summary>
@@ -91,5 +93,8 @@ public sealed record StaffEntry(string By, bool IdentityCheckedByStaff);
 
 /// <summary>The first time a member of staff opened a request's page.</summary>
 public sealed record FirstOpening(DateTimeOffset At, string By);
+
+/// <summary>A photo on a request as staff and the API see it: the image itself is read from the attachment store.</summary>
+public sealed record RequestAttachment(string Id, string ContentType, long Bytes, int Width, int Height);
 
 public sealed record StaffNote(DateTimeOffset At, string Author, string Text);

@@ -245,5 +245,6 @@ public sealed class MongoStoreContractTests(MongoTestServer server) : StoreContr
         new MongoStaffAccountStore(storage),
         new MongoActivityStore(storage),
         new MongoSentLinkStore(storage),
-        new MongoMessageStore(storage));
+        new MongoMessageStore(storage),
+        new MongoAttachmentStore(storage));
 }

@@ -197,7 +197,8 @@ public sealed class SqliteStoreContractTests : StoreContractTests
             new SqliteStaffStore(database),
             new SqliteActivityStore(database),
             new SqliteSentLinkStore(database),
-            new SqliteMessageStore(database));
+            new SqliteMessageStore(database),
+            new SqliteAttachmentStore(database));
     }
 
     private SqliteDatabase Track(SqliteDatabase database)

@@ -14,4 +14,5 @@ public sealed record StoreSet(
     IStaffAccountStore Staff,
     IActivityStore Activities,
     ISentLinkStore SentLinks,
-    IMessageStore Messages);
+    IMessageStore Messages,
+    IAttachmentStore Attachments);

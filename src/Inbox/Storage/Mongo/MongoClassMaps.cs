@@ -50,6 +50,12 @@ internal static class MongoClassMaps
                 map.GetMemberMap(r => r.Words).SetIgnoreIfNull(true);
             });
             Register<StaffNote>();
+            Register<RequestAttachment>(map =>
+            {
+                // The attachment's id names its file in the attachment store; this is no document id.
+                map.SetIdMember(null);
+                map.GetMemberMap(a => a.Id).SetElementName("id");
+            });
             Register<FollowUpTag>();
             Register<FirstOpening>();
             Register<OutboxMessage>(map => map.MapIdMember(m => m.Id).SetSerializer(new GuidSerializer(BsonType.String)));

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MongoDB.Driver;
+using MongoDB.Driver.GridFS;
 using PatientContact.Inbox.Links;
 using PatientContact.Inbox.Requests;
 
@@ -55,6 +56,12 @@ public sealed partial class MongoStorage
         StaffAccounts = Database.GetCollection<StaffAccountDocument>(CollectionNames.StaffAccounts);
         SentLinks = Database.GetCollection<SentLink>(CollectionNames.SentLinks);
         Messages = Database.GetCollection<RequestMessage>(CollectionNames.Messages);
+        Attachments = new GridFSBucket<string>(Database, new GridFSBucketOptions
+        {
+            BucketName = CollectionNames.Attachments,
+            WriteConcern = SubmissionWriteConcern,
+            ReadPreference = ReadPreference.Primary,
+        });
     }
 
     /// <summary>The database's name.</summary>
@@ -73,6 +80,8 @@ public sealed partial class MongoStorage
     internal IMongoCollection<StaffAccountDocument> StaffAccounts { get; }
     internal IMongoCollection<SentLink> SentLinks { get; }
     internal IMongoCollection<RequestMessage> Messages { get; }
+    /// <summary>Photos, by id; written with <see cref="SubmissionWriteConcern"/> like the requests they belong to.</summary>
+    internal IGridFSBucket<string> Attachments { get; }
 
     /// <summary>When a record written now may be removed by a TTL index.</summary>
     internal DateTimeOffset ExpiresAt(TimeSpan retention) => _wallClock.GetUtcNow() + retention;
@@ -126,5 +135,7 @@ public sealed partial class MongoStorage
         public const string StaffAccounts = "staffAccounts";
         public const string SentLinks = "sentLinks";
         public const string Messages = "messages";
+        /// <summary>The GridFS bucket of photos: <c>attachments.files</c> and <c>attachments.chunks</c>.</summary>
+        public const string Attachments = "attachments";
     }
 }

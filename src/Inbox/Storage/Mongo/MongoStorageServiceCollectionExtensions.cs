@@ -41,6 +41,7 @@ public static class MongoStorageServiceCollectionExtensions
         services.TryAddSingleton<IStaffAccountStore, MongoStaffAccountStore>();
         services.TryAddSingleton<ISentLinkStore, MongoSentLinkStore>();
         services.TryAddSingleton<IMessageStore, MongoMessageStore>();
+        services.TryAddSingleton<IAttachmentStore, MongoAttachmentStore>();
         services.TryAddSingleton<IStoreHealth, MongoStoreHealth>();
         services.AddHostedService<MongoIndexInitializer>();
         return services;

@@ -201,6 +201,22 @@ internal static class SqliteSchema
         -- stored after the (large) document in each row, so reading them from the table would read the documents too.
         CREATE INDEX IF NOT EXISTS ix_requests_reports ON requests (service_id, created_at, channel, request_type_id, request_type, matched, match_reason, urgency, first_action_at);
         """,
+
+        // 8: photos sent with requests, each with its hash.
+        """
+        CREATE TABLE IF NOT EXISTS attachments (
+            id               TEXT    NOT NULL PRIMARY KEY,
+            conversation_key TEXT    NOT NULL,
+            service_id       TEXT    NOT NULL,
+            content_type     TEXT    NOT NULL,
+            bytes            INTEGER NOT NULL,
+            width            INTEGER NOT NULL,
+            height           INTEGER NOT NULL,
+            sha256           TEXT    NOT NULL,
+            created_at       TEXT    NOT NULL,
+            content          BLOB    NOT NULL
+        );
+        """,
     ];
 
     /// <summary>The schema version this code writes and reads.</summary>

@@ -47,6 +47,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.TryAddSingleton<IActivityStore, SqliteActivityStore>();
         services.TryAddSingleton<ISentLinkStore, SqliteSentLinkStore>();
         services.TryAddSingleton<IMessageStore, SqliteMessageStore>();
+        services.TryAddSingleton<IAttachmentStore, SqliteAttachmentStore>();
         services.TryAddSingleton<IStoreHealth, SqliteStoreHealth>();
         return services;
     }
