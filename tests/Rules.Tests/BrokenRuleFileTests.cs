@@ -17,8 +17,8 @@ public sealed class BrokenRuleFileTests : IDisposable
 
         ex.File.ShouldBe("rules/request-types.json");
         ex.Rule.ShouldBeNull();
-        ex.Reason.ShouldStartWith("Invalid JSON at line 19");
-        ex.Message.ShouldStartWith("rules/request-types.json: Invalid JSON at line 19");
+        ex.Reason.ShouldStartWith("Invalid JSON at line 20");
+        ex.Message.ShouldStartWith("rules/request-types.json: Invalid JSON at line 20");
     }
 
     [Fact]
@@ -172,7 +172,7 @@ public sealed class BrokenRuleFileTests : IDisposable
 
         var ex = Load();
 
-        ex.Reason.ShouldBe("Unknown property 'lable'; expected one of id, label, kind, adviceUrl, clinical, examples, synonyms, detailsPrompt.");
+        ex.Reason.ShouldBe("Unknown property 'lable'; expected one of id, label, kind, adviceUrl, clinical, examples, synonyms, detailsPrompt, photos.");
     }
 
     [Theory]

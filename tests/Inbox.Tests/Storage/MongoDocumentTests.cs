@@ -37,6 +37,7 @@ public sealed class MongoDocumentTests
         ConversationKey = "sms:+447700900456",
         AssignedTo = "staff@surgery-a.example",
         Notes = [new StaffNote(T0.AddMinutes(5), "staff@surgery-a.example", "Rang back.\nNo answer.")],
+        Attachments = [new RequestAttachment("photo-1", "image/jpeg", 123_456, 640, 480)],
         FollowUp = new FollowUpTag("link-1", "Rheumatology", "9434765919"),
         FirstActionAt = T0.AddMinutes(5),
         FirstOpened = new FirstOpening(T0.AddMinutes(2), "staff@surgery-a.example"),
@@ -61,15 +62,17 @@ public sealed class MongoDocumentTests
         back.Search.ShouldBe(new RequestSearchKeys("ABCD2345", "zoë", "o'brien-ñúñez", 2));
         back.Request.RedFlags.ShouldBe(request.RedFlags);
         back.Request.Notes.ShouldBe(request.Notes);
-        (back.Request with { RedFlags = request.RedFlags, Notes = request.Notes }).ShouldBe(request);
+        back.Request.Attachments.ShouldBe(request.Attachments);
+        (back.Request with { RedFlags = request.RedFlags, Notes = request.Notes, Attachments = request.Attachments }).ShouldBe(request);
 
         document.Names.ShouldBe(["_id", "search", "request"]);
         var stored = document["request"].AsBsonDocument;
         stored.Names.ShouldBe([
             "referenceId", "serviceId", "status", "requestTypeId", "requestType", "details", "createdAt", "updatedAt", "patient",
-            "submittedBy", "contact", "match", "redFlags", "channel", "conversationKey", "assignedTo", "notes", "followUp", "version",
+            "submittedBy", "contact", "match", "redFlags", "channel", "conversationKey", "assignedTo", "notes", "attachments", "followUp", "version",
             "firstActionAt", "firstOpened",
         ], ignoreOrder: true);
+        stored["attachments"][0]["id"].ShouldBe(new BsonString("photo-1"));
         stored["firstActionAt"].ShouldBe(new BsonDateTime(T0.AddMinutes(5).UtcDateTime));
         stored["firstOpened"].ShouldBe(new BsonDocument { ["at"] = new BsonDateTime(T0.AddMinutes(2).UtcDateTime), ["by"] = "staff@surgery-a.example" });
         document["search"]["urgency"].ShouldBe(new BsonInt32(2), "a number, so the urgency sort puts emergencies first");
@@ -94,7 +97,7 @@ public sealed class MongoDocumentTests
 
         back.Request.RedFlags.ShouldBeEmpty();
         back.Request.Notes.ShouldBeEmpty();
-        (back.Request with { RedFlags = request.RedFlags, Notes = request.Notes }).ShouldBe(request);
+        (back.Request with { RedFlags = request.RedFlags, Notes = request.Notes, Attachments = request.Attachments }).ShouldBe(request);
         document["request"]["redFlags"].ShouldBe(new BsonArray());
         document["request"]["followUp"].ShouldBe(BsonNull.Value);
     }

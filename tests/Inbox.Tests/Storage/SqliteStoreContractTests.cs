@@ -67,7 +67,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     [Fact]
     public async Task Schema_version_is_recorded_in_the_file()
     {
-        (await Scalar("PRAGMA user_version;")).ShouldBe(7L);
+        (await Scalar("PRAGMA user_version;")).ShouldBe(8L);
     }
 
     [Fact]

@@ -87,7 +87,8 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         actual.ShouldNotBeNull();
         actual.RedFlags.ShouldBe(expected.RedFlags);
         actual.Notes.ShouldBe(expected.Notes);
-        (actual with { RedFlags = expected.RedFlags, Notes = expected.Notes }).ShouldBe(expected);
+        actual.Attachments.ShouldBe(expected.Attachments);
+        (actual with { RedFlags = expected.RedFlags, Notes = expected.Notes, Attachments = expected.Attachments }).ShouldBe(expected);
     }
 
     protected static ConversationRecord Conversation(string key, long version, DateTimeOffset? updatedAt = null, string data = "{}") =>
