@@ -55,7 +55,7 @@ public sealed partial class ReportsTests : IClassFixture<InboxTriageTests.Seeded
         byHour.Count.ShouldBe(24);
         NonZero(byHour).ShouldBe([("09:00", "1"), ("10:00", "2"), ("11:00", "2"), ("14:00", "3")]);
 
-        Table(html, "by-channel").ShouldBe([("Web chat", "4"), ("Text message", "4")]);
+        Table(html, "by-channel").ShouldBe([("Web chat", "4"), ("Text message", "4"), ("Online form", "0"), ("Entered by staff", "0")]);
         Table(html, "by-type").ShouldBe([("Medical request", "5"), ("Admin request", "3")]);
         Table(html, "matching").ShouldBe([("Matched to an NHS record", "4"), ("Not matched: none", "3"), ("Not matched: phone not verified", "1")]);
         Summary(html, "matching").ShouldBe("50% of requests (4 of 8) were matched to an NHS record.");
@@ -106,7 +106,7 @@ public sealed partial class ReportsTests : IClassFixture<InboxTriageTests.Seeded
         var csv = await api.Content.ReadAsStringAsync();
         (await page.Content.ReadAsStringAsync()).ShouldBe(csv);
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        lines.Length.ShouldBe(1 + (7 * 7));
+        lines.Length.ShouldBe(1 + (7 * 9));
         lines[0].ShouldBe("date,service_id,ods_code,measure,category,label,count");
         lines.Skip(1).Select(l => l[..10]).Distinct().ShouldBe(["2026-11-09", "2026-11-10", "2026-11-11", "2026-11-12", "2026-11-13", "2026-11-14", "2026-11-15"]);
         lines.Where(l => l.StartsWith("2026-11-10", StringComparison.Ordinal)).ShouldBe([
@@ -114,6 +114,8 @@ public sealed partial class ReportsTests : IClassFixture<InboxTriageTests.Seeded
             "2026-11-10,riverside-gp,Z90001,requests_by_type,admin-request,Admin request,3",
             "2026-11-10,riverside-gp,Z90001,requests_by_channel,webchat,Web chat,0",
             "2026-11-10,riverside-gp,Z90001,requests_by_channel,sms,Text message,3",
+            "2026-11-10,riverside-gp,Z90001,requests_by_channel,form,Online form,0",
+            "2026-11-10,riverside-gp,Z90001,requests_by_channel,staff,Entered by staff,0",
             "2026-11-10,riverside-gp,Z90001,emergency_advice_shown,all,Told to call 999 without sending a request,1",
             "2026-11-10,riverside-gp,Z90001,red_flags,emergency,Requests with an emergency red flag,0",
             "2026-11-10,riverside-gp,Z90001,red_flags,urgent,Requests with an urgent red flag (no emergency),0",
@@ -123,7 +125,7 @@ public sealed partial class ReportsTests : IClassFixture<InboxTriageTests.Seeded
         // The last week that is over (16 to 22 November) had nothing: every day is there, at zero.
         var quiet = (await (await staff.Http.GetAsync("/api/inbox/reports/weekly?serviceId=riverside-gp&week=2026-W47")).Content.ReadAsStringAsync())
             .Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        quiet.Length.ShouldBe(1 + (7 * 6), "no type was sent, so no requests_by_type rows");
+        quiet.Length.ShouldBe(1 + (7 * 8), "no type was sent, so no requests_by_type rows");
         quiet.Skip(1).ShouldAllBe(l => l.EndsWith(",0", StringComparison.Ordinal));
     }
 

@@ -70,7 +70,7 @@ public sealed class MongoDocumentTests
         stored.Names.ShouldBe([
             "referenceId", "serviceId", "status", "requestTypeId", "requestType", "details", "createdAt", "updatedAt", "patient",
             "submittedBy", "contact", "match", "redFlags", "channel", "conversationKey", "assignedTo", "notes", "attachments", "followUp", "version",
-            "firstActionAt", "firstOpened",
+            "firstActionAt", "firstOpened", "enteredBy",
         ], ignoreOrder: true);
         stored["attachments"][0]["id"].ShouldBe(new BsonString("photo-1"));
         stored["firstActionAt"].ShouldBe(new BsonDateTime(T0.AddMinutes(5).UtcDateTime));
