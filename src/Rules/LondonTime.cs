@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace PatientContact.Rules;
 
-/// <summary>Europe/London conversions: opening hours are written in UK local time whatever the server's zone.</summary>
-internal static class LondonTime
+/// <summary>
+/// Europe/London, the one clock patients and staff read: opening hours, days of reports and counters, the dates a
+/// patient types and a link's last day are all in UK local time, whatever the server's zone.
+/// </summary>
+public static class LondonTime
 {
     public static TimeZoneInfo Zone { get; } = FindZone();
 
@@ -28,6 +31,15 @@ internal static class LondonTime
     }
 
     public static DateTimeOffset InLondon(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
+
+    /// <summary>London's date at <paramref name="instant"/>.</summary>
+    public static DateOnly Today(DateTimeOffset instant) => DateOnly.FromDateTime(ToLocal(instant));
+
+    /// <summary>London's midnight starting the day of <paramref name="instant"/>.</summary>
+    public static DateTimeOffset StartOfDay(DateTimeOffset instant) => ToInstant(ToLocal(instant).Date);
+
+    /// <summary>The moment a UK day starts.</summary>
+    public static DateTimeOffset StartOfDay(DateOnly day) => ToInstant(day.ToDateTime(TimeOnly.MinValue));
 
     /// <summary>How a patient reads a reopening time: "at 8am today", "at 6:30pm tomorrow", "at 8am on Monday 31 March".</summary>
     public static string Describe(DateTimeOffset when, DateTimeOffset now)

@@ -1,7 +1,7 @@
+using PatientContact.Conversation.Intake.Steps;
 using Stateless;
 using Stateless.Graph;
 using Stateless.Reflection;
-using PatientContact.Conversation.Intake.Steps;
 
 namespace PatientContact.Conversation.Intake;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using PatientContact.Conversation.Intake.Steps;
 using PatientContact.Conversation.Intake.Safety;
+using PatientContact.Conversation.Intake.Steps;
 using PatientContact.Inbox.Messaging;
 using PatientContact.Inbox.Requests;
 using PatientContact.Rules;

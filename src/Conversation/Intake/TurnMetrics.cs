@@ -1,5 +1,6 @@
 using PatientContact.Inbox.Storage;
 using PatientContact.Inbox.Telemetry;
+using PatientContact.Rules;
 
 namespace PatientContact.Conversation.Intake;
 
@@ -8,11 +9,11 @@ internal sealed class TurnMetrics(IUsageCounterStore counters, PatientContactTel
 {
     /// <summary>"Where patients stop": a conversation given up at a step, counted on the (UK) day it was last used.</summary>
     public Task CountStopAsync(string serviceId, Step step, DateTimeOffset lastActive, CancellationToken ct) =>
-        counters.IncrementAsync(serviceId, UsageCounterNames.StoppedAt(step.ToId()), LocalTime.Today(lastActive), ct);
+        counters.IncrementAsync(serviceId, UsageCounterNames.StoppedAt(step.ToId()), LondonTime.Today(lastActive), ct);
 
     public async Task CountAsync(Turn turn, CancellationToken ct)
     {
-        var day = LocalTime.Today(turn.Now);
+        var day = LondonTime.Today(turn.Now);
         foreach (var counter in turn.Counts)
         {
             await counters.IncrementAsync(turn.Service.Id, counter, day, ct);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Web;
 
 namespace PatientContact.Conversation.Verification;
@@ -48,22 +49,12 @@ public sealed class CodeSendLimiter
     };
 
     /// <summary>
-    /// True for a UK mobile in E.164: +447 and ten digits after the 44, but not 070 (personal numbers, often
-    /// charged at premium rates) or 076 (pagers), which share the 07 prefix without being mobiles.
-    /// </summary>
-    public static bool IsUkMobile(string? e164) =>
-        e164 is { Length: 13 }
-        && e164.StartsWith("+447", StringComparison.Ordinal)
-        && e164[4] is not ('0' or '6')
-        && e164.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0;
-
-    /// <summary>
     /// Counts a code about to be sent to <paramref name="phone"/> for this client, or says why it may not be.
     /// The client is the IP address (an IPv6 address counts by its /64) or, by SMS, the sender's number.
     /// </summary>
     public CodeSendRefusal? TryAcquire(string? phone, bool isMobile, string? clientAddress, string? senderPhone)
     {
-        if (!isMobile || !IsUkMobile(phone))
+        if (!isMobile || !UkPhoneNumbers.IsMobile(phone))
         {
             return CodeSendRefusal.NotUkMobile;
         }

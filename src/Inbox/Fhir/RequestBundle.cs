@@ -147,7 +147,7 @@ public static class RequestBundle
         items.Add(Item("postcode", new FhirString(details.Postcode)));
         items.Add(Item("phone", new FhirString(request.Contact.Phone)));
         items.Add(Item("otp", new FhirBoolean(request.Contact.Verified)));
-        items.Add(Item("contact-preference", new FhirString(InboxText.PreferenceLabel(request.Contact.Preference))));
+        items.Add(Item("contact-preference", new FhirString(request.Contact.Preference.Label())));
         return response;
     }
 

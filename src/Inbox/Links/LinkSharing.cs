@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using PatientContact.Inbox.Matching;
 using PatientContact.Inbox.Messaging;
+using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Staff;
 using PatientContact.Inbox.Staff.Requests;
 using PatientContact.Inbox.Staff.SignIn;
@@ -112,7 +113,7 @@ public sealed partial class LinkSharing(
         {
             Problem("mobile", "Enter the patient's mobile number.");
         }
-        else if (phone is null || !InboxText.IsUkMobile(phone))
+        else if (phone is null || !UkPhoneNumbers.IsMobile(phone))
         {
             Problem("mobile", "Enter a UK mobile number, like 07700 900123.");
         }
@@ -203,7 +204,7 @@ public sealed partial class LinkSharing(
         // Once the link is stored, the text and the audit line must follow even if the request is abandoned (a
         // double click aborts the first post): a second post finds the link and says it went, and the token
         // to send it again is not kept.
-        var address = publicBaseUrl.TrimEnd('/') + $"/c/{Uri.EscapeDataString(service.Id)}" + (token is null ? string.Empty : $"/f/{token}");
+        var address = PatientLinks.Url(publicBaseUrl, service.Id, token);
         var body = Text(service, link, address);
         await sender.QueueAsync(new OutboundText(link.Phone, body, followUp ? OutboxSecrets.FollowUpLinkPurpose : "link", $"link:{link.Id}", From: SenderNumbers.For(service)), CancellationToken.None);
         await audit.WriteAsync(staff.Email, AuditActions.LinkSent, service.Id, detail: Describe(link), cancellationToken: CancellationToken.None);
@@ -257,19 +258,16 @@ public sealed partial class LinkSharing(
 
     /// <summary>A date as staff and patients read it: "26 May 2027" (Europe/London).</summary>
     public static string Day(DateTimeOffset instant) =>
-        TimeZoneInfo.ConvertTime(instant, London).ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
+        LondonTime.InLondon(instant).ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
 
     /// <summary>The last day a follow-up link works ("26 May 2027"); null for a general link.</summary>
     public static string? LastDay(SentLink link) =>
         link?.EndsAt is { } ends ? Day(ends - TimeSpan.FromSeconds(1)) : null;
 
-    private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
-
     /// <summary>A follow-up link works to the end of the day (Europe/London) <paramref name="months"/> months on.</summary>
     private static DateTimeOffset EndOfLocalDay(DateTimeOffset now, int months)
     {
-        var local = TimeZoneInfo.ConvertTime(now, London).Date.AddMonths(months).AddDays(1);
-        return new DateTimeOffset(local, London.GetUtcOffset(local));
+        return LondonTime.ToInstant(LondonTime.ToLocal(now).Date.AddMonths(months).AddDays(1));
     }
 
     /// <summary>What the audit trail says about a link: never the number, the name or the token.</summary>
@@ -317,7 +315,7 @@ public sealed partial class LinkSharing(
         }
 
         var born = new DateOnly(year, month, day);
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), London).DateTime);
+        var today = LondonTime.Today(time.GetUtcNow());
         if (born > today || born < today.AddYears(-130))
         {
             problem("dob-day", "Date of birth must be in the past, and not more than 130 years ago.");

@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 using PatientContact.Conversation.Channels.Sms;
 using PatientContact.Conversation.Intake;
-using PatientContact.Conversation.Intake.Steps;
 using PatientContact.Conversation.Intake.Parsing;
 using PatientContact.Conversation.Intake.Safety;
+using PatientContact.Conversation.Intake.Steps;
 using PatientContact.Conversation.Tests.Support;
 using PatientContact.Inbox.Messaging;
 using PatientContact.Inbox.Requests;

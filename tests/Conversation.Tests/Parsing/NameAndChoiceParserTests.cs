@@ -2,8 +2,8 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using PatientContact.Conversation.Intake;
-using PatientContact.Conversation.Intake.Steps;
 using PatientContact.Conversation.Intake.Parsing;
+using PatientContact.Conversation.Intake.Steps;
 using PatientContact.Inbox.Requests;
 
 namespace PatientContact.Conversation.Tests.Parsing;

@@ -36,7 +36,7 @@ public static class FormEndpoints
     }
 
     /// <summary>The form's pages for a service.</summary>
-    public static string BasePath(string serviceId) => $"/c/{Uri.EscapeDataString(serviceId)}/form";
+    public static string BasePath(string serviceId) => PatientLinks.Path(serviceId) + "/form";
 
     private static async Task<IResult> StartPageAsync(HttpContext context, string serviceId, IRuleBookProvider rules, WebChatAssets assets, WebChatHeaders headers, FormCookies cookies, FormTurns turns)
     {
@@ -53,7 +53,7 @@ public static class FormEndpoints
             return FormFlow.SeeOther($"{BasePath(service.Id)}/{FormTurns.PageStep(session, turns.IsExpired(session))}");
         }
 
-        return StartPage(context, service, assets, headers, BasePath(service.Id) + "/start", $"/c/{Uri.EscapeDataString(service.Id)}");
+        return StartPage(context, service, assets, headers, BasePath(service.Id) + "/start", PatientLinks.Path(service.Id));
     }
 
     private static async Task<IResult> StartAsync(HttpContext context, string serviceId, IRuleBookProvider rules, WebChatAssets assets, WebChatHeaders headers,
@@ -78,7 +78,7 @@ public static class FormEndpoints
             return Results.Content(LinkEndedPage.Render(service, assets, general), "text/html; charset=utf-8", statusCode: StatusCodes.Status410Gone);
         }
 
-        return StartPage(context, service, assets, headers, FollowUpLinkEndpoints.Path(service.Id, token) + "/form", FollowUpLinkEndpoints.Path(service.Id, token));
+        return StartPage(context, service, assets, headers, PatientLinks.Path(service.Id, token) + "/form", PatientLinks.Path(service.Id, token));
     }
 
     private static async Task<IResult> FollowUpStartAsync(HttpContext context, string serviceId, string token, IRuleBookProvider rules, ISentLinkStore links,

@@ -22,9 +22,6 @@ public static class FollowUpLinkEndpoints
         return app;
     }
 
-    /// <summary>The path of a follow-up link under the public address.</summary>
-    public static string Path(string serviceId, string token) => $"/c/{Uri.EscapeDataString(serviceId)}/f/{token}";
-
     private static async Task<IResult> PageAsync(
         HttpContext context, string serviceId, string token, IRuleBookProvider rules, ISentLinkStore links, TimeProvider time,
         WebChatAssets assets, WebChatHeaders headers, IOptions<WebChatOptions> options)
@@ -44,7 +41,7 @@ public static class FollowUpLinkEndpoints
 
         var nonce = WebChatHeaders.NewNonce();
         headers.ForPage(context, nonce);
-        return Results.Content(LinkPage.Render(service, assets, nonce, Path(service.Id, token) + "/token"), Html);
+        return Results.Content(LinkPage.Render(service, assets, nonce, PatientLinks.Path(service.Id, token) + "/token"), Html);
     }
 
     /// <summary>A conversation token like <c>/c/{serviceId}/token</c>'s, carrying the link; 410 once the link has ended.</summary>

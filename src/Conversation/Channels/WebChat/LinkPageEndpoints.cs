@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using PatientContact.Conversation.Channels.WebChat.Pages;
+using PatientContact.Inbox.Links;
 using PatientContact.Inbox.Web;
 using PatientContact.Rules;
 
@@ -91,7 +92,7 @@ public static class LinkPageEndpoints
     public static string LinkUrl(HttpRequest request, string? publicBaseUrl, string serviceId)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var origin = string.IsNullOrWhiteSpace(publicBaseUrl) ? $"{request.Scheme}://{request.Host.Value}{request.PathBase}" : publicBaseUrl.TrimEnd('/');
-        return $"{origin}/c/{Uri.EscapeDataString(serviceId)}";
+        var origin = string.IsNullOrWhiteSpace(publicBaseUrl) ? $"{request.Scheme}://{request.Host.Value}{request.PathBase}" : publicBaseUrl;
+        return PatientLinks.Url(origin, serviceId);
     }
 }

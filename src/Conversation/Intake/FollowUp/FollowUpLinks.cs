@@ -3,6 +3,7 @@ using PatientContact.Conversation.Intake.Parsing;
 using PatientContact.Conversation.Intake.Steps;
 using PatientContact.Inbox.Links;
 using PatientContact.Inbox.Storage;
+using PatientContact.Rules;
 
 namespace PatientContact.Conversation.Intake.FollowUp;
 
@@ -19,7 +20,7 @@ internal sealed partial class FollowUpLinks(ISentLinkStore? links, ConversationO
     /// </summary>
     public async Task ConfirmAsync(Turn turn, string text, CancellationToken ct)
     {
-        var born = DateOfBirthParser.Parse(text, LocalTime.Today(turn.Now));
+        var born = DateOfBirthParser.Parse(text, LondonTime.Today(turn.Now));
         if (!born.Ok)
         {
             turn.Invalid(born.Reason!);

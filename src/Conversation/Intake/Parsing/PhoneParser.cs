@@ -1,3 +1,4 @@
+using PatientContact.Inbox.Requests;
 using PhoneNumbers;
 
 namespace PatientContact.Conversation.Intake.Parsing;
@@ -56,7 +57,7 @@ public static class PhoneParser
             return Parsed<UkPhone>.Fail("We can only contact UK phone numbers (starting 0 or +44). Please give a UK number.");
         }
 
-        if (IsDramaMobile(number))
+        if (UkPhoneNumbers.IsDramaMobile(number))
         {
             return Parsed<UkPhone>.Success(new UkPhone(Util.Format(number, PhoneNumberFormat.E164), IsMobile: true));
         }
@@ -73,37 +74,10 @@ public static class PhoneParser
         }
 
         var e164 = Util.Format(number, PhoneNumberFormat.E164);
-        var mobile = type is PhoneNumberType.MOBILE && e164.StartsWith("+447", StringComparison.Ordinal);
+        var mobile = type is PhoneNumberType.MOBILE && UkPhoneNumbers.IsMobile(e164);
         return Parsed<UkPhone>.Success(new UkPhone(e164, mobile));
     }
 
-    /// <summary>
-    /// Ofcom keeps 07700 900000 to 07700 900999 for drama; libphonenumber calls them invalid, but the
-    /// demo services and test patients use them (they reach no one, so accepting them costs nothing).
-    /// </summary>
-    private static bool IsDramaMobile(PhoneNumber number)
-    {
-        var national = number.NationalNumber;
-        return number.CountryCode == 44 && national is >= 7700900000 and <= 7700900999;
-    }
-
     /// <summary>The number written the way UK patients read it: "07700 900123".</summary>
-    public static string Display(string e164)
-    {
-        try
-        {
-            var number = Util.Parse(e164, "GB");
-            if (IsDramaMobile(number))
-            {
-                var digits = "0" + number.NationalNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return $"{digits[..5]} {digits[5..]}";
-            }
-
-            return Util.Format(number, PhoneNumberFormat.NATIONAL);
-        }
-        catch (NumberParseException)
-        {
-            return e164;
-        }
-    }
+    public static string Display(string e164) => UkPhoneNumbers.Display(e164);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using PatientContact.Conversation.Intake.Safety;
 using PatientContact.Rules;
 
@@ -25,7 +26,16 @@ public sealed class ClosedStep : IntakeStep
             return $"{message} {RedFlagAdvice.Without(urgent, [message])}".TrimEnd();
         }
 
-        var reopens = availability?.ReopensAt is { } at ? $" We open again {LocalTime.Describe(at)}." : string.Empty;
+        var reopens = availability?.ReopensAt is { } at ? $" We open again {Reopens(at)}." : string.Empty;
         return $"{service.Name} is not taking requests here right now.{reopens} Meanwhile you can call us on {service.PhoneNumber}. {urgent}";
+    }
+
+    /// <summary>"on Monday 3 March at 8:00am".</summary>
+    private static string Reopens(DateTimeOffset instant)
+    {
+        var local = LondonTime.InLondon(instant);
+        var time = local.ToString(local.Minute == 0 ? "h" : "h:mm", CultureInfo.InvariantCulture)
+            + (local.Hour < 12 ? "am" : "pm");
+        return $"on {local.ToString("dddd d MMMM", CultureInfo.InvariantCulture)} at {time}";
     }
 }

@@ -8,8 +8,8 @@ namespace PatientContact.Conversation.Intake.Steps;
 public sealed class ContactPreferenceStep : IntakeStep
 {
     public static readonly ChoiceSet<ContactPreference> Choices = new(
-        new ChoiceItem<ContactPreference>(ContactPreference.Text, "Text message", "text", "sms", "message"),
-        new ChoiceItem<ContactPreference>(ContactPreference.Phone, "Phone call", "phone", "call", "ring", "call me"));
+        new ChoiceItem<ContactPreference>(ContactPreference.Text, ContactPreference.Text.Label(), "text", "sms", "message"),
+        new ChoiceItem<ContactPreference>(ContactPreference.Phone, ContactPreference.Phone.Label(), "phone", "call", "ring", "call me"));
 
     public override Step Step => Step.ContactPreference;
 

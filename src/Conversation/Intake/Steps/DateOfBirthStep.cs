@@ -28,7 +28,7 @@ public sealed class DateOfBirthStep : IntakeStep
 
     internal override async Task AnswerAsync(Turn turn, string text, CancellationToken ct)
     {
-        var born = DateOfBirthParser.Parse(text, LocalTime.Today(turn.Now));
+        var born = DateOfBirthParser.Parse(text, LondonTime.Today(turn.Now));
         if (!born.Ok)
         {
             turn.Invalid(born.Reason!);

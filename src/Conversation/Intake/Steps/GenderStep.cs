@@ -8,10 +8,10 @@ namespace PatientContact.Conversation.Intake.Steps;
 public sealed class GenderStep : IntakeStep
 {
     public static readonly ChoiceSet<Gender> Choices = new(
-        new ChoiceItem<Gender>(Gender.Female, "Female", "f", "woman", "girl"),
-        new ChoiceItem<Gender>(Gender.Male, "Male", "m", "man", "boy"),
-        new ChoiceItem<Gender>(Gender.Other, "Other", "non binary", "nonbinary"),
-        new ChoiceItem<Gender>(Gender.PreferNotToSay, "Prefer not to say", "prefer not", "rather not say", "not say"));
+        new ChoiceItem<Gender>(Gender.Female, Gender.Female.Label(), "f", "woman", "girl"),
+        new ChoiceItem<Gender>(Gender.Male, Gender.Male.Label(), "m", "man", "boy"),
+        new ChoiceItem<Gender>(Gender.Other, Gender.Other.Label(), "non binary", "nonbinary"),
+        new ChoiceItem<Gender>(Gender.PreferNotToSay, Gender.PreferNotToSay.Label(), "prefer not", "rather not say", "not say"));
 
     public override Step Step => Step.Gender;
 

@@ -1,4 +1,5 @@
 using PatientContact.Conversation.Intake.Safety;
+using PatientContact.Inbox.Links;
 using PatientContact.Rules;
 
 namespace PatientContact.Conversation.Intake.Steps;
@@ -24,7 +25,7 @@ public sealed class LinkEndedStep : IntakeStep
         ArgumentNullException.ThrowIfNull(service);
         var general = string.IsNullOrWhiteSpace(publicBaseUrl)
             ? "You can still send us a request from our usual link"
-            : $"You can still send us a request at {publicBaseUrl.TrimEnd('/')}/c/{Uri.EscapeDataString(service.Id)}";
+            : $"You can still send us a request at {PatientLinks.Url(publicBaseUrl, service.Id)}";
         return $"This follow-up link has ended: the follow-up period is over, so nothing can be sent from it. {general}, or call us on {service.PhoneNumber}. {SafetyWording.UrgentHelp(service)}";
     }
 }

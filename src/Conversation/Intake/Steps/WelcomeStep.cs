@@ -27,7 +27,7 @@ public sealed class WelcomeStep : IntakeStep
         var services = turn.Services;
         var requestsToday = service.DailyCapacity is null
             ? 0
-            : await services.Requests.CountSinceAsync(service.Id, LocalTime.StartOfDay(turn.Now), ct);
+            : await services.Requests.CountSinceAsync(service.Id, LondonTime.StartOfDay(turn.Now), ct);
         var availability = await services.Rules.Current.GetAvailabilityAsync(service, turn.Input.Channel.RuleName(), turn.Now, requestsToday);
         turn.Session.StartedAt = turn.Now;
         turn.Say(Message(service));

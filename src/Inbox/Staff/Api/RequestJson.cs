@@ -3,6 +3,8 @@ using System.Text.Json.Serialization;
 using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Staff.Requests;
 
+using PatientContact.Rules;
+
 namespace PatientContact.Inbox.Staff.Api;
 
 /// <summary>
@@ -64,7 +66,7 @@ public sealed record RequestJson(
             request.FollowUp is { } followUp ? new FollowUpJson(followUp.Pathway, followUp.LinkId, followUp.NhsNumber) : null,
             [.. (messages ?? []).Select(MessageJson.From)],
             unread || (messages?.Any(m => m.Direction == MessageDirection.In && m.SeenAt is null) ?? false),
-            Triage.AgeYears(request.Patient.DateOfBirth, InboxText.LondonDate(now)),
+            Triage.AgeYears(request.Patient.DateOfBirth, LondonTime.Today(now)),
             Triage.WaitingMinutes(request, now),
             request.FirstActionAt is { } acted ? InboxText.IsoTime(acted) : null,
             request.FirstOpened is { } opened ? new FirstOpenedJson(InboxText.IsoTime(opened.At), opened.By) : null);

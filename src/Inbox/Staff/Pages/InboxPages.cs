@@ -443,7 +443,7 @@ public static partial class InboxPages
         "status" => $"Status changed to {InboxText.StatusLabel(request.Status).ToLowerInvariant()}.",
         "assign" => request.AssignedTo is null ? "The request is no longer assigned to anyone." : $"Assigned to {request.AssignedTo}.",
         "notes" => "Note added.",
-        "texts" => $"Text message to {InboxText.PhoneLabel(request.Contact.Phone)} is in the queue to send. Messages below show whether it arrives.",
+        "texts" => $"Text message to {UkPhoneNumbers.Display(request.Contact.Phone)} is in the queue to send. Messages below show whether it arrives.",
         "rematch" => "Matching will run again shortly.",
         "match" => "Matched to the NHS number you gave.",
         _ => null,

@@ -2,6 +2,8 @@ using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Staff.Requests;
 using PatientContact.Inbox.Storage;
 
+using PatientContact.Rules;
+
 namespace PatientContact.Inbox.Staff.Reports;
 
 /// <summary>How a chart is drawn: upright columns along a time axis, or labelled bars across.</summary>
@@ -74,7 +76,7 @@ public static class InboxReportBuilder
 
     private static Chart PerDay(DateOnly first, IReadOnlyList<RequestFacts> facts)
     {
-        var perDay = facts.GroupBy(f => InboxText.LondonDate(f.CreatedAt)).ToDictionary(g => g.Key, g => g.Count());
+        var perDay = facts.GroupBy(f => LondonTime.Today(f.CreatedAt)).ToDictionary(g => g.Key, g => g.Count());
         var bars = Enumerable.Range(0, Days)
             .Select(i => first.AddDays(i))
             .Select(day => Count(day.ToString("ddd d MMM", System.Globalization.CultureInfo.GetCultureInfo("en-GB")), perDay.GetValueOrDefault(day)))
@@ -88,7 +90,7 @@ public static class InboxReportBuilder
 
     private static Chart ByHour(IReadOnlyList<RequestFacts> facts)
     {
-        var perHour = facts.GroupBy(f => InboxText.LondonHour(f.CreatedAt)).ToDictionary(g => g.Key, g => g.Count());
+        var perHour = facts.GroupBy(f => LondonTime.InLondon(f.CreatedAt).Hour).ToDictionary(g => g.Key, g => g.Count());
         var bars = Enumerable.Range(0, 24).Select(h => Count($"{h:00}:00", perHour.GetValueOrDefault(h))).ToList();
         var busiest = bars.MaxBy(b => b.Value)!;
         return new Chart("by-hour", "Requests by hour of the day", busiest.Value == 0

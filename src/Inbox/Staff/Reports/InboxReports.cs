@@ -15,16 +15,16 @@ public sealed class InboxReports(IRequestStore requests, IUsageCounterStore coun
     public async Task<InboxReport> BuildAsync(IReadOnlyList<string> serviceIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(serviceIds);
-        var today = InboxText.LondonDate(time.GetUtcNow());
+        var today = LondonTime.Today(time.GetUtcNow());
         var first = today.AddDays(-(InboxReportBuilder.Days - 1));
-        var facts = await requests.ListFactsAsync(serviceIds, InboxText.StartOfLondonDay(first), InboxText.StartOfLondonDay(today.AddDays(1)), cancellationToken);
+        var facts = await requests.ListFactsAsync(serviceIds, LondonTime.StartOfDay(first), LondonTime.StartOfDay(today.AddDays(1)), cancellationToken);
         var counts = await counters.ListAsync(serviceIds, first, today, cancellationToken);
         var book = rules.Current;
         return InboxReportBuilder.Build([.. serviceIds.Select(id => book.FindService(id)?.Name ?? id)], today, facts, counts);
     }
 
     /// <summary>The week that is over most recently: what the download form offers first.</summary>
-    public IsoWeek LastCompleteWeek() => WeeklyFile.LastComplete(InboxText.LondonDate(time.GetUtcNow()));
+    public IsoWeek LastCompleteWeek() => WeeklyFile.LastComplete(LondonTime.Today(time.GetUtcNow()));
 
     /// <summary>
     /// The weekly file of one of the person's services. A service they do not work for is refused exactly
@@ -45,13 +45,13 @@ public sealed class InboxReports(IRequestStore requests, IUsageCounterStore coun
             return new WeeklyFileResult(null, null, "serviceId", "There is no service with that id that you work for.", null);
         }
 
-        var (parsed, problem) = WeeklyFile.Parse(week, InboxText.LondonDate(time.GetUtcNow()));
+        var (parsed, problem) = WeeklyFile.Parse(week, LondonTime.Today(time.GetUtcNow()));
         if (parsed is null)
         {
             return new WeeklyFileResult(null, null, "week", problem, null);
         }
 
-        var facts = await requests.ListFactsAsync([service.Id], InboxText.StartOfLondonDay(parsed.Monday), InboxText.StartOfLondonDay(parsed.Sunday.AddDays(1)), cancellationToken);
+        var facts = await requests.ListFactsAsync([service.Id], LondonTime.StartOfDay(parsed.Monday), LondonTime.StartOfDay(parsed.Sunday.AddDays(1)), cancellationToken);
         var counts = await counters.ListAsync([service.Id], parsed.Monday, parsed.Sunday, cancellationToken);
         return new WeeklyFileResult(WeeklyFile.Write(service, parsed, facts, counts), WeeklyFile.FileName(service, parsed), null, null, parsed);
     }

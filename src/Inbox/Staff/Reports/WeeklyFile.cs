@@ -82,7 +82,7 @@ public static partial class WeeklyFile
         var csv = new StringBuilder().Append(Header).Append("\r\n");
         for (var day = week.Monday; day <= week.Sunday; day = day.AddDays(1))
         {
-            var today = facts.Where(f => InboxText.LondonDate(f.CreatedAt) == day).ToList();
+            var today = facts.Where(f => LondonTime.Today(f.CreatedAt) == day).ToList();
             void Row(string measure, string category, string label, long count) =>
                 csv.Append(Field(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))).Append(',')
                    .Append(Field(service.Id)).Append(',')

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PatientContact.Inbox.Requests;
+using PatientContact.Rules;
 
 namespace PatientContact.Inbox.Staff.Requests;
 
@@ -9,7 +10,6 @@ namespace PatientContact.Inbox.Staff.Requests;
 /// </summary>
 public static class InboxText
 {
-    private static readonly TimeZoneInfo London = FindLondon();
 
     /// <summary>API and query spelling of a status: <c>new</c>, <c>in progress</c>, <c>done</c>.</summary>
     public static string Status(RequestStatus status) => status switch
@@ -121,8 +121,6 @@ public static class InboxText
 
     public static string Preference(ContactPreference preference) => preference == ContactPreference.Text ? "text" : "phone";
 
-    public static string PreferenceLabel(ContactPreference preference) => preference == ContactPreference.Text ? "Text message" : "Phone call";
-
     public static string Match(MatchStatus status) => status == MatchStatus.Matched ? "matched" : "unmatched";
 
     public static string Kind(SubmitterKind kind) => kind == SubmitterKind.Self ? "self" : "proxy";
@@ -135,32 +133,10 @@ public static class InboxText
 
     /// <summary>A moment as staff read it, in UK time: 26 Nov 2026, 10:04.</summary>
     public static string Time(DateTimeOffset instant) =>
-        TimeZoneInfo.ConvertTime(instant, London).ToString("d MMM yyyy, HH:mm", CultureInfo.GetCultureInfo("en-GB"));
-
-    /// <summary>The day it is in the UK at <paramref name="instant"/>.</summary>
-    public static DateOnly LondonDate(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, London).DateTime);
-
-    /// <summary>The UK hour of the day (0 to 23) at <paramref name="instant"/>.</summary>
-    public static int LondonHour(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, London).Hour;
-
-    /// <summary>The moment a UK day starts.</summary>
-    public static DateTimeOffset StartOfLondonDay(DateOnly day)
-    {
-        var midnight = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        return new DateTimeOffset(midnight, London.GetUtcOffset(midnight));
-    }
+        LondonTime.InLondon(instant).ToString("d MMM yyyy, HH:mm", CultureInfo.GetCultureInfo("en-GB"));
 
     /// <summary>The machine-readable form for a &lt;time&gt; element and the API: UTC, ISO 8601.</summary>
     public static string IsoTime(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    /// <summary>+447700900123 as staff dial it: 07700 900123.</summary>
-    public static string PhoneLabel(string e164) =>
-        e164.StartsWith("+44", StringComparison.Ordinal) && e164.Length == 13
-            ? $"0{e164[3..7]} {e164[7..]}"
-            : e164;
-
-    /// <summary>Whether texts can go to the number: UK mobiles only, as for one-time codes.</summary>
-    public static bool IsUkMobile(string e164) => e164.StartsWith("+447", StringComparison.Ordinal) && e164.Length == 13;
 
     /// <summary>
     /// A reference ID as staff may type it (any case, with or without the hyphen, spaces around) in its
@@ -180,17 +156,5 @@ public static class InboxText
         }
 
         return $"{compact[..4]}-{compact[4..]}";
-    }
-
-    private static TimeZoneInfo FindLondon()
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
-        }
-        catch (TimeZoneNotFoundException)
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById("GMT Standard Time");
-        }
     }
 }

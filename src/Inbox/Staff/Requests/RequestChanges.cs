@@ -193,7 +193,7 @@ public sealed partial class RequestChanges(
         }
 
         ChangeResult Problem(string problem) => new(ChangeOutcome.Invalid, request, "message", problem);
-        if (!InboxText.IsUkMobile(request.Contact.Phone))
+        if (!UkPhoneNumbers.IsMobile(request.Contact.Phone))
         {
             return Problem("The patient's number is not a mobile, so it cannot get texts. Phone them instead.");
         }

@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using PatientContact.Inbox.Links;
 using PatientContact.Rules;
 
 namespace PatientContact.Conversation.Channels.WebChat.Pages;
@@ -15,7 +16,7 @@ public static class LinkPage
         var phone = Html(service.PhoneNumber);
         // The same conversation as pages that need no script: offered to everyone, and what the page says without script.
         var formUrl = Html(followUpTokenUrl is null
-            ? $"/c/{Uri.EscapeDataString(service.Id)}/form"
+            ? PatientLinks.Path(service.Id) + "/form"
             : followUpTokenUrl[..followUpTokenUrl.LastIndexOf("/token", StringComparison.Ordinal)] + "/form");
         var tokenUrl = followUpTokenUrl is null ? string.Empty : $" data-token-url=\"{Html(followUpTokenUrl)}\"";
         var intro = followUpTokenUrl is null

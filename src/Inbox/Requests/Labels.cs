@@ -1,9 +1,7 @@
-using PatientContact.Inbox.Requests;
+namespace PatientContact.Inbox.Requests;
 
-namespace PatientContact.Conversation.Intake;
-
-/// <summary>How answers read back to the patient.</summary>
-public static class AnswerLabels
+/// <summary>How answers read to people, the same to the patient (choices, review) and to staff (inbox, exports).</summary>
+public static class Labels
 {
     public static string Label(this Gender gender) => gender switch
     {
