@@ -8,6 +8,7 @@ using PatientContact.Inbox.Matching;
 using PatientContact.Inbox.Messaging;
 using PatientContact.Inbox.Staff;
 using PatientContact.Rules;
+using PatientContact.Conversation.Channels.Terminal;
 
 var builder = WebApplication.CreateBuilder(args);
 ProductionSettings.ThrowIfIncomplete(builder.Configuration, builder.Environment);

@@ -6,6 +6,7 @@ using PatientContact.Conversation.Hosting;
 using PatientContact.Conversation.Tests.Support;
 using PatientContact.Inbox.Storage;
 using PatientContact.Rules;
+using PatientContact.Conversation.Channels.Terminal;
 
 namespace PatientContact.Conversation.Tests.Hosting;
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
+using PatientContact.Conversation.Channels.DirectLine;
 using PatientContact.Conversation.Channels.WebChat;
 using PatientContact.EndToEnd.Tests.Support;
 using PatientContact.Inbox.Storage;

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace PatientContact.Conversation.Channels.WebChat;
+namespace PatientContact.Conversation.Channels.DirectLine;
 
 /// <summary>
 /// Wakes the WebSocket streams of a conversation when this process stores a new batch for it, so

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PatientContact.Conversation.Intake;
 
-namespace PatientContact.Conversation.Channels.WebChat;
+namespace PatientContact.Conversation.Channels.DirectLine;
 
 /// <summary>What the patient's client posted, reduced to what the service reads from it.</summary>
 /// <param name="Type">The activity type ("message", "typing", ...).</param>

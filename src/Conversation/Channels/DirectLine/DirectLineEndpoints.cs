@@ -2,11 +2,12 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using PatientContact.Conversation.Channels.WebChat;
 using PatientContact.Conversation.Intake;
 using PatientContact.Conversation.Intake.Parsing;
 using PatientContact.Inbox.Web;
 
-namespace PatientContact.Conversation.Channels.WebChat;
+namespace PatientContact.Conversation.Channels.DirectLine;
 
 /// <summary>
 /// The Direct Line 3.0 subset the Web Chat widget uses, at <c>/v3/directline</c>. See

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 
-namespace PatientContact.Conversation.Channels.WebChat;
+namespace PatientContact.Conversation.Channels.DirectLine;
 
 /// <summary>The JSON bodies of Direct Line 3.0 answers, written the way the widget reads them.</summary>
 public static class DirectLineJson

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 
-namespace PatientContact.Conversation.Channels.WebChat;
+namespace PatientContact.Conversation.Channels.DirectLine;
 
 /// <summary>
 /// One conversation's WebSocket stream: pushes each new batch as a text frame

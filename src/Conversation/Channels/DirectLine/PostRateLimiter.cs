@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
+using PatientContact.Conversation.Channels.WebChat;
 using PatientContact.Conversation.Verification;
 
-namespace PatientContact.Conversation.Channels.WebChat;
+namespace PatientContact.Conversation.Channels.DirectLine;
 
 /// <summary>Which budget a refused post ran out of.</summary>
 public enum PostLimit { Conversation, Client }

@@ -1,4 +1,4 @@
-namespace PatientContact.Conversation.Channels.WebChat;
+namespace PatientContact.Conversation.Channels.DirectLine;
 
 /// <summary>
 /// Counts this host's open WebSocket streams per conversation: each re-reads the store every few

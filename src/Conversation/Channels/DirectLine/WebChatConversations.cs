@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Options;
+using PatientContact.Conversation.Channels.WebChat;
 using PatientContact.Conversation.Intake;
 using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Storage;
 using PatientContact.Rules;
 
-namespace PatientContact.Conversation.Channels.WebChat;
+namespace PatientContact.Conversation.Channels.DirectLine;
 
 /// <summary>The stream a poll or a socket gets: the activities after a watermark, and the new watermark.</summary>
 /// <param name="More">More batches are stored than one answer holds.</param>

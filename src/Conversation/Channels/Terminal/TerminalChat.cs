@@ -4,7 +4,7 @@ using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Storage;
 using PatientContact.Rules;
 
-namespace PatientContact.Conversation.Hosting;
+namespace PatientContact.Conversation.Channels.Terminal;
 
 /// <summary>
 /// <c>dotnet run --project src/Conversation -- chat riverside-gp</c>: the conversation in a terminal,

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PatientContact.Conversation.Channels.DirectLine;
 using PatientContact.Conversation.Channels.WebChat.Pages;
 using PatientContact.Inbox.Links;
 using PatientContact.Inbox.Storage;

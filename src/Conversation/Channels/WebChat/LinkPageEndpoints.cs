@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using PatientContact.Conversation.Channels.DirectLine;
 using PatientContact.Conversation.Channels.WebChat.Pages;
 using PatientContact.Inbox.Links;
 using PatientContact.Inbox.Web;

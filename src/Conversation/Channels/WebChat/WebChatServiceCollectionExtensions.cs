@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
+using PatientContact.Conversation.Channels.DirectLine;
 
 namespace PatientContact.Conversation.Channels.WebChat;
 
