@@ -18,7 +18,7 @@ public static class ConversationServiceCollectionExtensions
         services.AddSingleton<OneTimeCodes>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerificationOptions>, VerificationOptionsValidator>());
         services.AddSingleton<CodeSendLimiter>();
-        services.AddSingleton<IOutboundSender, OutboxSender>();
+        services.AddOutboundSender();
         services.AddSingleton<Replies.RequestReplies>();
         services.AddSingleton<IntakeEngine>();
         services.AddHostedService<ConversationPurger>();

@@ -28,6 +28,18 @@ public static class OutboxDeliveryServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// The one way a text is sent, whoever sends it (the conversation, staff): queued in the outbox, for the worker
+    /// to deliver. Registered once, by whichever feature asks first, so no feature depends on another's order.
+    /// </summary>
+    public static IServiceCollection AddOutboundSender(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IOutboundSender, OutboxSender>();
+        return services;
+    }
+
     /// <summary>The hosted worker that sends queued texts through Twilio (or holds them, per <c>Outbox:Mode</c>).</summary>
     public static IServiceCollection AddOutboxDelivery(this IServiceCollection services)
     {

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PatientContact.Inbox.Messaging;
 using PatientContact.Inbox.Staff.Accounts;
 using PatientContact.Inbox.Staff.Api;
 using PatientContact.Inbox.Staff.Pages;
@@ -21,8 +22,8 @@ public static class InboxServiceCollectionExtensions
 {
     /// <summary>
     /// Registers staff sign-in (local accounts or OpenID Connect, from <c>Staff:SignIn</c>), the request pages
-    /// and API, the audit, and in Development the demo staff accounts. Needs the stores, the rules and an
-    /// <see cref="Messaging.IOutboundSender"/> registered too.
+    /// and API, the audit, the text sender (<see cref="Messaging.IOutboundSender"/>, shared with the conversation),
+    /// and in Development the demo staff accounts. Needs the stores and the rules registered too, in any order.
     /// </summary>
     public static IServiceCollection AddInbox(this IServiceCollection services, IConfiguration configuration)
     {
@@ -31,6 +32,7 @@ public static class InboxServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<Web.PublicAddress>();
+        services.AddOutboundSender();
         services.AddOptions<StaffOptions>().BindConfiguration(StaffOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StaffOptions>, StaffOptionsValidation>());
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.SectionName);
