@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using PatientContact.Inbox.Messaging;
 using PatientContact.Inbox.Staff.Accounts;
 using PatientContact.Inbox.Staff.Api;
+using PatientContact.Inbox.Staff.Links;
 using PatientContact.Inbox.Staff.Pages;
 using PatientContact.Inbox.Staff.Requests;
 using PatientContact.Inbox.Staff.SignIn;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using PatientContact.Inbox.Links;
+using PatientContact.Inbox.Staff.Links;
 using PatientContact.Inbox.Messaging;
 using PatientContact.Inbox.Storage;
 using PatientContact.Inbox.Storage.Sqlite;

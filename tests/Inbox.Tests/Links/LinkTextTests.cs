@@ -1,4 +1,5 @@
 using PatientContact.Inbox.Links;
+using PatientContact.Inbox.Staff.Links;
 using PatientContact.Inbox.Messaging;
 using PatientContact.Inbox.Tests.Staff.Support;
 using PatientContact.Rules;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
+using PatientContact.Inbox.Links;
 using PatientContact.Inbox.Matching;
 using PatientContact.Inbox.Messaging;
 using PatientContact.Inbox.Requests;
@@ -10,7 +11,7 @@ using PatientContact.Inbox.Staff.SignIn;
 using PatientContact.Inbox.Storage;
 using PatientContact.Rules;
 
-namespace PatientContact.Inbox.Links;
+namespace PatientContact.Inbox.Staff.Links;
 
 /// <summary>What staff typed into "Send the link to a patient", as sent (every field may be missing or wrong).</summary>
 public sealed record LinkForm

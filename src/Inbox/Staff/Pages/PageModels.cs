@@ -73,7 +73,7 @@ public sealed record MessageModel(PageChrome Chrome, string Heading, string Body
 public sealed record LinksModel(
     PageChrome Chrome,
     IReadOnlyList<ServiceDefinition> Services,
-    IReadOnlyList<Links.SentLink> Sent,
+    IReadOnlyList<Inbox.Links.SentLink> Sent,
     IReadOnlyDictionary<string, string> Kept,
     IReadOnlyList<FieldProblem> Problems,
     string SendId,
