@@ -1,0 +1,3 @@
+namespace PatientContact.Inbox.Storage;
+
+public enum AddResult { Added, AlreadyExists }

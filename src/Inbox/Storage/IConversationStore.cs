@@ -1,0 +1,31 @@
+namespace PatientContact.Inbox.Storage;
+
+/// <summary>
+/// One persisted conversation. <see cref="Data"/> is the conversation engine's own JSON; the store
+/// only keeps it. <see cref="Version"/> is the version this record would have once written.
+/// </summary>
+public sealed record ConversationRecord(
+    string Key,
+    string ServiceId,
+    string State,
+    string Data,
+    long Version,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>Conversations in progress, with optimistic concurrency on <see cref="ConversationRecord.Version"/>.</summary>
+public interface IConversationStore
+{
+    Task<ConversationRecord?> GetAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes the record when it is the next version: version 1 only if no record has the key,
+    /// version n only if the stored one is n-1. Returns false when another writer got there first.
+    /// </summary>
+    Task<bool> TrySaveAsync(ConversationRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>Conversations last written before <paramref name="cutoff"/>, oldest first.</summary>
+    Task<IReadOnlyList<ConversationRecord>> ListIdleAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the record if it is still at <paramref name="version"/>.</summary>
+    Task<bool> TryDeleteAsync(string key, long version, CancellationToken cancellationToken = default);
+}
