@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PatientContact.Conversation.Intake.Parsing;
@@ -35,7 +36,7 @@ public sealed class IntakeEngine
     private readonly StepServices _steps;
     private readonly TurnMetrics _metrics;
     private readonly ConversationLocks _locks = new();
-    private readonly System.Collections.Concurrent.ConcurrentBag<IntakeMachine> _machines = [];
+    private readonly ConcurrentBag<IntakeMachine> _machines = [];
 
     public IntakeEngine(
         IConversationStore conversations,
@@ -130,13 +131,10 @@ public sealed class IntakeEngine
     }
 
     /// <summary>
-    /// Wipes an idle conversation's answers (leaving a marker, so its next message explains), or
-    /// removes one that has ended. Returns false when the conversation changed meanwhile.
+    /// Wipes an idle conversation's answers (leaving a marker, so its next message explains), or removes one that has
+    /// ended; false when it changed meanwhile. The marker falls idle again only when due for deletion, so idle listings
+    /// are not filled with markers waiting out their day.
     /// </summary>
-    /// <remarks>
-    /// The marker's UpdatedAt is set so it falls idle again only when it is due for deletion, so idle
-    /// listings are not filled with markers waiting out their day.
-    /// </remarks>
     public async Task<bool> ExpireAsync(ConversationRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
