@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PatientContact.Inbox.Fhir.Webhooks;
 using PatientContact.Inbox.Messaging;
 using PatientContact.Inbox.Staff.Accounts;
 using PatientContact.Inbox.Staff.Api;
@@ -62,6 +63,7 @@ public static class InboxServiceCollectionExtensions
         services.TryAddSingleton<Reports.InboxReports>();
         services.TryAddSingleton<Links.LinkSharing>();
         services.TryAddSingleton<Fhir.RequestBundles>();
+        services.AddFhirWebhook(configuration);
         services.AddHostedService<DemoStaffSeeder>();
         return services;
     }

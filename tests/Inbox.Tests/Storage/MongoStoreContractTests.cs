@@ -246,5 +246,6 @@ public sealed class MongoStoreContractTests(MongoTestServer server) : StoreContr
         new MongoActivityStore(storage),
         new MongoSentLinkStore(storage),
         new MongoMessageStore(storage),
-        new MongoAttachmentStore(storage));
+        new MongoAttachmentStore(storage),
+        new MongoWebhookStore(storage));
 }

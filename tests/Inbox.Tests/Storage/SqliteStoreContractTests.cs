@@ -67,7 +67,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     [Fact]
     public async Task Schema_version_is_recorded_in_the_file()
     {
-        (await Scalar("PRAGMA user_version;")).ShouldBe(8L);
+        (await Scalar("PRAGMA user_version;")).ShouldBe(9L);
     }
 
     [Fact]
@@ -198,7 +198,8 @@ public sealed class SqliteStoreContractTests : StoreContractTests
             new SqliteActivityStore(database),
             new SqliteSentLinkStore(database),
             new SqliteMessageStore(database),
-            new SqliteAttachmentStore(database));
+            new SqliteAttachmentStore(database),
+            new SqliteWebhookStore(database));
     }
 
     private SqliteDatabase Track(SqliteDatabase database)

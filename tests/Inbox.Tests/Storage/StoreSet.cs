@@ -15,4 +15,5 @@ public sealed record StoreSet(
     IActivityStore Activities,
     ISentLinkStore SentLinks,
     IMessageStore Messages,
-    IAttachmentStore Attachments);
+    IAttachmentStore Attachments,
+    IWebhookStore Webhooks);

@@ -77,6 +77,8 @@ internal static class MongoClassMaps
                 map.GetMemberMap(m => m.Status).SetSerializer(new NullableSerializer<DeliveryStatus>(new EnumSerializer<DeliveryStatus>(BsonType.String)));
             });
 
+            Register<WebhookDelivery>(map => map.MapIdMember(d => d.Id));
+
             _registered = true;
         }
     }

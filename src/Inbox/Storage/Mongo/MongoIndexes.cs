@@ -24,6 +24,7 @@ internal static class MongoIndexes
         count += await CreateAsync(storage.StaffAccounts, StaffAccounts, cancellationToken).ConfigureAwait(false);
         count += await CreateAsync(storage.SentLinks, SentLinks, cancellationToken).ConfigureAwait(false);
         count += await CreateAsync(storage.Messages, Messages, cancellationToken).ConfigureAwait(false);
+        count += await CreateAsync(storage.WebhookDeliveries, WebhookDeliveries, cancellationToken).ConfigureAwait(false);
         await FillUrgencyAsync(storage.Requests, cancellationToken).ConfigureAwait(false);
         return count;
     }
@@ -110,6 +111,12 @@ internal static class MongoIndexes
                 Unique = true,
                 PartialFilterExpression = Builders<OutboxMessage>.Filter.Type(m => m.IdempotencyKey, BsonType.String),
             }),
+    ];
+
+    public static readonly IReadOnlyList<CreateIndexModel<WebhookDelivery>> WebhookDeliveries =
+    [
+        // Claiming: what is pending or sending and due.
+        new(Builders<WebhookDelivery>.IndexKeys.Ascending(d => d.Status).Ascending(d => d.NextAttemptAt), new CreateIndexOptions { Name = "status_nextAttemptAt" }),
     ];
 
     /// <summary>The audit trail is kept for ever: no TTL.</summary>

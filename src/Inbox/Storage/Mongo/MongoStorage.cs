@@ -62,6 +62,8 @@ public sealed partial class MongoStorage
             WriteConcern = SubmissionWriteConcern,
             ReadPreference = ReadPreference.Primary,
         });
+        // Journalled on a majority, as the request it goes with: the delivery is written first.
+        WebhookDeliveries = Database.GetCollection<WebhookDelivery>(CollectionNames.WebhookDeliveries).WithWriteConcern(SubmissionWriteConcern);
     }
 
     /// <summary>The database's name.</summary>
@@ -82,6 +84,7 @@ public sealed partial class MongoStorage
     internal IMongoCollection<RequestMessage> Messages { get; }
     /// <summary>Photos, by id; written with <see cref="SubmissionWriteConcern"/> like the requests they belong to.</summary>
     internal IGridFSBucket<string> Attachments { get; }
+    internal IMongoCollection<WebhookDelivery> WebhookDeliveries { get; }
 
     /// <summary>When a record written now may be removed by a TTL index.</summary>
     internal DateTimeOffset ExpiresAt(TimeSpan retention) => _wallClock.GetUtcNow() + retention;
@@ -137,5 +140,6 @@ public sealed partial class MongoStorage
         public const string Messages = "messages";
         /// <summary>The GridFS bucket of photos: <c>attachments.files</c> and <c>attachments.chunks</c>.</summary>
         public const string Attachments = "attachments";
+        public const string WebhookDeliveries = "webhookDeliveries";
     }
 }

@@ -42,6 +42,7 @@ public static class MongoStorageServiceCollectionExtensions
         services.TryAddSingleton<ISentLinkStore, MongoSentLinkStore>();
         services.TryAddSingleton<IMessageStore, MongoMessageStore>();
         services.TryAddSingleton<IAttachmentStore, MongoAttachmentStore>();
+        services.TryAddSingleton<IWebhookStore, MongoWebhookStore>();
         services.TryAddSingleton<IStoreHealth, MongoStoreHealth>();
         services.AddHostedService<MongoIndexInitializer>();
         return services;

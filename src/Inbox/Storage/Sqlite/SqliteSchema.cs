@@ -217,6 +217,22 @@ internal static class SqliteSchema
             content          BLOB    NOT NULL
         );
         """,
+
+        // 9: the FHIR webhook's queue, one delivery per request.
+        """
+        CREATE TABLE IF NOT EXISTS webhook_deliveries (
+            id              TEXT    NOT NULL PRIMARY KEY,
+            service_id      TEXT    NOT NULL,
+            reference_id    TEXT    NOT NULL,
+            created_at      TEXT    NOT NULL,
+            status          TEXT    NOT NULL,
+            attempts        INTEGER NOT NULL,
+            next_attempt_at TEXT    NOT NULL,
+            delivered_at    TEXT,
+            error           TEXT
+        );
+        CREATE INDEX IF NOT EXISTS ix_webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+        """,
     ];
 
     /// <summary>The schema version this code writes and reads.</summary>

@@ -48,6 +48,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.TryAddSingleton<ISentLinkStore, SqliteSentLinkStore>();
         services.TryAddSingleton<IMessageStore, SqliteMessageStore>();
         services.TryAddSingleton<IAttachmentStore, SqliteAttachmentStore>();
+        services.TryAddSingleton<IWebhookStore, SqliteWebhookStore>();
         services.TryAddSingleton<IStoreHealth, SqliteStoreHealth>();
         return services;
     }
