@@ -15,7 +15,8 @@ public sealed partial class ConversationPurger(
     TimeProvider time,
     IOptions<ConversationOptions> options,
     ILogger<ConversationPurger> logger,
-    IActivityStore? activities = null) : BackgroundService
+    IActivityStore? activities = null,
+    IInputIndex? inputs = null) : BackgroundService
 {
     private const int Batch = 200;
 
@@ -56,6 +57,29 @@ public sealed partial class ConversationPurger(
     public Task<int> PurgeStreamsOnceAsync(CancellationToken cancellationToken) =>
         activities is null ? Task.FromResult(0) : activities.DeleteIdleAsync(time.GetUtcNow() - options.Value.IdleTimeout, cancellationToken);
 
+    /// <summary>One pass over the applied inputs: those older than <see cref="ConversationOptions.InputMemory"/> go; returns how many.</summary>
+    public async Task<int> PurgeInputsOnceAsync(CancellationToken cancellationToken)
+    {
+        if (inputs is null)
+        {
+            return 0;
+        }
+
+        var cutoff = time.GetUtcNow() - options.Value.InputMemory;
+        var done = 0;
+        for (var batch = 0; batch < MostBatches; batch++)
+        {
+            var deleted = await inputs.DeleteOlderThanAsync(cutoff, Batch * 5, cancellationToken);
+            done += deleted;
+            if (deleted < Batch * 5)
+            {
+                break;
+            }
+        }
+
+        return done;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), time);
@@ -64,6 +88,7 @@ public sealed partial class ConversationPurger(
             // Each part on its own: a store fault in one does not keep the other from running.
             await RunPartAsync("idle conversations", PurgeOnceAsync, count => LogPurged(logger, count), stoppingToken);
             await RunPartAsync("idle web chat streams", PurgeStreamsOnceAsync, count => LogStreamsPurged(logger, count), stoppingToken);
+            await RunPartAsync("remembered inputs", PurgeInputsOnceAsync, count => LogInputsPurged(logger, count), stoppingToken);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
@@ -89,6 +114,9 @@ public sealed partial class ConversationPurger(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} activity batch(es) of idle web chat conversations")]
     private static partial void LogStreamsPurged(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Forgot {Count} applied input(s) past Conversation:InputMemory")]
+    private static partial void LogInputsPurged(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Purging {What} failed ({Error}); will try again")]
     private static partial void LogPurgeFailed(ILogger logger, string what, string error);

@@ -35,6 +35,7 @@ public sealed class IntakeEngine
     private readonly ConversationOptions _options;
     private readonly StepServices _steps;
     private readonly TurnMetrics _metrics;
+    private readonly AppliedInputs _inputs;
     private readonly ConversationLocks _locks = new();
     private readonly ConcurrentBag<IntakeMachine> _machines = [];
 
@@ -52,11 +53,13 @@ public sealed class IntakeEngine
         CodeSendLimiter? codeSendLimiter = null,
         ISentLinkStore? links = null,
         RequestReplies? replies = null,
-        PatientContactTelemetry? telemetry = null)
+        PatientContactTelemetry? telemetry = null,
+        IInputIndex? inputs = null)
     {
         ArgumentNullException.ThrowIfNull(conversationOptions);
         ArgumentNullException.ThrowIfNull(verificationOptions);
         (_conversations, _rules, _time, _logger, _replies) = (conversations, rules, time, logger, replies);
+        _inputs = new AppliedInputs(inputs, logger);
         _options = conversationOptions.Value;
         _metrics = new TurnMetrics(counters, telemetry);
         // Shared across conversations when registered; an engine built by hand (tests, tools) gets its own limiter.
@@ -88,6 +91,12 @@ public sealed class IntakeEngine
                 return new TurnResult(done.Replies, Replayed: true);
             }
 
+            // Older than the session's last few inputs, but applied: answered with nothing, never applied again.
+            if (await _inputs.WasAppliedAsync(input, cancellationToken))
+            {
+                return new TurnResult([], Replayed: true);
+            }
+
             var machine = _machines.TryTake(out var pooled) ? pooled : new IntakeMachine();
             var turn = new Turn(session, service, input, _time.GetUtcNow(), machine.Attach(session), _steps);
             try
@@ -111,6 +120,7 @@ public sealed class IntakeEngine
                 input.ConversationKey, service.Id, session.Step.ToId(), SessionJson.Write(session), (record?.Version ?? 0) + 1, turn.Now);
             if (await _conversations.TrySaveAsync(next, cancellationToken))
             {
+                await _inputs.RememberAsync(input, turn.Now, cancellationToken);
                 foreach (var effect in turn.AfterCommit)
                 {
                     await effect(cancellationToken);

@@ -32,6 +32,7 @@ public sealed class EngineHarness : IDisposable
         Counters = new SqliteUsageCounterStore(Database);
         OptOuts = new SqliteOptOutStore(Database);
         Links = new SqliteSentLinkStore(Database);
+        Inputs = new SqliteInputIndex(Database);
         _rules = new FileRuleBookProvider(rulesDirectory ?? RepoPaths.Rules);
         Engine = NewEngine();
     }
@@ -45,6 +46,7 @@ public sealed class EngineHarness : IDisposable
     public IUsageCounterStore Counters { get; }
     public IOptOutStore OptOuts { get; }
     public ISentLinkStore Links { get; }
+    public IInputIndex Inputs { get; }
     public IRuleBookProvider Rules => _rules;
     public IntakeEngine Engine { get; }
     public ConversationOptions Options { get; } = new();
@@ -62,7 +64,8 @@ public sealed class EngineHarness : IDisposable
         Microsoft.Extensions.Options.Options.Create(Options),
         Microsoft.Extensions.Options.Options.Create(Verification),
         NullLogger<IntakeEngine>.Instance,
-        links: Links);
+        links: Links,
+        inputs: Inputs);
 
     public PatientSession Patient(string serviceId = "riverside-gp", Channel channel = Channel.WebChat, string? senderPhone = null, string? followUpLinkId = null) =>
         new(this, serviceId, channel, senderPhone, followUpLinkId);

@@ -92,4 +92,31 @@ public sealed class SmsRetryAndOrderTests(SmsHost sms) : IClassFixture<SmsHost>
         request.Patient.ShouldBe(new PatientDetails("Sam", "Jones", new DateOnly(1975, 3, 3), Gender.Male, "LS1 6AE"));
         request.RequestTypeId.ShouldBe("admin-request");
     }
+
+    [Fact]
+    public async Task A_signed_message_sid_replayed_after_seven_other_texts_is_not_applied_again_and_the_next_text_is()
+    {
+        const string from = "+447700900305";
+        await sms.Twilio.TextAsync(from, SmsHost.Riverside, "hello");
+        var fields = TwilioSms.Fields(TwilioSms.NewMessageSid(), from, SmsHost.Riverside, "1");
+        var signature = (await sms.Twilio.SignAsync([(sms.Twilio.WebhookUrl, fields)]))[0];
+        (await sms.Twilio.PostAsync(fields, signature)).Message!.ShouldStartWith("What is your request about?");
+        await sms.Twilio.TextAsync(from, SmsHost.Riverside, "1", "Repeat prescription for my inhaler please", "1", "Jane", "Smith", "1/2/1980", "2");
+        var before = (await sms.ConversationAsync("riverside-gp", from))!;
+        before.State.ShouldBe("postcode");
+
+        // Far more texts ago than the conversation keeps replies for: recognised from the store's index.
+        var replay = await sms.Twilio.PostAsync(fields, signature);
+
+        replay.Status.ShouldBe(HttpStatusCode.OK);
+        replay.Message.ShouldBeNull("a repeat of an old text gets no reply, not a 'did not understand'");
+        var after = (await sms.ConversationAsync("riverside-gp", from))!;
+        after.Version.ShouldBe(before.Version);
+        after.State.ShouldBe("postcode");
+
+        // The patient's next text, a different one, is applied as ever.
+        var next = await sms.Twilio.TextAsync(from, SmsHost.Riverside, "LS1 6AE");
+        next[0].Message.ShouldNotBeNull();
+        (await sms.ConversationAsync("riverside-gp", from))!.State.ShouldNotBe("postcode");
+    }
 }

@@ -247,5 +247,6 @@ public sealed class MongoStoreContractTests(MongoTestServer server) : StoreContr
         new MongoSentLinkStore(storage),
         new MongoMessageStore(storage),
         new MongoAttachmentStore(storage),
-        new MongoWebhookStore(storage));
+        new MongoWebhookStore(storage),
+        new MongoInputIndex(storage));
 }

@@ -67,7 +67,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     [Fact]
     public async Task Schema_version_is_recorded_in_the_file()
     {
-        (await Scalar("PRAGMA user_version;")).ShouldBe(9L);
+        (await Scalar("PRAGMA user_version;")).ShouldBe(10L);
     }
 
     [Fact]
@@ -199,7 +199,8 @@ public sealed class SqliteStoreContractTests : StoreContractTests
             new SqliteSentLinkStore(database),
             new SqliteMessageStore(database),
             new SqliteAttachmentStore(database),
-            new SqliteWebhookStore(database));
+            new SqliteWebhookStore(database),
+            new SqliteInputIndex(database));
     }
 
     private SqliteDatabase Track(SqliteDatabase database)

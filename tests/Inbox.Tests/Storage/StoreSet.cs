@@ -16,4 +16,5 @@ public sealed record StoreSet(
     ISentLinkStore SentLinks,
     IMessageStore Messages,
     IAttachmentStore Attachments,
-    IWebhookStore Webhooks);
+    IWebhookStore Webhooks,
+    IInputIndex Inputs);

@@ -116,7 +116,7 @@ public sealed partial class WebChatConversations(
         var now = time.GetUtcNow();
         var echoId = DirectLineActivities.NewActivityId(conversationId);
         var batch = new List<string> { DirectLineActivities.Echo(echoId, activity, conversationId, token.UserId, now) };
-        if (activity.HasAttachments)
+        if (activity.HasAttachments && turn.Replies.Count > 0)
         {
             batch.Add(DirectLineActivities.Notice(AttachmentsNotice, turn.Replies[0].Step, conversationId, service.Id, service.Name, token.UserId, echoId, now));
         }

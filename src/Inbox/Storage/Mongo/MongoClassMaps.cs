@@ -67,6 +67,7 @@ internal static class MongoClassMaps
             Register<AuditDocument>();
             Register<UsageCounterDocument>();
             Register<OptOutDocument>();
+            Register<AppliedInputDocument>();
             Register<ActivityBatchDocument>(map => map.GetMemberMap(d => d.Bytes).SetDefaultValue(0L));
             Register<StaffAccount>();
             Register<StaffAccountDocument>();

@@ -82,6 +82,9 @@ internal sealed record UsageCounterDocument(ObjectId Id, string ServiceId, strin
 /// <summary>The latest STOP or START of a number in <c>optOuts</c>; <c>_id</c> is the E.164 number.</summary>
 internal sealed record OptOutDocument(string Id, bool OptedOut, DateTimeOffset UpdatedAt);
 
+/// <summary>One applied input: <c>_id</c> the keyed hash, when it was applied, and when the TTL index may remove it.</summary>
+internal sealed record AppliedInputDocument(string Id, DateTimeOffset AppliedAt, DateTimeOffset ExpiresAt);
+
 /// <summary>
 /// One web chat turn's activities in <c>activities</c>, numbered per conversation. <c>Bytes</c> is the
 /// UTF-8 size of the activities, summed to cap a conversation (0 in batches stored before it was kept).

@@ -25,6 +25,7 @@ internal static class MongoIndexes
         count += await CreateAsync(storage.SentLinks, SentLinks, cancellationToken).ConfigureAwait(false);
         count += await CreateAsync(storage.Messages, Messages, cancellationToken).ConfigureAwait(false);
         count += await CreateAsync(storage.WebhookDeliveries, WebhookDeliveries, cancellationToken).ConfigureAwait(false);
+        count += await CreateAsync(storage.AppliedInputs, AppliedInputs, cancellationToken).ConfigureAwait(false);
         await FillUrgencyAsync(storage.Requests, cancellationToken).ConfigureAwait(false);
         return count;
     }
@@ -149,6 +150,13 @@ internal static class MongoIndexes
             }),
         new(Builders<ActivityBatchDocument>.IndexKeys.Ascending(d => d.At), new CreateIndexOptions { Name = "at" }),
         new(Builders<ActivityBatchDocument>.IndexKeys.Ascending(d => d.ExpiresAt), new CreateIndexOptions { Name = "expiresAt_ttl", ExpireAfter = TimeSpan.Zero }),
+    ];
+
+    /// <summary>The purge's oldest-first read, and the TTL backstop behind it.</summary>
+    public static readonly IReadOnlyList<CreateIndexModel<AppliedInputDocument>> AppliedInputs =
+    [
+        new(Builders<AppliedInputDocument>.IndexKeys.Ascending(d => d.AppliedAt), new CreateIndexOptions { Name = "appliedAt" }),
+        new(Builders<AppliedInputDocument>.IndexKeys.Ascending(d => d.ExpiresAt), new CreateIndexOptions { Name = "expiresAt_ttl", ExpireAfter = TimeSpan.Zero }),
     ];
 
     /// <summary>The staff of a service (multikey over each account's services).</summary>

@@ -56,6 +56,7 @@ public sealed partial class MongoStorage
         StaffAccounts = Database.GetCollection<StaffAccountDocument>(CollectionNames.StaffAccounts);
         SentLinks = Database.GetCollection<SentLink>(CollectionNames.SentLinks);
         Messages = Database.GetCollection<RequestMessage>(CollectionNames.Messages);
+        AppliedInputs = Database.GetCollection<AppliedInputDocument>(CollectionNames.AppliedInputs);
         Attachments = new GridFSBucket<string>(Database, new GridFSBucketOptions
         {
             BucketName = CollectionNames.Attachments,
@@ -82,6 +83,7 @@ public sealed partial class MongoStorage
     internal IMongoCollection<StaffAccountDocument> StaffAccounts { get; }
     internal IMongoCollection<SentLink> SentLinks { get; }
     internal IMongoCollection<RequestMessage> Messages { get; }
+    internal IMongoCollection<AppliedInputDocument> AppliedInputs { get; }
     /// <summary>Photos, by id; written with <see cref="SubmissionWriteConcern"/> like the requests they belong to.</summary>
     internal IGridFSBucket<string> Attachments { get; }
     internal IMongoCollection<WebhookDelivery> WebhookDeliveries { get; }
@@ -138,6 +140,7 @@ public sealed partial class MongoStorage
         public const string StaffAccounts = "staffAccounts";
         public const string SentLinks = "sentLinks";
         public const string Messages = "messages";
+        public const string AppliedInputs = "appliedInputs";
         /// <summary>The GridFS bucket of photos: <c>attachments.files</c> and <c>attachments.chunks</c>.</summary>
         public const string Attachments = "attachments";
         public const string WebhookDeliveries = "webhookDeliveries";

@@ -29,4 +29,7 @@ public sealed class MongoStorageOptions
 
     /// <summary>A web chat activity batch is removed by a TTL index this long after it was written, behind the service's own purge.</summary>
     public TimeSpan ActivityRetention { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>An applied input's key is removed by a TTL index this long after it was written, behind the service's own purge.</summary>
+    public TimeSpan InputRetention { get; set; } = TimeSpan.FromDays(4);
 }

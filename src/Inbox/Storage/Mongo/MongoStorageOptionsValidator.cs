@@ -47,6 +47,7 @@ public sealed class MongoStorageOptionsValidator(string sectionName = MongoStora
         CheckPositive(options.HealthTimeout, nameof(options.HealthTimeout));
         CheckAtLeast(options.ConversationRetention, TimeSpan.FromDays(1), nameof(options.ConversationRetention));
         CheckAtLeast(options.ActivityRetention, TimeSpan.FromHours(1), nameof(options.ActivityRetention));
+        CheckAtLeast(options.InputRetention, TimeSpan.FromDays(1), nameof(options.InputRetention));
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
 

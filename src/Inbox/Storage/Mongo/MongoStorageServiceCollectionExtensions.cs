@@ -37,6 +37,7 @@ public static class MongoStorageServiceCollectionExtensions
         services.TryAddSingleton<IAuditStore, MongoAuditStore>();
         services.TryAddSingleton<IUsageCounterStore, MongoUsageCounterStore>();
         services.TryAddSingleton<IOptOutStore, MongoOptOutStore>();
+        services.TryAddSingleton<IInputIndex, MongoInputIndex>();
         services.TryAddSingleton<IActivityStore, MongoActivityStore>();
         services.TryAddSingleton<IStaffAccountStore, MongoStaffAccountStore>();
         services.TryAddSingleton<ISentLinkStore, MongoSentLinkStore>();

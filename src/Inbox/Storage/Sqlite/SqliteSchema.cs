@@ -233,6 +233,15 @@ internal static class SqliteSchema
         );
         CREATE INDEX IF NOT EXISTS ix_webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
         """,
+
+        // 10: the inputs already applied (a keyed hash of each MessageSid and clientActivityID), kept a few days.
+        """
+        CREATE TABLE IF NOT EXISTS applied_inputs (
+            key        TEXT    NOT NULL PRIMARY KEY,
+            applied_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_applied_inputs_at ON applied_inputs (applied_at);
+        """,
     ];
 
     /// <summary>The schema version this code writes and reads.</summary>

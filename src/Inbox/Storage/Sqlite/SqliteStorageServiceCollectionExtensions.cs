@@ -43,6 +43,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.TryAddSingleton<IAuditStore, SqliteAuditStore>();
         services.TryAddSingleton<IUsageCounterStore, SqliteUsageCounterStore>();
         services.TryAddSingleton<IOptOutStore, SqliteOptOutStore>();
+        services.TryAddSingleton<IInputIndex, SqliteInputIndex>();
         services.TryAddSingleton<IStaffAccountStore, SqliteStaffStore>();
         services.TryAddSingleton<IActivityStore, SqliteActivityStore>();
         services.TryAddSingleton<ISentLinkStore, SqliteSentLinkStore>();
