@@ -7,3 +7,9 @@ cd "$(dirname "$0")"
 bash scripts/install-prerequisites.sh
 
 dotnet test PatientContact.sln --configuration Release "$@"
+
+# The whole suite (no filter given) also checks the deployable build: published, copied away from
+# the repository and started there with nothing else installed.
+if [ $# -eq 0 ]; then
+  bash scripts/check-publish.sh
+fi
