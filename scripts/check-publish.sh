@@ -7,7 +7,7 @@
 #   - the link page of a demo service loads, and the Web Chat bundle, the NHS.UK styles and the
 #     page's own script it names are served, the bundle byte for byte as npm installed it;
 #   - a text signed by Twilio's own Node library (tests/peers/twilio/sign.js) gets the first question;
-#   - the staff sign-in page loads.
+#   - the staff sign-in page loads, and the Data Protection key its form made is stored encrypted.
 #   bash scripts/check-publish.sh [an existing publish folder, to skip publishing]
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -35,6 +35,12 @@ base="http://127.0.0.1:$port"
 public="https://patientcontact.example"
 auth_token="publish-check-auth-token"
 
+# The Data Protection certificate, made as docs/deployment.md says.
+pfx_password="publish-check-pfx-password"
+openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=PatientContact Data Protection" \
+  -keyout "$work/dp.key" -out "$work/dp.crt" 2>/dev/null
+openssl pkcs12 -export -inkey "$work/dp.key" -in "$work/dp.crt" -out "$work/data-protection.pfx" -passout "pass:$pfx_password"
+
 # The same settings a deployment gives (docs/deployment.md), as environment variables.
 (
   cd "$app"
@@ -47,7 +53,7 @@ auth_token="publish-check-auth-token"
     Pds__Enabled=false \
     Verification__HashKey="$(head -c 32 /dev/urandom | base64)" \
     WebChat__TokenKey="$(head -c 32 /dev/urandom | base64)" \
-    DataProtection__KeyPath="$work/data/keys" \
+    DataProtection__Certificate__Path="$work/data-protection.pfx" DataProtection__Certificate__Password="$pfx_password" \
     Staff__SignIn=Local \
     ./PatientContact.Conversation
 ) >"$work/app.log" 2>&1 &
@@ -84,4 +90,8 @@ echo "check-publish: a signed text gets the first question"
 
 curl -sf "$base/inbox/login" | grep -q "Sign in" || fail "the staff sign-in page did not load"
 echo "check-publish: the staff sign-in page loads"
+# The sign-in form's anti-forgery token made the first Data Protection key; the framework warns when it
+# stores one without encrypting it.
+if grep -q "No XML encryptor configured" "$work/app.log"; then fail "a Data Protection key was stored unencrypted"; fi
+echo "check-publish: the Data Protection key was stored encrypted with the certificate"
 echo "check-publish: passed (published output ran from $app with no .NET installed on its PATH)"

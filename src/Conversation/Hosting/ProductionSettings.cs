@@ -47,7 +47,7 @@ public static class ProductionSettings
         new("Pds:Auth:PrivateKey", "the PDS application's private key (PEM)", PdsSignedIn),
         new("Verification:HashKey", "the key one-time codes are hashed with (Base64, at least 16 bytes)"),
         new("WebChat:TokenKey", "the key web chat tokens are signed with"),
-        new("DataProtection:KeyPath", "where the Data Protection keys are kept (shared by every instance)"),
+        new("DataProtection:Certificate:Path", "the PKCS#12 certificate file whose RSA key encrypts the Data Protection keys kept in the store"),
         new("Staff:SignIn", "how staff sign in: Local or Oidc", AllowedValues: ["Local", "Oidc"]),
         new("Staff:Oidc:Authority", "the OpenID Connect provider staff sign in with", c => SignIn(c, "Oidc")),
         new("Staff:Oidc:ClientId", "this service's client id at the OpenID Connect provider", c => SignIn(c, "Oidc")),

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PatientContact.Conversation.Hosting;
@@ -20,7 +19,7 @@ public class ProductionSettingsTests
         }));
 
         var message = error.ToString();
-        foreach (var name in new[] { "PublicBaseUrl", "Twilio:AccountSid", "Twilio:ApiBaseUrl", "Pds:BaseUrl", "Verification:HashKey", "WebChat:TokenKey", "DataProtection:KeyPath", "Staff:SignIn" })
+        foreach (var name in new[] { "PublicBaseUrl", "Twilio:AccountSid", "Twilio:ApiBaseUrl", "Pds:BaseUrl", "Verification:HashKey", "WebChat:TokenKey", "DataProtection:Certificate:Path", "Staff:SignIn" })
         {
             message.ShouldContain($"{name} is not set");
         }
@@ -43,7 +42,7 @@ public class ProductionSettingsTests
             ["Pds:BaseUrl"] = "https://pds.example/FHIR/R4",
             ["Verification:HashKey"] = "AAAAAAAAAAAAAAAAAAAAAA==",
             ["WebChat:TokenKey"] = "AAAAAAAAAAAAAAAAAAAAAA==",
-            ["DataProtection:KeyPath"] = "/var/lib/patientcontact/keys",
+            ["DataProtection:Certificate:Path"] = "/etc/patientcontact/data-protection.pfx",
             ["Staff:SignIn"] = "Oidc",
             ["Staff:Oidc:Authority"] = "https://login.example.nhs.uk",
             ["Staff:Oidc:ClientId"] = "patientcontact",
@@ -103,7 +102,7 @@ public class ProductionSettingsTests
     }
 
     /// <summary>A whole Production configuration on SQLite with local sign-in, PDS off, and every key set.</summary>
-    internal static Dictionary<string, string?> CompleteSqlite(string folder) => new()
+    internal static Dictionary<string, string?> CompleteSqlite(string folder) => new(KeyRingCertificates.Write(Path.Combine(folder, "data-protection.pfx")))
     {
         ["environment"] = "Production",
         ["PublicBaseUrl"] = "https://contact.example.nhs.uk",
@@ -115,7 +114,6 @@ public class ProductionSettingsTests
         ["Pds:Enabled"] = "false",
         ["Verification:HashKey"] = Convert.ToBase64String(new byte[32]),
         ["WebChat:TokenKey"] = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()),
-        ["DataProtection:KeyPath"] = Path.Combine(folder, "keys"),
         ["Staff:SignIn"] = "Local",
         ["WebChat:NodeModulesPath"] = Path.Combine(RepoPaths.Root, "node_modules"),
     };
@@ -180,32 +178,6 @@ public class ProductionSettingsTests
     [InlineData("http://127.0.0.1:5050;http://[::1]:5050")]
     public void Development_on_loopback_passes(string urls) =>
         ProductionSettings.CheckDevelopmentBinding(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["urls"] = urls }).Build()).ShouldBeEmpty();
-
-    [Fact]
-    public async Task Data_protection_keys_are_kept_in_the_configured_folder()
-    {
-        var keys = Path.Combine(Path.GetTempPath(), "pc-keys-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            await using (var host = await ServiceHost.StartAsync(new Dictionary<string, string?> { ["DataProtection:KeyPath"] = keys }))
-            {
-                var protector = host.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test");
-                var secret = protector.Protect("kept across restarts");
-                await host.RestartAsync();
-
-                host.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Unprotect(secret).ShouldBe("kept across restarts");
-            }
-
-            Directory.GetFiles(keys, "key-*.xml").ShouldNotBeEmpty();
-        }
-        finally
-        {
-            if (Directory.Exists(keys))
-            {
-                Directory.Delete(keys, recursive: true);
-            }
-        }
-    }
 
     private static IConfiguration Build(Dictionary<string, string?> settings) =>
         new ConfigurationBuilder().AddInMemoryCollection(settings).Build();

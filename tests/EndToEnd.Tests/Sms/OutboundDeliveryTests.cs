@@ -170,7 +170,8 @@ public sealed class DevOutboxOutsideDevelopmentTests
     [Fact]
     public async Task The_dev_outbox_is_404_outside_development()
     {
-        await using var host = await ServiceHost.StartAsync(new Dictionary<string, string?>
+        var certificate = Path.Combine(Path.GetTempPath(), "pc-keys-" + Guid.NewGuid().ToString("N"), "data-protection.pfx");
+        await using var host = await ServiceHost.StartAsync(new Dictionary<string, string?>(KeyRingCertificates.Write(certificate))
         {
             ["environment"] = "Staging",
             ["Twilio:AccountSid"] = "AC00000000000000000000000000000000",
@@ -181,7 +182,6 @@ public sealed class DevOutboxOutsideDevelopmentTests
             ["WebChat:TokenKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             // Every environment but Development is checked like Production.
             ["Verification:HashKey"] = Convert.ToBase64String(new byte[32]),
-            ["DataProtection:KeyPath"] = Path.Combine(Path.GetTempPath(), "pc-keys-" + Guid.NewGuid().ToString("N")),
             ["Staff:SignIn"] = "Local",
         });
         using var client = host.CreateClient();

@@ -248,5 +248,6 @@ public sealed class MongoStoreContractTests(MongoTestServer server) : StoreContr
         new MongoMessageStore(storage),
         new MongoAttachmentStore(storage),
         new MongoWebhookStore(storage),
-        new MongoInputIndex(storage));
+        new MongoInputIndex(storage),
+        new MongoKeyRingStore(storage));
 }

@@ -67,7 +67,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     [Fact]
     public async Task Schema_version_is_recorded_in_the_file()
     {
-        (await Scalar("PRAGMA user_version;")).ShouldBe(10L);
+        (await Scalar("PRAGMA user_version;")).ShouldBe(11L);
     }
 
     [Fact]
@@ -200,7 +200,8 @@ public sealed class SqliteStoreContractTests : StoreContractTests
             new SqliteMessageStore(database),
             new SqliteAttachmentStore(database),
             new SqliteWebhookStore(database),
-            new SqliteInputIndex(database));
+            new SqliteInputIndex(database),
+            new SqliteKeyRingStore(database));
     }
 
     private SqliteDatabase Track(SqliteDatabase database)

@@ -17,4 +17,5 @@ public sealed record StoreSet(
     IMessageStore Messages,
     IAttachmentStore Attachments,
     IWebhookStore Webhooks,
-    IInputIndex Inputs);
+    IInputIndex Inputs,
+    IKeyRingStore KeyRing);

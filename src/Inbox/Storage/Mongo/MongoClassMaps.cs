@@ -68,6 +68,7 @@ internal static class MongoClassMaps
             Register<UsageCounterDocument>();
             Register<OptOutDocument>();
             Register<AppliedInputDocument>();
+            Register<KeyRingDocument>();
             Register<ActivityBatchDocument>(map => map.GetMemberMap(d => d.Bytes).SetDefaultValue(0L));
             Register<StaffAccount>();
             Register<StaffAccountDocument>();

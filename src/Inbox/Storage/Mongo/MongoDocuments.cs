@@ -85,6 +85,9 @@ internal sealed record OptOutDocument(string Id, bool OptedOut, DateTimeOffset U
 /// <summary>One applied input: <c>_id</c> the keyed hash, when it was applied, and when the TTL index may remove it.</summary>
 internal sealed record AppliedInputDocument(string Id, DateTimeOffset AppliedAt, DateTimeOffset ExpiresAt);
 
+/// <summary>One Data Protection key ring element in <c>keyRing</c>; <c>_id</c> is its friendly name.</summary>
+internal sealed record KeyRingDocument(string Id, string Xml, DateTimeOffset CreatedAt);
+
 /// <summary>
 /// One web chat turn's activities in <c>activities</c>, numbered per conversation. <c>Bytes</c> is the
 /// UTF-8 size of the activities, summed to cap a conversation (0 in batches stored before it was kept).

@@ -65,6 +65,9 @@ public sealed partial class MongoStorage
         });
         // Journalled on a majority, as the request it goes with: the delivery is written first.
         WebhookDeliveries = Database.GetCollection<WebhookDelivery>(CollectionNames.WebhookDeliveries).WithWriteConcern(SubmissionWriteConcern);
+        // A key another host cannot read is a sign-in lost there: written to a majority, read from the primary.
+        KeyRing = Database.GetCollection<KeyRingDocument>(CollectionNames.KeyRing)
+            .WithWriteConcern(SubmissionWriteConcern).WithReadPreference(ReadPreference.Primary);
     }
 
     /// <summary>The database's name.</summary>
@@ -87,6 +90,7 @@ public sealed partial class MongoStorage
     /// <summary>Photos, by id; written with <see cref="SubmissionWriteConcern"/> like the requests they belong to.</summary>
     internal IGridFSBucket<string> Attachments { get; }
     internal IMongoCollection<WebhookDelivery> WebhookDeliveries { get; }
+    internal IMongoCollection<KeyRingDocument> KeyRing { get; }
 
     /// <summary>When a record written now may be removed by a TTL index.</summary>
     internal DateTimeOffset ExpiresAt(TimeSpan retention) => _wallClock.GetUtcNow() + retention;
@@ -144,5 +148,6 @@ public sealed partial class MongoStorage
         /// <summary>The GridFS bucket of photos: <c>attachments.files</c> and <c>attachments.chunks</c>.</summary>
         public const string Attachments = "attachments";
         public const string WebhookDeliveries = "webhookDeliveries";
+        public const string KeyRing = "keyRing";
     }
 }

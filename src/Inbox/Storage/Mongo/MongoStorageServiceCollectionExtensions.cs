@@ -44,6 +44,7 @@ public static class MongoStorageServiceCollectionExtensions
         services.TryAddSingleton<IMessageStore, MongoMessageStore>();
         services.TryAddSingleton<IAttachmentStore, MongoAttachmentStore>();
         services.TryAddSingleton<IWebhookStore, MongoWebhookStore>();
+        services.TryAddSingleton<IKeyRingStore, MongoKeyRingStore>();
         services.TryAddSingleton<IStoreHealth, MongoStoreHealth>();
         services.AddHostedService<MongoIndexInitializer>();
         return services;

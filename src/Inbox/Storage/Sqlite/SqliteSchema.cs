@@ -242,6 +242,15 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_applied_inputs_at ON applied_inputs (applied_at);
         """,
+
+        // 11: the Data Protection key ring, shared by every host on this file.
+        """
+        CREATE TABLE IF NOT EXISTS key_ring (
+            name       TEXT NOT NULL PRIMARY KEY,
+            xml        TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        """,
     ];
 
     /// <summary>The schema version this code writes and reads.</summary>

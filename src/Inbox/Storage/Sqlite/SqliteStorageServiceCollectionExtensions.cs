@@ -50,6 +50,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.TryAddSingleton<IMessageStore, SqliteMessageStore>();
         services.TryAddSingleton<IAttachmentStore, SqliteAttachmentStore>();
         services.TryAddSingleton<IWebhookStore, SqliteWebhookStore>();
+        services.TryAddSingleton<IKeyRingStore, SqliteKeyRingStore>();
         services.TryAddSingleton<IStoreHealth, SqliteStoreHealth>();
         return services;
     }
