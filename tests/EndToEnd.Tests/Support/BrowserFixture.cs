@@ -42,10 +42,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A page in a fresh context, in British English, that fails fast rather than hanging.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>A page in a fresh context, in British English, that fails fast rather than hanging; with JavaScript off when asked.</summary>
+    public async Task<IPage> NewPageAsync(bool javaScript = true)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-GB", ViewportSize = new ViewportSize { Width = 1024, Height = 900 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-GB", ViewportSize = new ViewportSize { Width = 1024, Height = 900 }, JavaScriptEnabled = javaScript });
         context.SetDefaultTimeout(20_000);
         return await context.NewPageAsync();
     }

@@ -1,0 +1,263 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using PatientContact.EndToEnd.Tests.Support;
+using PatientContact.Inbox.Requests;
+using PatientContact.Inbox.Storage;
+using static Microsoft.Playwright.Assertions;
+using static PatientContact.EndToEnd.Tests.Inbox.InboxTestSupport;
+
+namespace PatientContact.EndToEnd.Tests.Form;
+
+/// <summary>
+/// The form in headless Chromium: with JavaScript off, from the link page's fallback to a reference ID, for every
+/// demo service, for the patient and for someone else; with JavaScript on, by the keyboard alone. axe-core checks
+/// every page against WCAG 2.2 AA, errors shown included.
+/// </summary>
+public sealed partial class FormBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
+{
+    private ServiceHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await ServiceHost.StartAsync(Settings(("WebChat:TokenRequestsPerMinute", "1000")));
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Theory]
+    [InlineData("riverside-gp", false)]
+    [InlineData("riverside-gp", true)]
+    [InlineData("northside-community", false)]
+    [InlineData("northside-community", true)]
+    [InlineData("hillview-mental-health", false)]
+    [InlineData("hillview-mental-health", true)]
+    public async Task With_JavaScript_off_the_form_reaches_a_reference_id_on_accessible_pages(string serviceId, bool someoneElse)
+    {
+        var page = await browser.NewPageAsync(javaScript: false);
+        await page.GotoAsync(Url($"c/{serviceId}"));
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "link page without JavaScript");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Send your request with a form instead" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Start now" })).ToBeVisibleAsync();
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "start page");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start now" }).ClickAsync();
+
+        await Expect(page.Locator("form[data-step]")).ToHaveAttributeAsync("data-step", "emergency");
+        await Checked(page, "emergency");
+        // Nothing chosen: the error summary links to the field, with the engine's reason.
+        await ContinueAsync(page);
+        await Expect(page.Locator(".nhsuk-error-summary")).ToContainTextAsync("Choose one of the answers.");
+        await Expect(page).ToHaveTitleAsync(new Regex("^Error: "));
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "emergency question with an error");
+        await page.GetByLabel("No, it's not an emergency").CheckAsync();
+        await ContinueAsync(page);
+
+        await Checked(page, "request-type");
+        await page.Locator("#answer-1").CheckAsync();
+        await ContinueAsync(page);
+
+        await Checked(page, "details");
+        await Expect(page.Locator("#answer-info")).ToHaveTextAsync("You can enter up to 1,000 characters");
+        await page.Locator("#answer").FillAsync("short");
+        await ContinueAsync(page);
+        await Expect(page.Locator(".nhsuk-error-summary")).ToContainTextAsync("Please tell us a bit more");
+        await Expect(page.Locator("#answer")).ToHaveValueAsync("short");
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "details with an error");
+        await page.Locator("#answer").FillAsync("My joints have flared up again and the pain is keeping me awake.");
+        await ContinueAsync(page);
+
+        await Checked(page, "proxy");
+        if (someoneElse)
+        {
+            await page.GetByLabel("Someone else").CheckAsync();
+            await ContinueAsync(page);
+            await Checked(page, "proxy-name");
+            await page.Locator("#answer").FillAsync("Sam Smith");
+            await ContinueAsync(page);
+            await Checked(page, "proxy-relationship");
+            await page.GetByLabel("Parent or guardian").CheckAsync();
+            await ContinueAsync(page);
+        }
+        else
+        {
+            await page.GetByLabel("Myself").CheckAsync();
+            await ContinueAsync(page);
+        }
+
+        await Checked(page, "first-name");
+        await Expect(page.Locator("#answer")).ToHaveAttributeAsync("autocomplete", someoneElse ? "off" : "given-name");
+        await page.Locator("#answer").FillAsync("Jane");
+        await ContinueAsync(page);
+        await Checked(page, "last-name");
+        await page.Locator("#answer").FillAsync("Smith");
+        await ContinueAsync(page);
+
+        await Checked(page, "date-of-birth");
+        await page.GetByLabel("Day").FillAsync("22");
+        await page.GetByLabel("Month").FillAsync("10");
+        await page.GetByLabel("Year").FillAsync("2990");
+        await ContinueAsync(page);
+        await Expect(page.Locator(".nhsuk-error-summary")).ToContainTextAsync("cannot be in the future");
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "date of birth with an error");
+        await page.GetByLabel("Year").FillAsync("2010");
+        await ContinueAsync(page);
+
+        await Checked(page, "gender");
+        await page.GetByLabel("Female").CheckAsync();
+        await ContinueAsync(page);
+        await Checked(page, "postcode");
+        await page.Locator("#answer").FillAsync("ls1 6ae");
+        await ContinueAsync(page);
+        await Checked(page, "phone");
+        await page.Locator("#answer").FillAsync("07700 900123");
+        await ContinueAsync(page);
+        await Checked(page, "mobile-access");
+        await page.GetByLabel("Yes").CheckAsync();
+        await ContinueAsync(page);
+
+        await Checked(page, "otp");
+        await page.Locator("#answer").FillAsync("000000");
+        await ContinueAsync(page);
+        await Expect(page.Locator(".nhsuk-error-summary")).ToContainTextAsync("That code is not right.");
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "code with an error");
+        await page.Locator("#answer").FillAsync(await LastCodeAsync());
+        await ContinueAsync(page);
+
+        await Checked(page, "contact-preference");
+        await Expect(page.Locator(".nhsuk-inset-text").First).ToContainTextAsync("Thank you, that code is right.");
+        await page.GetByLabel("Text message").CheckAsync();
+        await ContinueAsync(page);
+
+        await Checked(page, "review");
+        await Expect(page.Locator("#review")).ToContainTextAsync("22 October 2010");
+        if (someoneElse)
+        {
+            await Expect(page.Locator("#review")).ToContainTextAsync("Sam Smith");
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send request" }).ClickAsync();
+        await Expect(page.Locator("#confirmation")).ToContainTextAsync("Request sent");
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "confirmation");
+        var reference = (await page.Locator("#reference-id").TextContentAsync())!;
+        reference.ShouldMatch("^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$");
+
+        var stored = await MatchedAsync(_host, reference);
+        stored.ServiceId.ShouldBe(serviceId);
+        stored.Channel.ShouldBe(Channel.Form);
+        stored.SubmittedBy.Kind.ShouldBe(someoneElse ? SubmitterKind.Proxy : SubmitterKind.Self);
+    }
+
+    [Fact]
+    public async Task With_JavaScript_on_the_keyboard_alone_completes_the_form_and_changes_an_answer()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(Url("c/riverside-gp"));
+        await TabToAsync(page, "#use-form");
+        await page.Keyboard.PressAsync("Enter");
+        await TabToAsync(page, "button.nhsuk-button");
+        await page.Keyboard.PressAsync("Enter");
+
+        await ChooseAsync(page, "emergency", 1);
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "request type with JavaScript on");
+        await ChooseAsync(page, "request-type", 1);
+        await TypeAsync(page, "details", "I need my repeat prescription for my inhaler, please.");
+        await ChooseAsync(page, "proxy", 1);
+        await TypeAsync(page, "first-name", "Jane");
+        await TypeAsync(page, "last-name", "Smith");
+        await Checked(page, "date-of-birth", axe: false);
+        foreach (var (id, value) in new[] { ("#answer-day", "22"), ("#answer-month", "10"), ("#answer-year", "2010") })
+        {
+            await TabToAsync(page, id);
+            await page.Keyboard.TypeAsync(value);
+        }
+
+        await page.Keyboard.PressAsync("Enter");
+        await ChooseAsync(page, "gender", 1);
+        await TypeAsync(page, "postcode", "LS1 6AE");
+        await TypeAsync(page, "phone", "07700 900123");
+        await ChooseAsync(page, "mobile-access", 1);
+        await TypeAsync(page, "otp", await LastCodeAsync());
+        await ChooseAsync(page, "contact-preference", 2);
+
+        // Change the postcode from the review, by its Change link, and come straight back.
+        await Checked(page, "review");
+        await TabToAsync(page, "a[href$='/change/postcode']");
+        await page.Keyboard.PressAsync("Enter");
+        await Checked(page, "postcode");
+        await Expect(page.Locator("#answer")).ToHaveValueAsync("LS1 6AE");
+        await TabToAsync(page, "#answer");
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.TypeAsync("LS2 7EW");
+        await page.Keyboard.PressAsync("Enter");
+        await Checked(page, "review");
+        await Expect(page.Locator("#review")).ToContainTextAsync("LS2 7EW");
+        await Expect(page.Locator("#review")).ToContainTextAsync("Phone call");
+
+        await TabToAsync(page, "button.nhsuk-button");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#confirmation")).ToContainTextAsync("Request sent");
+        await Accessibility.ShouldHaveNoViolationsAsync(page, "confirmation with JavaScript on");
+        var stored = await MatchedAsync(_host, (await page.Locator("#reference-id").TextContentAsync())!);
+        stored.Patient.Postcode.ShouldBe("LS2 7EW");
+        stored.Channel.ShouldBe(Channel.Form);
+    }
+
+    private string Url(string path) => new Uri(_host.BaseAddress, path).ToString();
+
+    private async Task<string> LastCodeAsync()
+    {
+        var texts = await _host.Services.GetRequiredService<IOutboxStore>().ListForRecipientAsync(JanesMobile, 10);
+        return texts.First(t => t.Purpose == "otp").Body[..6];
+    }
+
+    /// <summary>The page is the question of this step, and (unless told not to) axe-core finds nothing on it.</summary>
+    private static async Task Checked(IPage page, string step, bool axe = true)
+    {
+        await Expect(page.Locator("form[data-step]")).ToHaveAttributeAsync("data-step", step);
+        await Expect(page).ToHaveURLAsync(new Regex($"/{Regex.Escape(step)}$"));
+        if (axe)
+        {
+            await Accessibility.ShouldHaveNoViolationsAsync(page, $"the {step} page");
+        }
+    }
+
+    private static Task ContinueAsync(IPage page) => page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+
+    /// <summary>Tabs through the page until the element matching <paramref name="selector"/> has the focus.</summary>
+    private static async Task TabToAsync(IPage page, string selector)
+    {
+        for (var presses = 0; presses < 40; presses++)
+        {
+            if (await page.EvaluateAsync<bool>("s => document.activeElement !== null && document.activeElement.matches(s)", selector))
+            {
+                return;
+            }
+
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        throw new InvalidOperationException($"Tab never reached {selector} on {page.Url}.");
+    }
+
+    /// <summary>Picks a radio by the keyboard (Tab into the group, arrows to the choice), then Continue by Enter.</summary>
+    private static async Task ChooseAsync(IPage page, string step, int choice)
+    {
+        await Checked(page, step, axe: false);
+        await TabToAsync(page, "input[type=radio]");
+        await page.Keyboard.PressAsync("Space");
+        for (var i = 1; i < choice; i++)
+        {
+            await page.Keyboard.PressAsync("ArrowDown");
+        }
+
+        await Expect(page.Locator($"#answer-{choice}")).ToBeCheckedAsync();
+        await TabToAsync(page, "button[type=submit]:not([name])");
+        await page.Keyboard.PressAsync("Enter");
+    }
+
+    /// <summary>Types an answer in the step's field by the keyboard and sends it with Enter.</summary>
+    private static async Task TypeAsync(IPage page, string step, string text)
+    {
+        await Checked(page, step, axe: false);
+        await TabToAsync(page, "#answer");
+        await page.Keyboard.TypeAsync(text);
+        await page.Keyboard.PressAsync("Enter");
+    }
+}
