@@ -22,6 +22,8 @@ public sealed partial class FormBrowserTests(BrowserFixture browser) : IClassFix
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
+    private IPage? _checker;
+
     [Theory]
     [InlineData("riverside-gp", false)]
     [InlineData("riverside-gp", true)]
@@ -33,45 +35,45 @@ public sealed partial class FormBrowserTests(BrowserFixture browser) : IClassFix
     {
         var page = await browser.NewPageAsync(javaScript: false);
         await page.GotoAsync(Url($"c/{serviceId}"));
-        await Accessibility.ShouldHaveNoViolationsAsync(page, "link page without JavaScript");
+        await AxeAsync(page, "link page without JavaScript");
         await page.GetByRole(AriaRole.Link, new() { Name = "Send your request with a form instead" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Start now" })).ToBeVisibleAsync();
-        await Accessibility.ShouldHaveNoViolationsAsync(page, "start page");
+        await AxeAsync(page, "start page");
         await page.GetByRole(AriaRole.Button, new() { Name = "Start now" }).ClickAsync();
 
         await Expect(page.Locator("form[data-step]")).ToHaveAttributeAsync("data-step", "emergency");
-        await Checked(page, "emergency");
+        await CheckedAsync(page, "emergency");
         // Nothing chosen: the error summary links to the field, with the engine's reason.
         await ContinueAsync(page);
         await Expect(page.Locator(".nhsuk-error-summary")).ToContainTextAsync("Choose one of the answers.");
         await Expect(page).ToHaveTitleAsync(new Regex("^Error: "));
-        await Accessibility.ShouldHaveNoViolationsAsync(page, "emergency question with an error");
+        await AxeAsync(page, "emergency question with an error");
         await page.GetByLabel("No, it's not an emergency").CheckAsync();
         await ContinueAsync(page);
 
-        await Checked(page, "request-type");
+        await CheckedAsync(page, "request-type");
         await page.Locator("#answer-1").CheckAsync();
         await ContinueAsync(page);
 
-        await Checked(page, "details");
+        await CheckedAsync(page, "details");
         await Expect(page.Locator("#answer-info")).ToHaveTextAsync("You can enter up to 1,000 characters");
         await page.Locator("#answer").FillAsync("short");
         await ContinueAsync(page);
         await Expect(page.Locator(".nhsuk-error-summary")).ToContainTextAsync("Please tell us a bit more");
         await Expect(page.Locator("#answer")).ToHaveValueAsync("short");
-        await Accessibility.ShouldHaveNoViolationsAsync(page, "details with an error");
+        await AxeAsync(page, "details with an error");
         await page.Locator("#answer").FillAsync("My joints have flared up again and the pain is keeping me awake.");
         await ContinueAsync(page);
 
-        await Checked(page, "proxy");
+        await CheckedAsync(page, "proxy");
         if (someoneElse)
         {
             await page.GetByLabel("Someone else").CheckAsync();
             await ContinueAsync(page);
-            await Checked(page, "proxy-name");
+            await CheckedAsync(page, "proxy-name");
             await page.Locator("#answer").FillAsync("Sam Smith");
             await ContinueAsync(page);
-            await Checked(page, "proxy-relationship");
+            await CheckedAsync(page, "proxy-relationship");
             await page.GetByLabel("Parent or guardian").CheckAsync();
             await ContinueAsync(page);
         }
@@ -81,51 +83,51 @@ public sealed partial class FormBrowserTests(BrowserFixture browser) : IClassFix
             await ContinueAsync(page);
         }
 
-        await Checked(page, "first-name");
+        await CheckedAsync(page, "first-name");
         await Expect(page.Locator("#answer")).ToHaveAttributeAsync("autocomplete", someoneElse ? "off" : "given-name");
         await page.Locator("#answer").FillAsync("Jane");
         await ContinueAsync(page);
-        await Checked(page, "last-name");
+        await CheckedAsync(page, "last-name");
         await page.Locator("#answer").FillAsync("Smith");
         await ContinueAsync(page);
 
-        await Checked(page, "date-of-birth");
+        await CheckedAsync(page, "date-of-birth");
         await page.GetByLabel("Day").FillAsync("22");
         await page.GetByLabel("Month").FillAsync("10");
         await page.GetByLabel("Year").FillAsync("2990");
         await ContinueAsync(page);
         await Expect(page.Locator(".nhsuk-error-summary")).ToContainTextAsync("cannot be in the future");
-        await Accessibility.ShouldHaveNoViolationsAsync(page, "date of birth with an error");
+        await AxeAsync(page, "date of birth with an error");
         await page.GetByLabel("Year").FillAsync("2010");
         await ContinueAsync(page);
 
-        await Checked(page, "gender");
+        await CheckedAsync(page, "gender");
         await page.GetByLabel("Female").CheckAsync();
         await ContinueAsync(page);
-        await Checked(page, "postcode");
+        await CheckedAsync(page, "postcode");
         await page.Locator("#answer").FillAsync("ls1 6ae");
         await ContinueAsync(page);
-        await Checked(page, "phone");
+        await CheckedAsync(page, "phone");
         await page.Locator("#answer").FillAsync("07700 900123");
         await ContinueAsync(page);
-        await Checked(page, "mobile-access");
+        await CheckedAsync(page, "mobile-access");
         await page.GetByLabel("Yes").CheckAsync();
         await ContinueAsync(page);
 
-        await Checked(page, "otp");
+        await CheckedAsync(page, "otp");
         await page.Locator("#answer").FillAsync("000000");
         await ContinueAsync(page);
         await Expect(page.Locator(".nhsuk-error-summary")).ToContainTextAsync("That code is not right.");
-        await Accessibility.ShouldHaveNoViolationsAsync(page, "code with an error");
+        await AxeAsync(page, "code with an error");
         await page.Locator("#answer").FillAsync(await LastCodeAsync());
         await ContinueAsync(page);
 
-        await Checked(page, "contact-preference");
+        await CheckedAsync(page, "contact-preference");
         await Expect(page.Locator(".nhsuk-inset-text").First).ToContainTextAsync("Thank you, that code is right.");
         await page.GetByLabel("Text message").CheckAsync();
         await ContinueAsync(page);
 
-        await Checked(page, "review");
+        await CheckedAsync(page, "review");
         await Expect(page.Locator("#review")).ToContainTextAsync("22 October 2010");
         if (someoneElse)
         {
@@ -134,7 +136,7 @@ public sealed partial class FormBrowserTests(BrowserFixture browser) : IClassFix
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Send request" }).ClickAsync();
         await Expect(page.Locator("#confirmation")).ToContainTextAsync("Request sent");
-        await Accessibility.ShouldHaveNoViolationsAsync(page, "confirmation");
+        await AxeAsync(page, "confirmation");
         var reference = (await page.Locator("#reference-id").TextContentAsync())!;
         reference.ShouldMatch("^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$");
 
@@ -150,9 +152,9 @@ public sealed partial class FormBrowserTests(BrowserFixture browser) : IClassFix
         var page = await browser.NewPageAsync();
         await page.GotoAsync(Url("c/riverside-gp"));
         await TabToAsync(page, "#use-form");
-        await page.Keyboard.PressAsync("Enter");
+        await EnterAsync(page);
         await TabToAsync(page, "button.nhsuk-button");
-        await page.Keyboard.PressAsync("Enter");
+        await EnterAsync(page);
 
         await ChooseAsync(page, "emergency", 1);
         await Accessibility.ShouldHaveNoViolationsAsync(page, "request type with JavaScript on");
@@ -168,7 +170,7 @@ public sealed partial class FormBrowserTests(BrowserFixture browser) : IClassFix
             await page.Keyboard.TypeAsync(value);
         }
 
-        await page.Keyboard.PressAsync("Enter");
+        await EnterAsync(page);
         await ChooseAsync(page, "gender", 1);
         await TypeAsync(page, "postcode", "LS1 6AE");
         await TypeAsync(page, "phone", "07700 900123");
@@ -179,19 +181,19 @@ public sealed partial class FormBrowserTests(BrowserFixture browser) : IClassFix
         // Change the postcode from the review, by its Change link, and come straight back.
         await Checked(page, "review");
         await TabToAsync(page, "a[href$='/change/postcode']");
-        await page.Keyboard.PressAsync("Enter");
+        await EnterAsync(page);
         await Checked(page, "postcode");
         await Expect(page.Locator("#answer")).ToHaveValueAsync("LS1 6AE");
         await TabToAsync(page, "#answer");
         await page.Keyboard.PressAsync("Control+A");
         await page.Keyboard.TypeAsync("LS2 7EW");
-        await page.Keyboard.PressAsync("Enter");
+        await EnterAsync(page);
         await Checked(page, "review");
         await Expect(page.Locator("#review")).ToContainTextAsync("LS2 7EW");
         await Expect(page.Locator("#review")).ToContainTextAsync("Phone call");
 
         await TabToAsync(page, "button.nhsuk-button");
-        await page.Keyboard.PressAsync("Enter");
+        await EnterAsync(page);
         await Expect(page.Locator("#confirmation")).ToContainTextAsync("Request sent");
         await Accessibility.ShouldHaveNoViolationsAsync(page, "confirmation with JavaScript on");
         var stored = await MatchedAsync(_host, (await page.Locator("#reference-id").TextContentAsync())!);
@@ -218,11 +220,46 @@ public sealed partial class FormBrowserTests(BrowserFixture browser) : IClassFix
         }
     }
 
+    /// <summary>As <see cref="Checked"/>, for a page without JavaScript.</summary>
+    private async Task CheckedAsync(IPage page, string step)
+    {
+        await Expect(page.Locator("form[data-step]")).ToHaveAttributeAsync("data-step", step);
+        await Expect(page).ToHaveURLAsync(new Regex($"/{Regex.Escape(step)}$"));
+        await AxeAsync(page, $"the {step} page without JavaScript");
+    }
+
+    /// <summary>
+    /// axe-core over a page shown without JavaScript. axe-core is itself a script, so it runs over exactly the HTML
+    /// that browser received, put into a page of the same origin (same styles) in a second, scripted tab.
+    /// </summary>
+    private async Task AxeAsync(IPage page, string where)
+    {
+        var html = await page.ContentAsync();
+        if (_checker is null)
+        {
+            _checker = await browser.NewPageAsync();
+            await _checker.GotoAsync(Url("health/live"));
+        }
+
+        await _checker.SetContentAsync(html, new() { WaitUntil = WaitUntilState.Load });
+        await Accessibility.ShouldHaveNoViolationsAsync(_checker, where);
+    }
+
     private static Task ContinueAsync(IPage page) => page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+
+    /// <summary>Presses Enter on what has the focus (a link or a form's button) and waits for the page it leads to.</summary>
+    private static async Task EnterAsync(IPage page)
+    {
+        var before = page.Url;
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(url => url != before);
+        await page.WaitForLoadStateAsync(LoadState.Load);
+    }
 
     /// <summary>Tabs through the page until the element matching <paramref name="selector"/> has the focus.</summary>
     private static async Task TabToAsync(IPage page, string selector)
     {
+        await page.WaitForLoadStateAsync(LoadState.Load);
         for (var presses = 0; presses < 40; presses++)
         {
             if (await page.EvaluateAsync<bool>("s => document.activeElement !== null && document.activeElement.matches(s)", selector))
@@ -249,15 +286,23 @@ public sealed partial class FormBrowserTests(BrowserFixture browser) : IClassFix
 
         await Expect(page.Locator($"#answer-{choice}")).ToBeCheckedAsync();
         await TabToAsync(page, "button[type=submit]:not([name])");
-        await page.Keyboard.PressAsync("Enter");
+        await EnterAsync(page);
     }
 
-    /// <summary>Types an answer in the step's field by the keyboard and sends it with Enter.</summary>
+    /// <summary>
+    /// Types an answer in the step's field by the keyboard and sends it with Enter: from a one-line field Enter sends
+    /// the form; in a text area it is a new line, so the keyboard user tabs on to Continue first.
+    /// </summary>
     private static async Task TypeAsync(IPage page, string step, string text)
     {
         await Checked(page, step, axe: false);
         await TabToAsync(page, "#answer");
         await page.Keyboard.TypeAsync(text);
-        await page.Keyboard.PressAsync("Enter");
+        if (await page.EvaluateAsync<bool>("() => document.activeElement.tagName === 'TEXTAREA'"))
+        {
+            await TabToAsync(page, "button[type=submit]:not([name])");
+        }
+
+        await EnterAsync(page);
     }
 }

@@ -106,6 +106,7 @@ public sealed class FormHttpTests : IAsyncLifetime
         page.Html.ShouldContain("href=\"/c/riverside-gp/form/review\"");
         await RefusedAsync(form, "first-name", "The first name must include at least one letter.", ("answer", "--"));
         page = await form.AnswerAsync("Janet");
+        page.Path.ShouldBe("/c/riverside-gp/form/review", "a change taken redirects to the review, so a refresh does not post it again");
         page.Step.ShouldBe("review");
         page.Text.ShouldContain("First name Janet");
         page.Text.ShouldContain("Last name Smith");

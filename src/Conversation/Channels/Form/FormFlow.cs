@@ -102,7 +102,9 @@ public static class FormFlow
             return (SeeOther($"{channel.Site.BasePath}/{FormTurns.PageStep(session, turns.IsExpired(session))}"), null);
         }
 
-        if (outcome.Moved && !outcome.Replies.Any(r => r.Reason))
+        // A change made from the review ends where it began (the review), yet it was taken: it redirects as a move does,
+        // so a refresh never posts it again.
+        if ((outcome.Moved || post.Change is not null) && !outcome.Replies.Any(r => r.Reason))
         {
             // What was said before the next question goes with the redirect; an ending's own message too.
             var said = outcome.After.IsEnd() ? outcome.Replies : outcome.Replies.Take(Math.Max(0, outcome.Replies.Count - 1)).ToList();
