@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Checks that the deployable build runs on its own: publishes with scripts/publish.sh, copies the
-# output to an empty folder away from the repository, and starts it there as Production with no
+# Checks that the deployable build runs on its own: publishes with scripts/publish.sh from a copy of
+# the Docker build context (the Dockerfile's own steps, without Docker), copies the output to an
+# empty folder away from the repository, and starts it there as Production with no
 # environment but its settings (no dotnet on PATH, no DOTNET_ROOT, no node_modules or rules/ above
 # it). Then, over HTTP on loopback, as a patient and a member of staff would see it:
 #   - /health/ready answers 200 (the store opened, the rules loaded from the publish's rules/);
@@ -23,8 +24,20 @@ fail() { echo "check-publish: FAILED: $*" >&2; echo "--- the app's output ---" >
 if [ $# -ge 1 ]; then
   published="$(realpath "$1")"
 else
+  # As the Dockerfile builds: from the repository without what .dockerignore leaves out, with only
+  # the npm packages the service serves (npm ci --omit=dev), then scripts/publish.sh.
+  context="$work/context"
+  mkdir -p "$context"
+  excludes=()
+  while IFS= read -r line; do
+    line="${line%%#*}"; line="${line// /}"
+    [ -n "$line" ] && excludes+=("--exclude=${line#\*\*/}")
+  done <"$repo/.dockerignore"
+  tar -C "$repo" "${excludes[@]}" -cf - . | tar -C "$context" -xf -
+  [ ! -e "$context/tests" ] && [ ! -e "$context/node_modules" ] || fail "the build context kept what .dockerignore leaves out"
+  (cd "$context" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
   published="$work/publish"
-  bash "$repo/scripts/publish.sh" "$published"
+  bash "$context/scripts/publish.sh" "$published"
 fi
 
 app="$work/app"
