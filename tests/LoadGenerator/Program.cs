@@ -4,7 +4,7 @@ using System.Text;
 namespace PatientContact.LoadGenerator;
 
 /// <summary>
-/// dotnet build -c Release && dotnet run -c Release --no-build --project tests/LoadGenerator -- [--scenario all|peer|ceiling|sms|webchat|soak] [--patients 200] [--duration 30]
+/// dotnet build -c Release && dotnet run -c Release --no-build --project tests/LoadGenerator -- [--scenario all|peer|ceiling|sms|webchat|websocket|soak] [--patients 200] [--duration 30]
 /// Everything runs on 127.0.0.1, bounded by --duration, and stops by itself.
 /// </summary>
 public static class LoadProgram
@@ -53,9 +53,9 @@ public static class LoadProgram
             load.Add(("bare Kestrel form post -> XML (ceiling)", summary, (ceiling.CpuSeconds() - cpu0) / (options.Warmup + options.Duration).TotalSeconds, ceiling.PeakRssBytes(), options.Patients));
         }
 
-        if (scenario is "all" or "sms" or "webchat" or "soak")
+        if (scenario is "all" or "sms" or "webchat" or "websocket" or "soak")
         {
-            foreach (var which in scenario == "all" ? new[] { "sms", "webchat" } : [scenario])
+            foreach (var which in scenario == "all" ? new[] { "sms", "webchat", "websocket" } : [scenario])
             {
                 Console.WriteLine($"Measuring the service: {which}...");
                 await using var service = await StartServiceAsync(root, options, idleTimeout: which == "soak" ? TimeSpan.FromMinutes(1) : null);
@@ -72,6 +72,16 @@ public static class LoadProgram
                     load.Add(("PatientContact SMS, during the soak", await sms, soakCores, service.PeakRssBytes(), half.Patients));
                     load.Add(("PatientContact web chat, during the soak (same service)", await chat, soakCores, service.PeakRssBytes(), half.Patients));
                     report.AppendLine(SoakReport(service.RssTimeline));
+                    continue;
+                }
+
+                if (which == "websocket")
+                {
+                    var (reply, push, clientCores) = await WebSocketLoad.RunAsync(root, service.BaseAddress, options, cancel.Token);
+                    report.AppendLine(CultureInfo.InvariantCulture, $"The directlinejs clients (node) used {clientCores:N2} cores.");
+                    var wsCores = (service.CpuSeconds() - cpu0) / (options.Warmup + options.Duration).TotalSeconds;
+                    load.Add(("PatientContact web chat (directlinejs over the WebSocket): post to reply", reply, wsCores, service.PeakRssBytes(), options.Patients));
+                    load.Add(("the same: post's answer to the reply on the socket", push, wsCores, service.PeakRssBytes(), options.Patients));
                     continue;
                 }
 

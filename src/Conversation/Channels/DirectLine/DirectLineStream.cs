@@ -5,6 +5,9 @@ namespace PatientContact.Conversation.Channels.DirectLine;
 /// <summary>
 /// One conversation's WebSocket stream: pushes each new batch as a text frame
 /// <c>{activities, watermark}</c> and ignores what the client sends (the widget's empty keep-alive frames).
+/// A batch this host stores is handed over by <see cref="ActivitySignals"/> and sent without reading the
+/// store; the store is read when the stream opens, every <see cref="RecheckEvery"/> without a signal, and
+/// when a handed batch does not follow on from the last one sent.
 /// </summary>
 public sealed partial class DirectLineStream(
     WebChatConversations conversations,
@@ -27,18 +30,30 @@ public sealed partial class DirectLineStream(
         telemetry?.WebChatConnected();
         try
         {
+            // The store is read first, after a wait that ended without a signal (the fallback for batches
+            // stored by another host), and whenever what was handed over does not follow on; otherwise the
+            // batches handed by this host's commits are sent as they are.
+            var readStore = true;
             while (!stop.IsCancellationRequested)
             {
+                var handed = readStore ? null : subscription.TakeAfter(watermark);
                 ActivityPage? page;
-                try
+                if (handed is not null)
                 {
-                    page = await conversations.ReadAsync(conversationId, watermark, stop.Token);
+                    page = new ActivityPage([.. handed.SelectMany(b => b.Activities)], handed.Count > 0 ? handed[^1].Sequence : watermark, More: false);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                else
                 {
-                    // A store fault: keep the socket, try again at the next signal or recheck.
-                    LogStoreFault(logger, ex.GetType().Name);
-                    page = new ActivityPage([], watermark, More: false);
+                    try
+                    {
+                        page = await conversations.ReadAsync(conversationId, watermark, stop.Token);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // A store fault: keep the socket, try again at the next signal or recheck.
+                        LogStoreFault(logger, ex.GetType().Name);
+                        page = new ActivityPage([], watermark, More: false);
+                    }
                 }
 
                 if (page is null)
@@ -54,11 +69,12 @@ public sealed partial class DirectLineStream(
                     watermark = page.Watermark;
                     if (page.More)
                     {
+                        readStore = true;
                         continue;
                     }
                 }
 
-                await subscription.WaitAsync(RecheckEvery, time, stop.Token);
+                readStore = !await subscription.WaitAsync(RecheckEvery, time, stop.Token);
             }
         }
         catch (OperationCanceledException)

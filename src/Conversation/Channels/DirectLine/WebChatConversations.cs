@@ -64,8 +64,7 @@ public sealed partial class WebChatConversations(
             cancellationToken);
         var now = time.GetUtcNow();
         var replies = DirectLineActivities.Replies(turn.Replies, token.ConversationId, service.Id, service.Name, token.UserId, replyToId: null, now);
-        await activities.AppendAsync(token.ConversationId, OpeningId, replies, now, cancellationToken);
-        signals.Notify(token.ConversationId);
+        signals.Notify(await activities.AppendAsync(token.ConversationId, OpeningId, replies, now, cancellationToken));
         LogOpened(logger, service.Id, turn.Step.ToId());
         return true;
     }
@@ -123,7 +122,7 @@ public sealed partial class WebChatConversations(
 
         batch.AddRange(DirectLineActivities.Replies(turn.Replies, conversationId, service.Id, service.Name, token.UserId, echoId, now));
         var stored = await activities.AppendAsync(conversationId, storeId, batch, now, cancellationToken);
-        signals.Notify(conversationId);
+        signals.Notify(stored);
         var storedId = DirectLineActivities.IdOf(stored.Activities[0]);
         if (storedId != echoId)
         {
