@@ -20,6 +20,7 @@ public sealed class RuleBook : IRuleBook
     private readonly FrozenDictionary<string, ServiceDefinition> _byId;
     private readonly FrozenDictionary<string, ServiceDefinition> _bySmsNumber;
     private readonly FrozenDictionary<string, IReadOnlyList<ReplyTemplate>> _replyTemplates;
+    private readonly RequestTypeCache? _requestTypeLists;
 
     internal RuleBook(
         string directory,
@@ -28,9 +29,11 @@ public sealed class RuleBook : IRuleBook
         (string Workflow, IReadOnlyDictionary<string, RequestTypeOption> Rules) requestTypes,
         (string Workflow, IReadOnlyDictionary<string, ClosureRule> Rules) availability,
         (string Workflow, IReadOnlyDictionary<string, RedFlagMatch> Rules) redFlags,
-        IReadOnlyDictionary<string, IReadOnlyList<ReplyTemplate>>? replyTemplates = null)
+        IReadOnlyDictionary<string, IReadOnlyList<ReplyTemplate>>? replyTemplates = null,
+        RequestTypeCache? requestTypeLists = null)
     {
         Directory = directory;
+        _requestTypeLists = requestTypeLists;
         Services = services;
         _engine = engine;
         (_requestTypesWorkflow, _requestTypes) = (requestTypes.Workflow, requestTypes.Rules.ToFrozenDictionary(StringComparer.Ordinal));
@@ -97,6 +100,11 @@ public sealed class RuleBook : IRuleBook
     {
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(channel);
+        if (_requestTypeLists is not null && _requestTypeLists.TryGet(service.Id, channel, out var known))
+        {
+            return known;
+        }
+
         var local = LondonTime.ToLocal(now);
         var input = new RequestTypeInput(
             service.Id, service.Type, channel, local.DayOfWeek, TimeOnly.FromDateTime(local), DateOnly.FromDateTime(local),
@@ -112,6 +120,7 @@ public sealed class RuleBook : IRuleBook
             }
         }
 
+        _requestTypeLists?.Add(service.Id, channel, offered);
         return offered;
     }
 

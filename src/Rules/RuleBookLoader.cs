@@ -89,7 +89,8 @@ public static class RuleBookLoader
             (requestTypes.Workflow.WorkflowName, requestTypeOptions),
             (availability.Workflow.WorkflowName, closures),
             (redFlags.Workflow.WorkflowName, flags),
-            replyTemplates);
+            replyTemplates,
+            RequestTypeCache.For(File.ReadAllText(Path.Combine(fullPath, RequestTypesFile))));
         Warm(book, requestTypes, availability, redFlags);
         return book;
     }

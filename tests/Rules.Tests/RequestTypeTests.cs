@@ -48,4 +48,45 @@ public sealed class RequestTypeTests
 
         types.Any(t => t.Id == "repeat-prescription").ShouldBe(offered);
     }
+
+    [Fact]
+    public async Task The_same_book_asked_either_side_of_a_closing_time_answers_each_time_as_it_is()
+    {
+        var before = await Book.GetRequestTypesAsync(WeekdayGp, Channels.Sms, DateTimeOffset.Parse("2025-01-15T15:59:00+00:00"));
+        var after = await Book.GetRequestTypesAsync(WeekdayGp, Channels.Sms, DateTimeOffset.Parse("2025-01-15T16:00:00+00:00"));
+        var beforeAgain = await Book.GetRequestTypesAsync(WeekdayGp, Channels.Sms, DateTimeOffset.Parse("2025-01-15T15:59:30+00:00"));
+
+        before.Select(t => t.Id).ShouldContain("repeat-prescription");
+        after.Select(t => t.Id).ShouldNotContain("repeat-prescription");
+        beforeAgain.Select(t => t.Id).ShouldBe(before.Select(t => t.Id));
+    }
+
+    [Fact]
+    public async Task Rules_that_read_only_the_service_and_channel_offer_the_same_list_day_and_night()
+    {
+        var demo = RuleBookLoader.Load(RulesFolders.Demo);
+        var gp = demo.FindService("riverside-gp")!;
+
+        var mondayMorning = await demo.GetRequestTypesAsync(gp, Channels.Sms, new DateTimeOffset(2025, 1, 13, 10, 0, 0, TimeSpan.Zero));
+        var sundayNight = await demo.GetRequestTypesAsync(gp, Channels.Sms, new DateTimeOffset(2025, 1, 19, 3, 0, 0, TimeSpan.Zero));
+        var webChat = await demo.GetRequestTypesAsync(gp, Channels.WebChat, new DateTimeOffset(2025, 1, 19, 3, 0, 0, TimeSpan.Zero));
+
+        sundayNight.Select(t => t.Id).ShouldBe(mondayMorning.Select(t => t.Id));
+        webChat.Select(t => t.Id).ShouldBe(mondayMorning.Select(t => t.Id));
+    }
+
+    [Fact]
+    public async Task A_rule_edited_to_read_the_time_is_run_on_every_call()
+    {
+        using var rules = new TempRules();
+        rules.Write(RuleBookLoader.RequestTypesFile, rules.Read(RuleBookLoader.RequestTypesFile).Replace("\"Expression\": \"true\"", "\"Expression\": \"input.LocalTime < \\\"12:00\\\"\"", StringComparison.Ordinal));
+        var book = RuleBookLoader.Load(rules.Directory);
+        var gp = book.FindService("riverside-gp")!;
+
+        var morning = await book.GetRequestTypesAsync(gp, Channels.Sms, new DateTimeOffset(2025, 1, 15, 10, 0, 0, TimeSpan.Zero));
+        var evening = await book.GetRequestTypesAsync(gp, Channels.Sms, new DateTimeOffset(2025, 1, 15, 23, 0, 0, TimeSpan.Zero));
+
+        morning.Select(t => t.Id).ShouldContain("admin-request");
+        evening.Select(t => t.Id).ShouldNotContain("admin-request");
+    }
 }
