@@ -24,6 +24,7 @@ public sealed record Choice(string Value, string Label);
 /// <param name="FollowUpLinkId">The personal follow-up link the channel opened the conversation from (web chat), if any.</param>
 /// <param name="Attachments">Pictures or other files that came with the message (MMS), which are not taken yet.</param>
 /// <param name="EnteredBy">On the staff channel: the email of the member of staff entering the request.</param>
+/// <param name="Photos">Photos that came with the message, already checked by the channel (web chat upload, MMS).</param>
 public sealed record TurnInput(
     string ConversationKey,
     string ServiceId,
@@ -34,7 +35,20 @@ public sealed record TurnInput(
     string? ClientAddress = null,
     string? FollowUpLinkId = null,
     int Attachments = 0,
-    string? EnteredBy = null);
+    string? EnteredBy = null,
+    IReadOnlyList<IncomingPhoto>? Photos = null);
+
+/// <summary>
+/// One photo a channel received, checked (<see cref="Inbox.Attachments.PhotoCheck"/>). <paramref name="Id"/> is the
+/// same each time the channel retries the same input (see <see cref="IncomingPhoto.IdFor"/>), so a retry keeps it once.
+/// </summary>
+public sealed record IncomingPhoto(string Id, Inbox.Attachments.PhotoCheckResult Check)
+{
+    /// <summary>A photo's id from its conversation, the channel's input id and its place in the message.</summary>
+    public static string IdFor(string conversationKey, string inputId, int index) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{conversationKey}\n{inputId}\n{index}")))[..32];
+}
 
 /// <summary>What a turn produced. No replies at all: a message added to a request, with nothing to say back (SMS, within the hour after an acknowledgement).</summary>
 public sealed record TurnResult(IReadOnlyList<BotReply> Replies, bool Replayed)

@@ -32,6 +32,7 @@ public sealed class IntakeEngine
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RequestReplies? _replies;
+    private readonly IAttachmentStore? _attachments;
     private readonly ConversationOptions _options;
     private readonly StepServices _steps;
     private readonly TurnMetrics _metrics;
@@ -54,17 +55,18 @@ public sealed class IntakeEngine
         ISentLinkStore? links = null,
         RequestReplies? replies = null,
         PatientContactTelemetry? telemetry = null,
-        IInputIndex? inputs = null)
+        IInputIndex? inputs = null,
+        IAttachmentStore? attachments = null)
     {
         ArgumentNullException.ThrowIfNull(conversationOptions);
         ArgumentNullException.ThrowIfNull(verificationOptions);
-        (_conversations, _rules, _time, _logger, _replies) = (conversations, rules, time, logger, replies);
+        (_conversations, _rules, _time, _logger, _replies, _attachments) = (conversations, rules, time, logger, replies, attachments);
         _inputs = new AppliedInputs(inputs, logger);
         _options = conversationOptions.Value;
         _metrics = new TurnMetrics(counters, telemetry);
         // Shared across conversations when registered; an engine built by hand (tests, tools) gets its own limiter.
         var limiter = codeSendLimiter ?? new CodeSendLimiter(verificationOptions, time);
-        _steps = StepServices.Create(rules, requests, sender, codes, limiter, links, _options, verificationOptions.Value, _metrics, logger);
+        _steps = StepServices.Create(rules, requests, sender, codes, limiter, links, _options, verificationOptions.Value, _metrics, logger, attachments);
     }
 
     /// <summary>Runs one turn. Throws <see cref="UnknownServiceException"/> for a service the rules do not know.</summary>
@@ -97,6 +99,8 @@ public sealed class IntakeEngine
                 return new TurnResult([], Replayed: true);
             }
 
+            // Photos of a conversation that was not submitted go with its answers (restart, expiry, a new request).
+            var photosBefore = session.Step == Step.Submitted ? [] : session.Answers.Photos.Select(p => p.Id).ToList();
             var machine = _machines.TryTake(out var pooled) ? pooled : new IntakeMachine();
             var turn = new Turn(session, service, input, _time.GetUtcNow(), machine.Attach(session), _steps);
             try
@@ -125,6 +129,8 @@ public sealed class IntakeEngine
                 {
                     await effect(cancellationToken);
                 }
+
+                await DeletePhotosAsync(photosBefore.Except(session.Answers.Photos.Select(p => p.Id)).ToList(), cancellationToken);
 
                 await _metrics.CountAsync(turn, cancellationToken);
                 span?.SetTag("patientcontact.step", session.Step.ToId());
@@ -169,7 +175,24 @@ public sealed class IntakeEngine
         }
 
         await _metrics.CountStopAsync(record.ServiceId, session.Step, session.LastActivityAt, cancellationToken);
+        await DeletePhotosAsync([.. session.Answers.Photos.Select(p => p.Id)], cancellationToken);
         return true;
+    }
+
+    /// <summary>The ids of the photos a stored conversation holds that no request has taken (it is not at the submitted step).</summary>
+    public static IReadOnlyList<string> UnsubmittedPhotos(ConversationRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var session = SessionJson.Read(record.Data);
+        return session.Step == Step.Submitted ? [] : [.. session.Answers.Photos.Select(p => p.Id)];
+    }
+
+    private async Task DeletePhotosAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
+    {
+        if (ids.Count > 0 && _attachments is not null)
+        {
+            await _attachments.DeleteAsync(ids, ct);
+        }
     }
 
     private async Task RunStepAsync(Turn turn, CancellationToken ct)
@@ -180,6 +203,11 @@ public sealed class IntakeEngine
         {
             // The reply's red flags went onto the request, with their advice first in the answer.
             turn.AddedToRequest = true;
+            if (turn.Input.Photos is { Count: > 0 })
+            {
+                turn.Replies.Insert(0, BotReply.Say(PhotosStep.NotAfterSending, s.Step));
+            }
+
             return;
         }
 
@@ -196,7 +224,21 @@ public sealed class IntakeEngine
         if (s.Step == Step.Welcome)
         {
             // Whatever the first message says ("hi", or nothing when web chat opens), it starts the conversation.
+            if (turn.Input.Photos is { Count: > 0 })
+            {
+                PhotosStep.SayNotKept(turn);
+            }
+
             await WelcomeStep.BeginAsync(turn, ct);
+        }
+        else if (turn.Input.Photos is { Count: > 0 } photos && s.Step == Step.Photos)
+        {
+            await PhotosStep.TakeAsync(turn, photos, ct);
+        }
+        else if (turn.Input.Photos is { Count: > 0 } && PhotosStep.SayNotKept(turn) && string.IsNullOrEmpty(text))
+        {
+            // Not the photos step: none is kept, and any words that came with them are read as usual.
+            turn.Ask(s.Step);
         }
         else if (text is null || (text.Length == 0 && turn.Input.Channel is not (Inbox.Requests.Channel.Form or Inbox.Requests.Channel.Staff)))
         {

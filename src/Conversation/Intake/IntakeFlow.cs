@@ -11,7 +11,7 @@ public static class IntakeFlow
     /// <summary>The questions in the order SPEC section 1 gives them, ending at review.</summary>
     public static readonly IReadOnlyList<Step> Order =
     [
-        Step.Emergency, Step.RequestType, Step.Details, Step.RedFlag, Step.Proxy, Step.ProxyName,
+        Step.Emergency, Step.RequestType, Step.Details, Step.RedFlag, Step.Photos, Step.Proxy, Step.ProxyName,
         Step.ProxyRelationship, Step.FollowUpDateOfBirth, Step.FollowUpDetails, Step.FirstName, Step.LastName, Step.DateOfBirth, Step.Gender, Step.Postcode,
         Step.Phone, Step.MobileAccess, Step.Otp, Step.ContactPreference, Step.Review,
     ];

@@ -131,6 +131,12 @@ public sealed class Answers
     public string? Details { get; set; }
     public List<RedFlagMatch> RedFlags { get; set; } = [];
     public bool RedFlagsAcknowledged { get; set; }
+    /// <summary>The answer to "Do you want to add photos?"; null until it is asked.</summary>
+    public bool? WantsPhotos { get; set; }
+    /// <summary>The photos step is over (no photos wanted, or "done").</summary>
+    public bool PhotosDone { get; set; }
+    /// <summary>Photos kept so far, in the attachment store under these ids.</summary>
+    public List<PatientContact.Inbox.Requests.RequestAttachment> Photos { get; set; } = [];
     public SubmitterKind? Proxy { get; set; }
     public string? ProxyName { get; set; }
     public string? ProxyRelationship { get; set; }

@@ -14,6 +14,8 @@ public enum Step
     Advice,
     Details,
     RedFlag,
+    /// <summary>Where the request type allows them: photos after the details (SPEC section 13).</summary>
+    Photos,
     Proxy,
     ProxyName,
     ProxyRelationship,

@@ -19,6 +19,8 @@ internal sealed class StepServices
     public required FollowUpLinks FollowUps { get; init; }
     public required RequestSubmission Submission { get; init; }
     public required TurnMetrics Metrics { get; init; }
+    /// <summary>Where photos are kept; null for an engine built without one (it then takes no photos).</summary>
+    public IAttachmentStore? Attachments { get; init; }
 
     public static StepServices Create(
         IRuleBookProvider rules,
@@ -30,7 +32,8 @@ internal sealed class StepServices
         ConversationOptions options,
         VerificationOptions verification,
         TurnMetrics metrics,
-        ILogger logger)
+        ILogger logger,
+        IAttachmentStore? attachments = null)
     {
         var followUps = new FollowUpLinks(links, options, logger);
         return new StepServices
@@ -43,6 +46,7 @@ internal sealed class StepServices
             FollowUps = followUps,
             Submission = new RequestSubmission(requests, sender, followUps, logger),
             Metrics = metrics,
+            Attachments = attachments,
         };
     }
 }

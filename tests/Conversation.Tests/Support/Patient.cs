@@ -33,6 +33,7 @@ public sealed class EngineHarness : IDisposable
         OptOuts = new SqliteOptOutStore(Database);
         Links = new SqliteSentLinkStore(Database);
         Inputs = new SqliteInputIndex(Database);
+        Attachments = new SqliteAttachmentStore(Database);
         _rules = new FileRuleBookProvider(rulesDirectory ?? RepoPaths.Rules);
         Engine = NewEngine();
     }
@@ -47,6 +48,7 @@ public sealed class EngineHarness : IDisposable
     public IOptOutStore OptOuts { get; }
     public ISentLinkStore Links { get; }
     public IInputIndex Inputs { get; }
+    public IAttachmentStore Attachments { get; }
     public IRuleBookProvider Rules => _rules;
     public IntakeEngine Engine { get; }
     public ConversationOptions Options { get; } = new();
@@ -65,7 +67,8 @@ public sealed class EngineHarness : IDisposable
         Microsoft.Extensions.Options.Options.Create(Verification),
         NullLogger<IntakeEngine>.Instance,
         links: Links,
-        inputs: Inputs);
+        inputs: Inputs,
+        attachments: Attachments);
 
     public PatientSession Patient(string serviceId = "riverside-gp", Channel channel = Channel.WebChat, string? senderPhone = null, string? followUpLinkId = null) =>
         new(this, serviceId, channel, senderPhone, followUpLinkId);
@@ -117,6 +120,13 @@ public sealed class PatientSession(EngineHarness harness, string serviceId, Chan
     public async Task<PatientSession> SayAsync(string text, string? inputId = null, IntakeEngine? engine = null)
     {
         Last = await (engine ?? harness.Engine).HandleAsync(new TurnInput(Key, serviceId, channel, inputId ?? $"in-{++_inputs}", text, senderPhone, FollowUpLinkId: followUpLinkId));
+        return this;
+    }
+
+    /// <summary>Photos as a channel passes them in (web chat upload, MMS), with no text.</summary>
+    public async Task<PatientSession> SendPhotosAsync(string inputId, IReadOnlyList<IncomingPhoto> photos, IntakeEngine? engine = null)
+    {
+        Last = await (engine ?? harness.Engine).HandleAsync(new TurnInput(Key, serviceId, channel, inputId, string.Empty, senderPhone, FollowUpLinkId: followUpLinkId, Photos: photos));
         return this;
     }
 

@@ -6,7 +6,7 @@ public static class IntakeSteps
     private static readonly IntakeStep[] All =
     [
         new WelcomeStep(), new ClosedStep(), new EmergencyStep(), new EmergencyAdviceStep(), new RequestTypeStep(),
-        new AdviceStep(), new DetailsStep(), new RedFlagStep(), new ProxyStep(), new ProxyNameStep(),
+        new AdviceStep(), new DetailsStep(), new RedFlagStep(), new PhotosStep(), new ProxyStep(), new ProxyNameStep(),
         new ProxyRelationshipStep(), new FollowUpDateOfBirthStep(), new FollowUpDetailsStep(), new FirstNameStep(),
         new LastNameStep(), new DateOfBirthStep(), new GenderStep(), new PostcodeStep(), new PhoneStep(),
         new MobileAccessStep(), new OtpStep(), new ContactPreferenceStep(), new ReviewStep(), new ChangeStep(),

@@ -21,6 +21,7 @@ internal static class SubmittedRequest
             SubmittedBy = new Submitter(a.Proxy!.Value, a.Proxy == SubmitterKind.Proxy ? a.ProxyName : null, a.Proxy == SubmitterKind.Proxy ? a.ProxyRelationship : null),
             Contact = new ContactDetails(a.Phone!, a.Verified, a.ContactPreference ?? ContactPreference.Phone),
             RedFlags = StaffFlags(turn.Session),
+            Attachments = [.. a.Photos],
             Channel = turn.Input.Channel,
             ConversationKey = turn.Input.ConversationKey,
             EnteredBy = turn.Input.Channel == Channel.Staff && turn.Input.EnteredBy is { } staff ? new StaffEntry(staff, a.IdentityCheckedByStaff) : null,
