@@ -156,7 +156,7 @@ public sealed class ReadingAgeTests(ITestOutputHelper output)
         }
 
         said.AddRange(EveryQuestion());
-        said.AddRange([SmsConversation.AttachmentsNotSupported, SmsConversation.UnknownNumber, SmsConversation.TryAgain]);
+        said.AddRange([TwilioMedia.NotFetched, PhotosStep.NotNow, PhotosStep.CannotTake, SmsConversation.UnknownNumber, SmsConversation.TryAgain]);
         said.AddRange(Enum.GetValues<CodeSendRefusal>().Select(CodeSendLimiter.Explain));
         return said;
     }

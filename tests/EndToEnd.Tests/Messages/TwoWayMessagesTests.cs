@@ -161,7 +161,7 @@ public sealed class TwoWayMessagesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_picture_sent_as_a_reply_is_noted_as_not_supported_and_its_words_kept()
+    public async Task A_picture_sent_as_a_reply_is_not_kept_the_patient_is_told_and_its_words_kept()
     {
         const string patient = "+447700900704";
         var reference = await SubmitBySmsAsync(patient);
@@ -169,7 +169,7 @@ public sealed class TwoWayMessagesTests : IAsyncLifetime
 
         var reply = await _sms.PostAsync(fields, (await _sms.SignAsync([(_sms.WebhookUrl, fields)]))[0]);
 
-        reply.Message!.ShouldStartWith("Sorry, attachments such as pictures are not supported yet.");
+        reply.Message!.ShouldStartWith(PatientContact.Conversation.Intake.Steps.PhotosStep.NotAfterSending);
         reply.Message.ShouldContain($"we've added this to your request {reference}");
         var inbound = (await MessagesAsync(reference)).Single(m => m.Direction == MessageDirection.In);
         inbound.Body.ShouldStartWith("Here is the rash");

@@ -1,3 +1,4 @@
+using PatientContact.Conversation.Intake.Steps;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -186,14 +187,14 @@ public sealed class SmsConversationTests(SmsHost sms) : IClassFixture<SmsHost>
         var opened = await sms.Twilio.PostAsync(first, signatures[0]);
 
         opened.Status.ShouldBe(HttpStatusCode.OK);
-        opened.Message!.ShouldStartWith(Notices.Attachments + "\n\nWelcome to Riverside GP Practice.");
+        opened.Message!.ShouldStartWith(PhotosStep.NotNow + "\n\nWelcome to Riverside GP Practice.");
 
         await sms.Twilio.TextAsync(from, SmsHost.Riverside, "1", "1");
         var withText = TwilioSms.Fields(TwilioSms.NewMessageSid(), from, SmsHost.Riverside, "Photo of the rash on my arm, 3 weeks now", numMedia: 2);
         var signed = await sms.Twilio.SignAsync([(sms.Twilio.WebhookUrl, withText)]);
         var answered = await sms.Twilio.PostAsync(withText, signed[0]);
 
-        answered.Message!.ShouldBe(Notices.Attachments + "\n\nWho is this request for?\n1. Myself\n2. Someone else");
+        answered.Message!.ShouldBe(PhotosStep.NotNow + "\n\nWho is this request for?\n1. Myself\n2. Someone else");
     }
 
     [Fact]
@@ -218,11 +219,5 @@ public sealed class SmsConversationTests(SmsHost sms) : IClassFixture<SmsHost>
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await response.Content.ReadAsStringAsync()).ShouldContain("?to=");
-    }
-
-    /// <summary>The notice texts as a patient reads them.</summary>
-    private static class Notices
-    {
-        public const string Attachments = "Sorry, attachments such as pictures are not supported yet. Please reply in words.";
     }
 }

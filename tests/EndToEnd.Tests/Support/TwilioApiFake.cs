@@ -52,10 +52,52 @@ public sealed class TwilioApiFake : IAsyncDisposable
         var app = builder.Build();
         var fake = new TwilioApiFake(app, accountSid, authToken);
         app.MapPost("/2010-04-01/Accounts/{accountSid}/Messages.json", fake.HandleAsync);
+        app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages/{messageSid}/Media/{mediaSid}", fake.GetMedia);
+        app.MapDelete("/2010-04-01/Accounts/{accountSid}/Messages/{messageSid}/Media/{mediaSid}.json", fake.DeleteMedia);
         app.MapFallback(() => Refuse(404, 20404, "The requested resource was not found"));
         await app.StartAsync();
         return fake;
     }
+
+    /// <summary>MMS media the fake holds, by media SID, as Twilio keeps a received picture until it is deleted.</summary>
+    public ConcurrentDictionary<string, (string MessageSid, byte[] Content, string ContentType)> Media { get; } = new();
+
+    /// <summary>Holds a picture as Twilio would for a received MMS and returns its <c>MediaUrl</c>.</summary>
+    public string AddMedia(string messageSid, byte[] content, string contentType = "image/jpeg")
+    {
+        var mediaSid = "ME" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        Media[mediaSid] = (messageSid, content, contentType);
+        return $"{BaseUrl.ToString().TrimEnd('/')}/2010-04-01/Accounts/{AccountSid}/Messages/{messageSid}/Media/{mediaSid}";
+    }
+
+    private IResult GetMedia(HttpContext http, string accountSid, string messageSid, string mediaSid)
+    {
+        var received = new TwilioApiRequest("GET", http.Request.Path.Value ?? string.Empty, http.Request.Headers.Authorization.ToString(), string.Empty, new Dictionary<string, string>(), 0);
+        if (!Authorized(received.Authorization) || accountSid != AccountSid)
+        {
+            return Record(received, Refuse(401, 20003, "Authenticate"), 401);
+        }
+
+        return Media.TryGetValue(mediaSid, out var media) && media.MessageSid == messageSid
+            ? Record(received, Results.Bytes(media.Content, media.ContentType), 200)
+            : Record(received, Refuse(404, 20404, "The requested resource was not found"), 404);
+    }
+
+    private IResult DeleteMedia(HttpContext http, string accountSid, string messageSid, string mediaSid)
+    {
+        var received = new TwilioApiRequest("DELETE", http.Request.Path.Value ?? string.Empty, http.Request.Headers.Authorization.ToString(), string.Empty, new Dictionary<string, string>(), 0);
+        if (!Authorized(received.Authorization) || accountSid != AccountSid)
+        {
+            return Record(received, Refuse(401, 20003, "Authenticate"), 401);
+        }
+
+        return Media.TryRemove(mediaSid, out _)
+            ? Record(received, Results.NoContent(), 204)
+            : Record(received, Refuse(404, 20404, "The requested resource was not found"), 404);
+    }
+
+    private bool Authorized(string authorization) =>
+        authorization == "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AccountSid}:{AuthToken}"));
 
     /// <summary>The next request gets this answer instead of 201 (in the order scripted).</summary>
     public void ThenAnswer(int status, int? errorCode = null, string? message = null, TimeSpan? retryAfter = null) =>

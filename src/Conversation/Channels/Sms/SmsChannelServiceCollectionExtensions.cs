@@ -18,6 +18,11 @@ public static class SmsChannelServiceCollectionExtensions
                 "PublicBaseUrl must be an absolute http(s) URL with no query, like https://contact.example.nhs.uk.")
             .ValidateOnStart();
         services.TryAddSingleton<SmsConversation>();
+        // MMS pictures: fetched from Twilio's API with no automatic redirects (TwilioMedia follows one itself, without credentials).
+        services.TryAddSingleton(sp => new TwilioMedia(
+            new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false },
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<TwilioOptions>>(),
+            sp.GetRequiredService<ILogger<TwilioMedia>>()));
         // The delivery reports' endpoint records what the worker's texts came to.
         services.TryAddSingleton<DeliveryReports>();
         return services;

@@ -11,7 +11,11 @@ namespace PatientContact.Conversation.Channels.Sms;
 /// <param name="From">The patient's number, E.164.</param>
 /// <param name="To">The service's number the patient texted, E.164.</param>
 /// <param name="NumMedia">How many pictures or other attachments came with it (MMS).</param>
-public sealed record InboundSms(string MessageSid, string From, string To, string? Body, int NumMedia);
+public sealed record InboundSms(string MessageSid, string From, string To, string? Body, int NumMedia)
+{
+    /// <summary>The pictures' URLs and declared types (<c>MediaUrl{n}</c>, <c>MediaContentType{n}</c>).</summary>
+    public IReadOnlyList<InboundMedia> Media { get; init; } = [];
+}
 
 /// <summary>
 /// The SMS channel's side of a turn: finds the service by the number texted, keys the conversation by
@@ -23,9 +27,10 @@ public sealed partial class SmsConversation(
     IOptOutStore optOuts,
     IConversationStore conversations,
     TimeProvider time,
-    ILogger<SmsConversation> logger)
+    ILogger<SmsConversation> logger,
+    TwilioMedia? media = null,
+    IAttachmentStore? attachments = null)
 {
-    public const string AttachmentsNotSupported = "Sorry, attachments such as pictures are not supported yet. Please reply in words.";
 
     public const string UnknownNumber = "Sorry, this number does not take requests. If you need help now, call 111 or go to 111.nhs.uk. In an emergency, call 999.";
 
@@ -76,13 +81,23 @@ public sealed partial class SmsConversation(
                 break;
         }
 
-        string[] notices = sms.NumMedia > 0 ? [AttachmentsNotSupported] : [];
+        var key = ConversationKey(service.Id, sms.From);
+        var fetched = media is not null && sms.Media.Count > 0
+            ? await media.FetchAsync(key, sms.MessageSid, sms.Media, cancellationToken)
+            : new FetchedMedia([], []);
+        string[] notices = [];
         TurnResult result;
         try
         {
             result = await engine.HandleAsync(
-                new TurnInput(ConversationKey(service.Id, sms.From), service.Id, Channel.Sms, sms.MessageSid, text ?? (notices.Length > 0 ? string.Empty : null), sms.From, Attachments: sms.NumMedia),
+                new TurnInput(key, service.Id, Channel.Sms, sms.MessageSid, text ?? (sms.NumMedia > 0 ? string.Empty : null), sms.From, Attachments: sms.NumMedia,
+                    Photos: fetched.Photos.Count > 0 ? fetched.Photos : null),
                 cancellationToken);
+            // Kept (or refused) and the turn stored: Twilio's copy goes.
+            if (media is not null)
+            {
+                await media.DeleteAsync(fetched.ToDelete, cancellationToken);
+            }
         }
         catch (ConversationBusyException)
         {
@@ -116,6 +131,12 @@ public sealed partial class SmsConversation(
                 var record = await conversations.GetAsync(key, ct);
                 if (record is null || await conversations.TryDeleteAsync(key, record.Version, ct))
                 {
+                    // The photos of an unsubmitted conversation go with it.
+                    if (record is not null && attachments is not null && IntakeEngine.UnsubmittedPhotos(record) is { Count: > 0 } photos)
+                    {
+                        await attachments.DeleteAsync(photos, ct);
+                    }
+
                     break;
                 }
             }

@@ -48,7 +48,17 @@ public static partial class TwilioWebhook
         }
 
         var numMedia = int.TryParse(Field("NumMedia"), NumberStyles.None, CultureInfo.InvariantCulture, out var media) ? media : 0;
-        var reply = await sms.HandleAsync(new InboundSms(messageSid, from, to, Field("Body"), numMedia), cancellationToken);
+        var pictures = new List<InboundMedia>();
+        for (var i = 0; i < Math.Min(numMedia, TwilioMedia.MaxMedia); i++)
+        {
+            var url = Field($"MediaUrl{i.ToString(CultureInfo.InvariantCulture)}");
+            if (url.Length > 0)
+            {
+                pictures.Add(new InboundMedia(url, Field($"MediaContentType{i.ToString(CultureInfo.InvariantCulture)}")));
+            }
+        }
+
+        var reply = await sms.HandleAsync(new InboundSms(messageSid, from, to, Field("Body"), numMedia) { Media = pictures }, cancellationToken);
         return Results.Bytes(Twiml.Render(reply?.Text), Twiml.ContentType);
     }
 

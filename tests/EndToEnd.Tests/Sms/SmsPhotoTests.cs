@@ -1,0 +1,147 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using PatientContact.EndToEnd.Tests.Support;
+using PatientContact.Inbox.Storage;
+using PatientContact.Tests.Support;
+
+namespace PatientContact.EndToEnd.Tests.Sms;
+
+/// <summary>
+/// Photos by MMS through the signed webhook: the media fetched from the fake Twilio API on loopback (the configured
+/// API host) with the account's credentials, kept without metadata, and deleted there; a media URL anywhere else is
+/// never fetched.
+/// </summary>
+public sealed class SmsPhotoTests : IAsyncLifetime
+{
+    private const string Riverside = SmsHost.Riverside;
+    private readonly string _rules = PhotoRulesCopy();
+    private TwilioApiFake _twilio = null!;
+    private TwilioApiFake _elsewhere = null!;
+    private ServiceHost _host = null!;
+    private TwilioSms _sms = null!;
+
+    public async Task InitializeAsync()
+    {
+        _twilio = await TwilioApiFake.StartAsync();
+        _elsewhere = await TwilioApiFake.StartAsync(_twilio.AccountSid, _twilio.AuthToken);
+        _host = await ServiceHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Twilio:AccountSid"] = _twilio.AccountSid,
+            ["Twilio:AuthToken"] = _twilio.AuthToken,
+            ["Twilio:ApiBaseUrl"] = _twilio.BaseUrl.ToString(),
+            ["Rules:Directory"] = _rules,
+        });
+        _sms = new TwilioSms(_host, _twilio.AuthToken);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _twilio.DisposeAsync();
+        await _elsewhere.DisposeAsync();
+        Directory.Delete(_rules, recursive: true);
+    }
+
+    [Fact]
+    public async Task An_mms_photo_lands_on_the_request_without_gps_and_is_deleted_from_twilio()
+    {
+        const string from = "+447700900251";
+        await _sms.TextAsync(from, Riverside, "1", "1", "I have a rash on my arm that has spread over three days.");
+
+        var messageSid = TwilioSms.NewMessageSid();
+        var url = _twilio.AddMedia(messageSid, TestImages.JpegWithGps());
+        var reply = await PostMmsAsync(from, messageSid, url);
+
+        reply.Message!.ShouldContain("Photo 1 added.");
+        _twilio.Media.ShouldBeEmpty("the media was deleted from Twilio");
+        var calls = _twilio.Requests.Where(r => r.Path.Contains("/Media/", StringComparison.Ordinal)).Select(r => (r.Method, r.Answer)).ToList();
+        calls.ShouldBe([("GET", 200), ("DELETE", 204)]);
+
+        var replies = await _sms.TextAsync(from, Riverside, "done", "1", "Jane", "Smith", "22/10/2010", "1", "ls1 6ae", "07700 900251", "1", "1");
+        var request = await RequestFromAsync(replies[^1].Message);
+        request.Attachments.Count.ShouldBe(1);
+        var stored = await _host.Services.GetRequiredService<IAttachmentStore>().GetAsync(request.Attachments[0].Id);
+        stored!.Info.ContentType.ShouldBe("image/jpeg");
+        TestImages.JpegSegments(stored.Content).ShouldNotContain((byte)0xE1);
+        TestImages.Contains(stored.Content, TestImages.GpsMarker).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_media_url_on_another_host_is_refused_and_never_fetched()
+    {
+        const string from = "+447700900252";
+        await _sms.TextAsync(from, Riverside, "1", "1", "I have a rash on my arm that has spread over three days.");
+
+        var messageSid = TwilioSms.NewMessageSid();
+        var url = _elsewhere.AddMedia(messageSid, TestImages.Jpeg());
+        var reply = await PostMmsAsync(from, messageSid, url);
+
+        reply.Message!.ShouldContain("We could not get that picture.");
+        _elsewhere.Requests.ShouldBeEmpty("nothing was fetched from another host");
+        _twilio.Requests.ShouldBeEmpty();
+        var conversation = await _host.Services.GetRequiredService<IConversationStore>().GetAsync($"sms:riverside-gp:{from}");
+        conversation!.Data.ShouldNotContain("image/jpeg");
+    }
+
+    [Fact]
+    public async Task An_mms_that_is_not_a_photo_is_refused_with_its_reason_and_still_deleted()
+    {
+        const string from = "+447700900253";
+        await _sms.TextAsync(from, Riverside, "1", "1", "I have a rash on my arm that has spread over three days.");
+
+        var messageSid = TwilioSms.NewMessageSid();
+        var url = _twilio.AddMedia(messageSid, "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>"u8.ToArray(), "image/jpeg");
+        var reply = await PostMmsAsync(from, messageSid, url);
+
+        reply.Message!.ShouldContain(PatientContact.Inbox.Attachments.PhotoCheck.NotAPhoto);
+        reply.Message!.ShouldNotContain("Photo 1 added.");
+        _twilio.Media.ShouldBeEmpty();
+    }
+
+    private async Task<SmsReply> PostMmsAsync(string from, string messageSid, string mediaUrl)
+    {
+        var fields = TwilioSms.Fields(messageSid, from, Riverside, string.Empty);
+        fields.RemoveAll(f => f.Key == "NumMedia");
+        fields.Add(new("NumMedia", "1"));
+        fields.Add(new("MediaContentType0", "image/jpeg"));
+        fields.Add(new("MediaUrl0", mediaUrl));
+        var signature = (await _sms.SignAsync([(_sms.WebhookUrl, fields)]))[0];
+        var reply = await _sms.PostAsync(fields, signature);
+        reply.Status.ShouldBe(HttpStatusCode.OK);
+        return reply;
+    }
+
+    private async Task<PatientContact.Inbox.Requests.ContactRequest> RequestFromAsync(string? reply)
+    {
+        var reference = System.Text.RegularExpressions.Regex.Match(reply ?? string.Empty, "[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}").Value;
+        reference.ShouldNotBeEmpty($"no reference in: {reply}");
+        return (await _host.Services.GetRequiredService<IRequestStore>().GetAsync(reference))!;
+    }
+
+    /// <summary>The repository's rules with the medical request allowing photos.</summary>
+    private static string PhotoRulesCopy()
+    {
+        var target = Path.Combine(Path.GetTempPath(), "pc-e2e-photo-rules-" + Guid.NewGuid().ToString("N"));
+        var source = Path.Combine(RepoPaths.Root, "rules");
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var to = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+
+        var path = Path.Combine(target, "request-types.json");
+        var json = JsonNode.Parse(File.ReadAllText(path))!;
+        foreach (var rule in json["Rules"]!.AsArray())
+        {
+            if (rule!["RuleName"]!.GetValue<string>() == "medical-request")
+            {
+                rule["Properties"]!["photos"] = true;
+            }
+        }
+
+        File.WriteAllText(path, json.ToJsonString());
+        return target;
+    }
+}
