@@ -21,6 +21,8 @@ public static class AuditActions
     public const string Viewed = "request.viewed";
     public const string ListExported = "requests.exported";
     public const string Exported = "request.exported";
+    /// <summary>A photo on a request was shown (its page's thumbnail or the full image): the detail names which.</summary>
+    public const string AttachmentViewed = "request.attachment-viewed";
 
     public const string Assigned = "request.assigned";
     public const string StatusChanged = "request.status-changed";

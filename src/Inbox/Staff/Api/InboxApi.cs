@@ -33,6 +33,7 @@ public static class InboxApi
         api.MapGet("/requests", ListAsync).Produces<RequestListJson>();
         api.MapGet("/requests/{referenceId}", GetAsync).Produces<RequestJson>();
         api.MapPost("/requests/{referenceId}/messages", SendMessageAsync);
+        api.MapAttachments();
         api.MapGet("/antiforgery", Antiforgery);
         api.MapGet("/audit", AuditAsync).Produces<IReadOnlyList<AuditEntryJson>>();
         api.MapReportsApi();

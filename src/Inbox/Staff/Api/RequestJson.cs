@@ -36,7 +36,8 @@ public sealed record RequestJson(
     int AgeYears,
     long WaitingMinutes,
     string? FirstActionAt,
-    FirstOpenedJson? FirstOpened)
+    FirstOpenedJson? FirstOpened,
+    IReadOnlyList<AttachmentJson> Attachments)
 {
     /// <param name="request">The stored request.</param>
     /// <param name="now">The moment the age and the wait are worked out at.</param>
@@ -69,9 +70,13 @@ public sealed record RequestJson(
             Triage.AgeYears(request.Patient.DateOfBirth, LondonTime.Today(now)),
             Triage.WaitingMinutes(request, now),
             request.FirstActionAt is { } acted ? InboxText.IsoTime(acted) : null,
-            request.FirstOpened is { } opened ? new FirstOpenedJson(InboxText.IsoTime(opened.At), opened.By) : null);
+            request.FirstOpened is { } opened ? new FirstOpenedJson(InboxText.IsoTime(opened.At), opened.By) : null,
+            [.. request.Attachments.Select(a => new AttachmentJson(a.Id, a.ContentType, a.Bytes, a.Width, a.Height))]);
     }
 }
+
+/// <summary>A photo on the request (SPEC section 13); the image is at <c>GET /api/inbox/requests/{referenceId}/attachments/{id}</c>.</summary>
+public sealed record AttachmentJson(string Id, string ContentType, long Bytes, int Width, int Height);
 
 /// <summary>
 /// One message on a request: <c>direction</c> is <c>in</c> (from the patient) or <c>out</c>; <c>status</c>, for an
