@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using PatientContact.EndToEnd.Tests.Inbox;
 using PatientContact.EndToEnd.Tests.Support;
+using PatientContact.Inbox.Staff;
 using PatientContact.Inbox.Storage;
 using PatientContact.Tests.Support;
 
@@ -31,6 +33,7 @@ public sealed class SmsPhotoTests : IAsyncLifetime
             ["Twilio:AuthToken"] = _twilio.AuthToken,
             ["Twilio:ApiBaseUrl"] = _twilio.BaseUrl.ToString(),
             ["Rules:Directory"] = _rules,
+            ["Demo:StaffPassword"] = InboxTestSupport.DemoPassword,
         });
         _sms = new TwilioSms(_host, _twilio.AuthToken);
     }
@@ -47,7 +50,7 @@ public sealed class SmsPhotoTests : IAsyncLifetime
     public async Task An_mms_photo_lands_on_the_request_without_gps_and_is_deleted_from_twilio()
     {
         const string from = "+447700900251";
-        await _sms.TextAsync(from, Riverside, "1", "1", "I have a rash on my arm that has spread over three days.");
+        await _sms.TextAsync(from, Riverside, "Hello", "1", "1", "I have a rash on my arm that has spread over three days.");
 
         var messageSid = TwilioSms.NewMessageSid();
         var url = _twilio.AddMedia(messageSid, TestImages.JpegWithGps());
@@ -68,10 +71,54 @@ public sealed class SmsPhotoTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Staff_of_the_service_see_the_photo_served_so_it_runs_nothing_and_each_view_is_audited_other_services_get_404()
+    {
+        const string from = "+447700900254";
+        await _sms.TextAsync(from, Riverside, "Hello", "1", "1", "I have a rash on my arm that has spread over three days.");
+        var messageSid = TwilioSms.NewMessageSid();
+        (await PostMmsAsync(from, messageSid, _twilio.AddMedia(messageSid, TestImages.PngWithText(), "image/png"))).Message!.ShouldContain("Photo 1 added.");
+        var replies = await _sms.TextAsync(from, Riverside, "done", "1", "Jane", "Smith", "22/10/2010", "1", "ls1 6ae", "07700 900254", "1", "1");
+        var request = await RequestFromAsync(replies[^1].Message);
+        var photo = request.Attachments.ShouldHaveSingleItem();
+        using var staff = await StaffClient.SignInAsync(_host, InboxTestSupport.RiversideStaff);
+        using var other = await StaffClient.SignInAsync(_host, InboxTestSupport.NorthsideStaff);
+
+        var listed = JsonNode.Parse(await staff.Http.GetStringAsync($"/api/inbox/requests/{request.ReferenceId}"))!["attachments"]!.AsArray().ShouldHaveSingleItem()!;
+        listed["id"]!.GetValue<string>().ShouldBe(photo.Id);
+        listed["contentType"]!.GetValue<string>().ShouldBe("image/png");
+        (listed["width"]!.GetValue<int>(), listed["height"]!.GetValue<int>()).ShouldBe((320, 240));
+        var page = await staff.Http.GetStringAsync($"/inbox/requests/{request.ReferenceId}");
+        page.ShouldContain($"src=\"/api/inbox/requests/{request.ReferenceId}/attachments/{photo.Id}?view=thumbnail\"");
+        page.ShouldContain("alt=\"Photo 1 from the patient (opens the full image)\"");
+
+        using var image = await staff.Http.GetAsync($"/api/inbox/requests/{request.ReferenceId}/attachments/{photo.Id}");
+        image.StatusCode.ShouldBe(HttpStatusCode.OK);
+        image.Content.Headers.ContentType!.MediaType.ShouldBe("image/png");
+        image.Headers.GetValues("X-Content-Type-Options").ShouldBe(["nosniff"]);
+        var csp = image.Headers.GetValues("Content-Security-Policy").Single();
+        csp.ShouldContain("default-src 'none'");
+        csp.ShouldContain("sandbox");
+        image.Content.Headers.ContentDisposition!.ToString().ShouldBe($"inline; filename=\"{request.ReferenceId}-photo-1.png\"");
+        var bytes = await image.Content.ReadAsByteArrayAsync();
+        PatientContact.Inbox.Attachments.PhotoCheck.Sniff(bytes).ShouldBe("image/png");
+        TestImages.PngChunks(bytes).ShouldNotContain("tEXt");
+
+        (await other.Http.GetAsync($"/api/inbox/requests/{request.ReferenceId}/attachments/{photo.Id}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await staff.Http.GetAsync($"/api/inbox/requests/{request.ReferenceId}/attachments/{new string('0', 32)}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        using (var anonymous = StaffClient.Anonymous(_host))
+        {
+            (await anonymous.Http.GetAsync($"/api/inbox/requests/{request.ReferenceId}/attachments/{photo.Id}")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        }
+
+        var views = (await InboxTestSupport.AuditAsync(_host, request.ReferenceId)).Where(a => a.Action == AuditActions.AttachmentViewed).ToList();
+        views.Select(v => (v.Actor, v.Detail)).ShouldBe([(InboxTestSupport.RiversideStaff, $"{photo.Id} full")]);
+    }
+
+    [Fact]
     public async Task A_media_url_on_another_host_is_refused_and_never_fetched()
     {
         const string from = "+447700900252";
-        await _sms.TextAsync(from, Riverside, "1", "1", "I have a rash on my arm that has spread over three days.");
+        await _sms.TextAsync(from, Riverside, "Hello", "1", "1", "I have a rash on my arm that has spread over three days.");
 
         var messageSid = TwilioSms.NewMessageSid();
         var url = _elsewhere.AddMedia(messageSid, TestImages.Jpeg());
@@ -88,13 +135,13 @@ public sealed class SmsPhotoTests : IAsyncLifetime
     public async Task An_mms_that_is_not_a_photo_is_refused_with_its_reason_and_still_deleted()
     {
         const string from = "+447700900253";
-        await _sms.TextAsync(from, Riverside, "1", "1", "I have a rash on my arm that has spread over three days.");
+        await _sms.TextAsync(from, Riverside, "Hello", "1", "1", "I have a rash on my arm that has spread over three days.");
 
         var messageSid = TwilioSms.NewMessageSid();
         var url = _twilio.AddMedia(messageSid, "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>"u8.ToArray(), "image/jpeg");
         var reply = await PostMmsAsync(from, messageSid, url);
 
-        reply.Message!.ShouldContain(PatientContact.Inbox.Attachments.PhotoCheck.NotAPhoto);
+        reply.Message!.ShouldStartWith("That file is not a photo we can take.");
         reply.Message!.ShouldNotContain("Photo 1 added.");
         _twilio.Media.ShouldBeEmpty();
     }
