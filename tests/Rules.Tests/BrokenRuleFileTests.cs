@@ -17,8 +17,8 @@ public sealed class BrokenRuleFileTests : IDisposable
 
         ex.File.ShouldBe("rules/request-types.json");
         ex.Rule.ShouldBeNull();
-        ex.Reason.ShouldStartWith("Invalid JSON at line 20");
-        ex.Message.ShouldStartWith("rules/request-types.json: Invalid JSON at line 20");
+        ex.Reason.ShouldStartWith("Invalid JSON at line 19");
+        ex.Message.ShouldStartWith("rules/request-types.json: Invalid JSON at line 19");
     }
 
     [Fact]
@@ -126,6 +126,17 @@ public sealed class BrokenRuleFileTests : IDisposable
 
         ex.Rule.ShouldBe("flare-up");
         ex.Reason.ShouldBe("Property 'photos' must be true or false (without quotes).");
+    }
+
+    [Fact]
+    public async Task Photos_true_on_a_request_type_loads_as_allowing_photos()
+    {
+        EditRule("request-types.json", "medical-request", rule => rule["Properties"]!["photos"] = true);
+
+        var book = RuleBookLoader.Load(_rules.Directory);
+        var types = await book.GetRequestTypesAsync(book.FindService("riverside-gp")!, Channels.WebChat, new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
+
+        types.Where(t => t.Photos).Select(t => t.Id).ShouldBe(["medical-request"]);
     }
 
     [Fact]

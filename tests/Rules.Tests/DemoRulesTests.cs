@@ -72,16 +72,6 @@ public sealed class DemoRulesTests
     }
 
     [Theory]
-    [InlineData("riverside-gp", "medical-request")]
-    [InlineData("northside-community", "flare-up")]
-    public async Task Photos_are_offered_for_the_symptom_types_only(string serviceId, string typeWithPhotos)
-    {
-        var types = await Book.GetRequestTypesAsync(Book.FindService(serviceId)!, Channels.WebChat, Monday);
-
-        types.Where(t => t.Photos).Select(t => t.Id).ShouldBe([typeWithPhotos]);
-    }
-
-    [Theory]
     [InlineData("northside-community", "Flare-up or symptoms returning")]
     [InlineData("hillview-mental-health", "Feeling worse or finding it hard to cope")]
     public async Task Trusts_offer_their_own_first_type_then_medication_appointment_and_admin_in_that_order(string serviceId, string first)
