@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using PatientContact.EndToEnd.Tests.Form;
 using PatientContact.EndToEnd.Tests.Inbox;
 using PatientContact.EndToEnd.Tests.Support;
 using PatientContact.EndToEnd.Tests.WebChat;
@@ -527,6 +528,50 @@ public sealed partial class FollowUpLinkHttpTests(FollowUpLinkHostFixture fixtur
         }
 
         (await Links.GetAsync(id))!.FailedConfirmations.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_follow_up_link_opened_as_the_form_asks_the_date_of_birth_first_then_sends_a_request_tagged_with_its_pathway()
+    {
+        var (token, id, e164) = await SendFollowUpAsync();
+        using var form = new FormClient(Host, "/c/northside-community/form");
+
+        (await form.GetAsync($"{FollowUpLinkRoute}{token}/form")).Text.ShouldContain("This is your personal link");
+        var page = await form.StartAsync($"{FollowUpLinkRoute}{token}/form");
+        var steps = new List<string>();
+        while (page.Step is { } step && step != "review")
+        {
+            steps.Add(step);
+            page.Text.ShouldNotContain(LastName, Case.Insensitive, $"the {step} page shows what is held before the date of birth matched");
+            page = step switch
+            {
+                "follow-up-date-of-birth" => await form.AnswerAsync(("answer-day", "22"), ("answer-month", "10"), ("answer-year", "2010")),
+                "follow-up-details" => await form.AnswerAsync("Yes, they're right"),
+                "otp" => await form.AnswerAsync(await form.LastCodeAsync(e164)),
+                _ => await form.AnswerAsync(CommonAnswer(step)),
+            };
+            page.Status.ShouldBe(HttpStatusCode.OK, page.Text);
+            if (page.Step == "follow-up-details")
+            {
+                page.Text.ShouldContain($"Name: {FirstName} {LastName}");
+                page = await form.AnswerAsync("Yes, they're right");
+                steps.Add("follow-up-details");
+            }
+        }
+
+        steps.ShouldContain("follow-up-date-of-birth");
+        steps.ShouldNotContain("first-name", "the held name is confirmed, not asked again");
+        steps.ShouldContain("follow-up-details");
+        page.Text.ShouldContain($"First name {FirstName}");
+        page.Text.ShouldContain($"Last name {LastName}");
+        page = await form.AnswerAsync("1");
+        page.Path.ShouldBe("/c/northside-community/form/submitted");
+        var reference = Regex.Match(page.Text, "[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}").Value;
+
+        var request = (await NorthsideRequestsAsync()).Single(r => r.ReferenceId == reference);
+        request.Channel.ShouldBe(PatientContact.Inbox.Requests.Channel.Form);
+        request.FollowUp.ShouldNotBeNull().Pathway.ShouldBe(Pathway);
+        request.FollowUp.LinkId.ShouldBe(id);
     }
 
     // ---- helpers ----------------------------------------------------------------------------------

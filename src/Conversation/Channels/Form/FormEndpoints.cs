@@ -53,7 +53,7 @@ public static class FormEndpoints
             return FormFlow.SeeOther($"{BasePath(service.Id)}/{FormTurns.PageStep(session, turns.IsExpired(session))}");
         }
 
-        return StartPage(context, service, assets, headers, BasePath(service.Id) + "/start", PatientLinks.Path(service.Id));
+        return StartPage(context, service, assets, headers, BasePath(service.Id) + "/start", PatientLinks.Path(service.Id), Intake.Steps.WelcomeStep.Message(service));
     }
 
     private static async Task<IResult> StartAsync(HttpContext context, string serviceId, IRuleBookProvider rules, WebChatAssets assets, WebChatHeaders headers,
@@ -78,7 +78,7 @@ public static class FormEndpoints
             return Results.Content(LinkEndedPage.Render(service, assets, general), "text/html; charset=utf-8", statusCode: StatusCodes.Status410Gone);
         }
 
-        return StartPage(context, service, assets, headers, PatientLinks.Path(service.Id, token) + "/form", PatientLinks.Path(service.Id, token));
+        return StartPage(context, service, assets, headers, PatientLinks.Path(service.Id, token) + "/form", PatientLinks.Path(service.Id, token), LinkPage.FollowUpIntro);
     }
 
     private static async Task<IResult> FollowUpStartAsync(HttpContext context, string serviceId, string token, IRuleBookProvider rules, ISentLinkStore links,
@@ -178,7 +178,7 @@ public static class FormEndpoints
     private static IResult NoConversation(HttpContext context, string serviceId, IRuleBookProvider rules, WebChatAssets assets, WebChatHeaders headers) =>
         rules.Current.FindService(serviceId) is { } service ? FormFlow.SeeOther(BasePath(service.Id)) : NotFoundPage.Respond(context, assets, headers);
 
-    private static IResult StartPage(HttpContext context, ServiceDefinition service, WebChatAssets assets, WebChatHeaders headers, string action, string chatPath)
+    private static IResult StartPage(HttpContext context, ServiceDefinition service, WebChatAssets assets, WebChatHeaders headers, string action, string chatPath, string welcome)
     {
         headers.ForFormPage(context);
         var tokens = context.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(context);
@@ -186,7 +186,7 @@ public static class FormEndpoints
         {
             ["Frame"] = Assets(service, assets),
             ["Service"] = service,
-            ["Welcome"] = Intake.Steps.WelcomeStep.Message(service),
+            ["Welcome"] = welcome,
             ["Action"] = action,
             ["TokenField"] = tokens.FormFieldName,
             ["Token"] = tokens.RequestToken,

@@ -8,6 +8,10 @@ namespace PatientContact.Conversation.Channels.WebChat.Pages;
 public static class LinkPage
 {
     /// <param name="followUpTokenUrl">For a personal follow-up link: where its page gets a conversation token (the link's own address).</param>
+    /// <summary>What a personal follow-up link's page says first, in the chat and on the form's start page.</summary>
+    public const string FollowUpIntro =
+        "This is your personal link to contact us about your follow-up care, when it is not urgent. We'll ask you some questions. It takes about 5 minutes.";
+
     public static string Render(ServiceDefinition service, WebChatAssets assets, string nonce, string? followUpTokenUrl = null)
     {
         ArgumentNullException.ThrowIfNull(service);
@@ -21,7 +25,7 @@ public static class LinkPage
         var tokenUrl = followUpTokenUrl is null ? string.Empty : $" data-token-url=\"{Html(followUpTokenUrl)}\"";
         var intro = followUpTokenUrl is null
             ? "Send us a request that is not urgent. We'll ask you some questions. It takes about 5 minutes."
-            : "This is your personal link to contact us about your follow-up care, when it is not urgent. We'll ask you some questions. It takes about 5 minutes.";
+            : FollowUpIntro;
         return $$"""
             <!DOCTYPE html>
             <html lang="en">
