@@ -76,6 +76,29 @@ public static class PhotoCheck
         }
     }
 
+    /// <summary>
+    /// A small JPEG of a checked photo (longest side <paramref name="maxSide"/>, on white where the photo is transparent),
+    /// for the patient's own view of what they sent: made from the clean copy, so it carries no metadata either.
+    /// </summary>
+    public static byte[] Thumbnail(CleanPhoto photo, int maxSide = 240)
+    {
+        ArgumentNullException.ThrowIfNull(photo);
+        using var source = SKBitmap.Decode(photo.Content) ?? throw new InvalidOperationException("A checked photo could not be decoded.");
+        var scale = Math.Min(1.0, (double)maxSide / Math.Max(source.Width, source.Height));
+        var (w, h) = (Math.Max(1, (int)Math.Round(source.Width * scale)), Math.Max(1, (int)Math.Round(source.Height * scale)));
+        using var target = new SKBitmap(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using (var canvas = new SKCanvas(target))
+        {
+            canvas.Clear(SKColors.White);
+            using var image = SKImage.FromBitmap(source);
+            canvas.DrawImage(image, new SKRect(0, 0, w, h), new SKSamplingOptions(SKCubicResampler.Mitchell));
+        }
+
+        using var small = SKImage.FromBitmap(target);
+        using var encoded = small.Encode(SKEncodedImageFormat.Jpeg, 75);
+        return encoded.ToArray();
+    }
+
     /// <summary>The image type from the file's first bytes (its signature), never from its name or a declared type.</summary>
     public static string? Sniff(ReadOnlySpan<byte> file)
     {

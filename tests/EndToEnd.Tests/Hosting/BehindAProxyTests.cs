@@ -101,7 +101,7 @@ public sealed class BehindAProxyTests : IAsyncLifetime
         using var page = await device.GetAsync("/c/riverside-gp");
         page.StatusCode.ShouldBe(HttpStatusCode.OK);
         var policy = page.Headers.GetValues("Content-Security-Policy").Single();
-        policy.ShouldContain("connect-src 'self' wss://contact.example.nhs.uk;");
+        policy.ShouldContain("connect-src 'self' blob: wss://contact.example.nhs.uk;");
         policy.ShouldNotContain("attacker.example");
         using var qr = await device.GetAsync("/c/riverside-gp/qr.svg");
         qr.StatusCode.ShouldBe(HttpStatusCode.OK);

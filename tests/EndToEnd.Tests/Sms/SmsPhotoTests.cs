@@ -17,7 +17,7 @@ namespace PatientContact.EndToEnd.Tests.Sms;
 public sealed class SmsPhotoTests : IAsyncLifetime
 {
     private const string Riverside = SmsHost.Riverside;
-    private readonly string _rules = PhotoRulesCopy();
+    private readonly string _rules = PhotoRules.Copy();
     private TwilioApiFake _twilio = null!;
     private TwilioApiFake _elsewhere = null!;
     private ServiceHost _host = null!;
@@ -165,9 +165,12 @@ public sealed class SmsPhotoTests : IAsyncLifetime
         reference.ShouldNotBeEmpty($"no reference in: {reply}");
         return (await _host.Services.GetRequiredService<IRequestStore>().GetAsync(reference))!;
     }
+}
 
-    /// <summary>The repository's rules with the medical request allowing photos.</summary>
-    private static string PhotoRulesCopy()
+/// <summary>A copy of the repository's rules in which the medical request allows photos (the demo rules do not yet).</summary>
+internal static class PhotoRules
+{
+    public static string Copy()
     {
         var target = Path.Combine(Path.GetTempPath(), "pc-e2e-photo-rules-" + Guid.NewGuid().ToString("N"));
         var source = Path.Combine(RepoPaths.Root, "rules");

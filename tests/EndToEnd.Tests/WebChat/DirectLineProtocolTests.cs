@@ -328,7 +328,7 @@ public sealed class DirectLineProtocolTests(WebChatHostFixture shared) : IClassF
     }
 
     [Fact]
-    public async Task Upload_with_a_file_keeps_nothing_and_asks_the_question_again()
+    public async Task Upload_of_a_file_before_the_photos_step_keeps_nothing_says_so_and_asks_the_question_again()
     {
         var host = shared.Host;
         var conversation = await new DirectLineHttp(host.CreateClient()).StartAsync();
@@ -343,8 +343,10 @@ public sealed class DirectLineProtocolTests(WebChatHostFixture shared) : IClassF
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var (activities, _) = await conversation.ReadAsync("1");
         activities[0]["channelData"]!["clientActivityID"]!.GetValue<string>().ShouldBe("upload-1");
-        activities[0]["attachments"].ShouldBeNull("files are never kept");
-        activities[1]["text"]!.GetValue<string>().ShouldBe(WebChatConversations.AttachmentsNotice);
+        activities[0]["attachments"].ShouldBeNull("a file that is not a photo has no picture to show");
+        activities[1]["text"]!.GetValue<string>().ShouldBe(PatientContact.Conversation.Intake.Steps.PhotosStep.NotNow);
+        (await shared.Host.Services.GetRequiredService<PatientContact.Inbox.Storage.IAttachmentStore>()
+            .GetAsync(PatientContact.Conversation.Intake.IncomingPhoto.IdFor(WebChatConversations.ConversationKey(conversation.Id), "c:upload-1", 0))).ShouldBeNull();
         activities[^1]["channelData"]!["step"]!.GetValue<string>().ShouldBe("emergency");
         activities[^1]["text"]!.GetValue<string>().ShouldStartWith("Is this an emergency?");
     }

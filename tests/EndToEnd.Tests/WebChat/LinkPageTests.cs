@@ -27,7 +27,7 @@ public sealed partial class LinkPageTests(WebChatHostFixture shared) : IClassFix
         nonce.Length.ShouldBeGreaterThanOrEqualTo(22);
         csp.ShouldContain("default-src 'none'");
         csp.ShouldContain($"script-src 'self' 'nonce-{nonce}'");
-        csp.ShouldContain($"connect-src 'self' ws://127.0.0.1:{host.Port}");
+        csp.ShouldContain($"connect-src 'self' blob: ws://127.0.0.1:{host.Port}");
         csp.ShouldContain("frame-ancestors 'self'");
         csp.ShouldNotContain("unsafe");
         response.Headers.GetValues("X-Content-Type-Options").Single().ShouldBe("nosniff");

@@ -9,10 +9,16 @@ namespace PatientContact.Conversation.Channels.DirectLine;
 /// <param name="Type">The activity type ("message", "typing", ...).</param>
 /// <param name="Text">The text typed or chosen; null when there is none.</param>
 /// <param name="ClientActivityId">The widget's id for the post, the same on every retry of it.</param>
-/// <param name="HasAttachments">Files or cards came with it; the service does not take them.</param>
+/// <param name="HasAttachments">Cards or files named in the activity itself, which the service does not take (uploaded files are <see cref="Files"/>).</param>
 public sealed record IncomingActivity(string Type, string? Text, string? ClientActivityId, bool HasAttachments)
 {
     public bool IsMessage => Type == "message";
+
+    /// <summary>
+    /// The files of an upload (its <c>file</c> parts) in order, read up to the photo size limit: an entry is null for a
+    /// file that went past it (its bytes were read past, not kept).
+    /// </summary>
+    public IReadOnlyList<byte[]?> Files { get; init; } = [];
 }
 
 /// <summary>Reading posted activities and writing the ones the service sends, in Direct Line 3.0's shape.</summary>
@@ -78,7 +84,8 @@ public static class DirectLineActivities
     }
 
     /// <summary>The patient's own activity as the stream shows it back: the widget matches it by clientActivityID.</summary>
-    public static string Echo(string id, IncomingActivity activity, string conversationId, string userId, DateTimeOffset at)
+    /// <param name="thumbnails">Small JPEGs of the photos that passed the checks, shown in the patient's own message.</param>
+    public static string Echo(string id, IncomingActivity activity, string conversationId, string userId, DateTimeOffset at, IReadOnlyList<byte[]>? thumbnails = null)
     {
         var echo = Base(id, conversationId, at);
         echo["from"] = new JsonObject { ["id"] = userId, ["role"] = "user" };
@@ -92,6 +99,19 @@ public static class DirectLineActivities
         if (activity.ClientActivityId is not null)
         {
             echo["channelData"] = new JsonObject { ["clientActivityID"] = activity.ClientActivityId };
+        }
+
+        if (thumbnails is { Count: > 0 })
+        {
+            // The widget shows a patient's own attachment as a picture when it has a thumbnailUrl; a data URL needs no
+            // address anyone could open.
+            echo["attachments"] = new JsonArray([.. thumbnails.Select((t, i) => (JsonNode)new JsonObject
+            {
+                ["contentType"] = "image/jpeg",
+                ["contentUrl"] = "data:image/jpeg;base64," + Convert.ToBase64String(t),
+                ["thumbnailUrl"] = "data:image/jpeg;base64," + Convert.ToBase64String(t),
+                ["name"] = $"Photo {(i + 1).ToString(CultureInfo.InvariantCulture)}",
+            })]);
         }
 
         return echo.ToJsonString();

@@ -5,6 +5,7 @@ using Microsoft.Net.Http.Headers;
 using PatientContact.Conversation.Channels.WebChat;
 using PatientContact.Conversation.Intake;
 using PatientContact.Conversation.Intake.Parsing;
+using PatientContact.Inbox.Attachments;
 using PatientContact.Inbox.Web;
 
 namespace PatientContact.Conversation.Channels.DirectLine;
@@ -20,7 +21,11 @@ public static partial class DirectLineEndpoints
     /// <summary>A poll never waits longer than this on the store; the widget gives up after 20 s.</summary>
     public static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(5);
 
-    private const long MaxUploadBytes = 10 * 1024 * 1024;
+    /// <summary>One upload: room for as many photos as a request takes at their largest, and a little more.</summary>
+    private const long MaxUploadBytes = (PhotoCheck.MaxPhotos + 1) * PhotoCheck.MaxBytes;
+
+    /// <summary>Files of one upload that are read; any more are read past (the photos step takes 5 in all).</summary>
+    private const int MaxUploadFiles = PhotoCheck.MaxPhotos + 1;
 
     public static RouteGroupBuilder MapDirectLine(this IEndpointRouteBuilder app)
     {
@@ -118,8 +123,9 @@ public static partial class DirectLineEndpoints
     }
 
     /// <summary>
-    /// POST /conversations/{id}/upload: a message with files. The files are read past and never kept;
-    /// the conversation says it cannot take them and asks its question again.
+    /// POST /conversations/{id}/upload: a message with files (the widget's upload button): an <c>activity</c> part and
+    /// <c>file</c> parts. Each file is read up to the photo size limit and handed to the conversation, which keeps
+    /// photos at the photos step (checked and without metadata) and otherwise says it has not kept them.
     /// </summary>
     private static async Task<IResult> UploadAsync(HttpContext context, string conversationId, DirectLineTokens tokens, PostRateLimiter limiter, WebChatConversations conversations, IHostApplicationLifetime lifetime, ILoggerFactory logs)
     {
@@ -141,6 +147,7 @@ public static partial class DirectLineEndpoints
         }
 
         byte[]? activityJson = null;
+        var files = new List<byte[]?>();
         try
         {
             var reader = new MultipartReader(boundary, context.Request.Body) { BodyLengthLimit = MaxUploadBytes };
@@ -156,9 +163,20 @@ public static partial class DirectLineEndpoints
                         return TooLarge();
                     }
                 }
-                else
+                else if (isActivity || files.Count >= MaxUploadFiles)
                 {
                     await section.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+                }
+                else
+                {
+                    // Past the limit the rest is read past, not kept: the patient is told the photo is too big.
+                    var file = await ReadLimitedAsync(section.Body, null, (int)PhotoCheck.MaxBytes, context.RequestAborted);
+                    if (file is null)
+                    {
+                        await section.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+                    }
+
+                    files.Add(file);
                 }
             }
         }
@@ -175,7 +193,7 @@ public static partial class DirectLineEndpoints
         var activity = DirectLineActivities.TryRead(activityJson, out var problem);
         return activity is null
             ? DirectLineJson.Error(StatusCodes.Status400BadRequest, "BadArgument", problem!)
-            : await PostAsync(context, token, activity with { HasAttachments = true }, conversations, lifetime, logs);
+            : await PostAsync(context, token, activity with { HasAttachments = true, Files = files }, conversations, lifetime, logs);
     }
 
     /// <summary>

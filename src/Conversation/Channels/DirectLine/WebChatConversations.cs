@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using PatientContact.Conversation.Channels.WebChat;
 using PatientContact.Conversation.Intake;
+using PatientContact.Inbox.Attachments;
 using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Storage;
 using PatientContact.Rules;
@@ -107,15 +108,23 @@ public sealed partial class WebChatConversations(
         }
 
         var storeId = activity.ClientActivityId is { } clientId ? "c:" + clientId : null;
-        var text = activity.HasAttachments && string.IsNullOrWhiteSpace(activity.Text) ? null : activity.Text ?? string.Empty;
+        var inputId = storeId ?? "s:" + DirectLineTokens.NewId(12);
+        var key = ConversationKey(conversationId);
+        var text = (activity.HasAttachments || activity.Files.Count > 0) && string.IsNullOrWhiteSpace(activity.Text) ? null : activity.Text ?? string.Empty;
+        // Each uploaded file is checked here (type from the bytes, size, whole decode, metadata removed); the engine keeps
+        // the clean ones at the photos step, or says why not.
+        IncomingPhoto[] photos = [.. activity.Files.Select((file, i) => new IncomingPhoto(
+            IncomingPhoto.IdFor(key, inputId, i),
+            file is null ? PhotoCheckResult.Refused(PhotoCheck.TooBig) : PhotoCheck.Inspect(file)))];
         var turn = await engine.HandleAsync(
-            new TurnInput(ConversationKey(conversationId), service.Id, Channel.WebChat, storeId ?? "s:" + DirectLineTokens.NewId(12), text, null, clientAddress, token.FollowUpLinkId),
+            new TurnInput(key, service.Id, Channel.WebChat, inputId, text, null, clientAddress, token.FollowUpLinkId, Photos: photos.Length > 0 ? photos : null),
             cancellationToken);
 
         var now = time.GetUtcNow();
         var echoId = DirectLineActivities.NewActivityId(conversationId);
-        var batch = new List<string> { DirectLineActivities.Echo(echoId, activity, conversationId, token.UserId, now) };
-        if (activity.HasAttachments && turn.Replies.Count > 0)
+        byte[][] thumbnails = [.. photos.Where(p => p.Check.Photo is not null).Take(PhotoCheck.MaxPhotos).Select(p => PhotoCheck.Thumbnail(p.Check.Photo!))];
+        var batch = new List<string> { DirectLineActivities.Echo(echoId, activity, conversationId, token.UserId, now, thumbnails) };
+        if (activity.HasAttachments && activity.Files.Count == 0 && turn.Replies.Count > 0)
         {
             batch.Add(DirectLineActivities.Notice(AttachmentsNotice, turn.Replies[0].Step, conversationId, service.Id, service.Name, token.UserId, echoId, now));
         }

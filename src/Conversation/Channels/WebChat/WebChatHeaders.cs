@@ -26,6 +26,7 @@ public sealed class WebChatHeaders(IOptions<WebChatOptions> options, PublicAddre
     /// (its WebSocket too, at <c>PublicBaseUrl</c>: never the request's Host header), and framing only
     /// by this origin and the configured websites.
     /// </summary>
+    /// <remarks><c>connect-src blob:</c>: the widget reads the photos a patient picks from the page's own blob URLs before it uploads them.</remarks>
     public void ForPage(HttpContext context, string nonce)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -34,7 +35,7 @@ public sealed class WebChatHeaders(IOptions<WebChatOptions> options, PublicAddre
         Common(context.Response);
         context.Response.Headers.ContentSecurityPolicy =
             $"default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'nonce-{nonce}' {EmptyStyleHash}; img-src 'self' data: blob:; " +
-            $"font-src 'self'; connect-src 'self' {socketOrigin}; base-uri 'none'; form-action 'self'; frame-ancestors {_frameAncestors}";
+            $"font-src 'self'; connect-src 'self' blob: {socketOrigin}; base-uri 'none'; form-action 'self'; frame-ancestors {_frameAncestors}";
         context.Response.Headers.CacheControl = "no-store";
     }
 

@@ -96,7 +96,11 @@
           bubbleFromUserBorderRadius: 4,
           bubbleFromUserTextColor: '#ffffff',
           bubbleMaxWidth: 640,
-          hideUploadButton: true,
+          // Photos go up as the patient picked them: the service checks them, removes their metadata and sends back
+          // its own small copy to show (the widget's own preview would travel inside the message, over its limit).
+          enableUploadThumbnail: false,
+          uploadAccept: 'image/jpeg,image/png',
+          uploadMultiple: true,
           sendBoxTextWrap: true,
           sendBoxButtonColor: '#005eb8',
           sendBoxPlaceholderColor: '#4c6272',
