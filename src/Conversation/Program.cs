@@ -1,6 +1,7 @@
 using PatientContact.Conversation.Channels.Form;
 using PatientContact.Conversation.Channels.Sms;
 using PatientContact.Conversation.Channels.WebChat;
+using PatientContact.Conversation.Dev.Faults;
 using PatientContact.Conversation.Dev.Outbox;
 using PatientContact.Conversation.Dev.Pds;
 using PatientContact.Conversation.Hosting;
@@ -24,6 +25,7 @@ builder.Services.AddDataProtectionKeyStorage(builder.Configuration);
 builder.Services.AddWebChat();
 builder.Services.AddFormChannel();
 builder.Services.AddInbox(builder.Configuration);
+builder.Services.AddStoreFaults(builder.Configuration);
 // Last: it wraps the stores registered above.
 builder.Services.AddPatientContactTelemetry(builder.Configuration);
 

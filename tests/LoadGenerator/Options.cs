@@ -15,6 +15,12 @@ public sealed record LoadOptions
     public string? ServiceDll { get; init; }
     /// <summary>Never more than this many requests in one run, whatever the duration.</summary>
     public long MaxRequests { get; init; } = 20_000_000;
+    /// <summary>Fault-injection run: whole conversations to send, half by SMS and half by web chat.</summary>
+    public int Conversations { get; init; } = 10_000;
+    /// <summary>Fault-injection run: the share of store calls that fail.</summary>
+    public double FaultRate { get; init; } = 0.02;
+    /// <summary>Fault-injection run: how many times the service is killed and started again.</summary>
+    public int Kills { get; init; } = 5;
 
     public static LoadOptions Parse(string[] args)
     {
@@ -31,13 +37,16 @@ public sealed record LoadOptions
                 "--think-ms" => options with { MaxThinkTime = TimeSpan.FromMilliseconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
                 "--peer-conversations" => options with { PeerConversations = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--service-dll" => options with { ServiceDll = Value() },
+                "--conversations" => options with { Conversations = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--fault-rate" => options with { FaultRate = double.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--kills" => options with { Kills = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}"),
             };
         }
 
-        if (options.Duration > TimeSpan.FromMinutes(30) || options.Patients is < 1 or > 2000)
+        if (options.Duration > TimeSpan.FromMinutes(30) || options.Patients is < 1 or > 2000 || options.Conversations is < 1 or > 100_000 || options.FaultRate is < 0 or > 0.5)
         {
-            throw new ArgumentException("Keep --duration at 30 minutes or less and --patients between 1 and 2000.");
+            throw new ArgumentException("Keep --duration at 30 minutes or less, --patients between 1 and 2000, --conversations between 1 and 100,000 and --fault-rate between 0 and 0.5.");
         }
 
         return options;

@@ -5,7 +5,8 @@ namespace PatientContact.LoadGenerator;
 
 /// <summary>
 /// dotnet build -c Release && dotnet run -c Release --no-build --project tests/LoadGenerator -- [--scenario all|peer|ceiling|sms|webchat|websocket|soak] [--patients 200] [--duration 30]
-/// Everything runs on 127.0.0.1, bounded by --duration, and stops by itself.
+/// or -- --scenario faults [--conversations 10000] [--patients 40] [--fault-rate 0.02] [--kills 5] (exit code 1 when anything was lost or duplicated).
+/// Everything runs on 127.0.0.1, bounded by --duration (or the number of conversations), and stops by itself.
 /// </summary>
 public static class LoadProgram
 {
@@ -21,13 +22,19 @@ public static class LoadProgram
         var root = FindRepositoryRoot();
         var report = new StringBuilder();
         var load = new List<(string Name, Summary Summary, double CpuCores, long PeakRss, int Patients)>();
-        using var cancel = new CancellationTokenSource(options.Warmup + options.Duration + TimeSpan.FromMinutes(10));
+        using var cancel = new CancellationTokenSource(options.Scenario == "faults" ? TimeSpan.FromHours(1) : options.Warmup + options.Duration + TimeSpan.FromMinutes(10));
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
 
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {Environment.OSVersion}");
         Console.WriteLine($"Patients: {options.Patients}, warm-up {options.Warmup.TotalSeconds:0} s, measured {options.Duration.TotalSeconds:0} s, think time up to {options.MaxThinkTime.TotalMilliseconds:0} ms");
 
         var scenario = options.Scenario;
+        if (scenario == "faults")
+        {
+            Console.WriteLine($"Fault-injection run: {options.Conversations:N0} conversations, {options.FaultRate:P1} of store calls failing, {options.Kills} kills...");
+            return await FaultRun.RunAsync(root, options, (database, settings, port) => StartServiceAsync(root, options, idleTimeout: null, database, settings, port), cancel.Token);
+        }
+
         if (scenario is "all" or "peer")
         {
             Console.WriteLine("Running the engine and the Bot Framework waterfall in process...");
@@ -116,10 +123,11 @@ public static class LoadProgram
         return 0;
     }
 
-    private static async Task<ChildProcess> StartServiceAsync(string root, LoadOptions options, TimeSpan? idleTimeout)
+    private static async Task<ChildProcess> StartServiceAsync(
+        string root, LoadOptions options, TimeSpan? idleTimeout, string? database = null, IDictionary<string, string>? settings = null, int? fixedPort = null)
     {
-        var port = ChildProcess.FreePort();
-        var data = Directory.CreateTempSubdirectory("pc-load-").FullName;
+        var port = fixedPort ?? ChildProcess.FreePort();
+        database ??= Path.Combine(Directory.CreateTempSubdirectory("pc-load-").FullName, "load.db");
         var dll = options.ServiceDll ?? Path.Combine(root, "src", "Conversation", "bin", "Release", "net10.0", "PatientContact.Conversation.dll");
         if (!File.Exists(dll))
         {
@@ -134,7 +142,7 @@ public static class LoadProgram
             // in its wwwroot, which a build does not copy beside the dll.
             ["ASPNETCORE_CONTENTROOT"] = Path.Combine(root, "src", "Conversation"),
             ["PublicBaseUrl"] = $"http://127.0.0.1:{port}",
-            ["Storage__Sqlite__Path"] = Path.Combine(data, "load.db"),
+            ["Storage__Sqlite__Path"] = database,
             ["Rules__Directory"] = Path.Combine(root, "rules"),
             ["Twilio__AuthToken"] = SmsLoad.AuthToken,
             ["WebChat__TokenRequestsPerMinute"] = "100000",
@@ -142,6 +150,11 @@ public static class LoadProgram
             ["Logging__LogLevel__Default"] = "Warning",
             ["Outbox__Mode"] = "Hold",
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
         if (idleTimeout is { } idle)
         {
             environment["Conversation__IdleTimeout"] = idle.ToString("c", CultureInfo.InvariantCulture);

@@ -143,11 +143,13 @@ public class ProductionSettingsTests
             {
                 ["Outbox:Mode"] = "Hold",
                 ["Demo:StaffPassword"] = "demo-inbox-password-2026",
+                ["Development:StoreFaultRate"] = "0.01",
             }));
 
             var message = error.ToString();
             message.ShouldContain("Outbox:Mode is Hold: no text would be sent");
             message.ShouldContain("Demo:StaffPassword is set: the demo staff accounts");
+            message.ShouldContain("Development:StoreFaultRate makes store calls fail on purpose");
             message.ShouldNotContain("is not set");
         }
         finally
