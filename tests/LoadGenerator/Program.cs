@@ -147,6 +147,8 @@ public static class LoadProgram
             ["Twilio__AuthToken"] = SmsLoad.AuthToken,
             ["WebChat__TokenRequestsPerMinute"] = "100000",
             ["WebChat__PostsPerClientPerMinute"] = "1000000",
+            // Each simulated patient texts conversation after conversation from one number.
+            ["Sms__MaxTextsPerSender"] = "100000",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Outbox__Mode"] = "Hold",
         };

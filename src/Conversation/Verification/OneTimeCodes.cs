@@ -82,6 +82,13 @@ public sealed class OneTimeCodes
         return Convert.ToBase64String(HMACSHA256.HashData(_key, input));
     }
 
+    /// <summary>A short keyed hash of a value (a phone number a limit counts), for a store key that does not reveal it.</summary>
+    public string KeyFor(string purpose, string value)
+    {
+        var hash = HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(purpose + "\n" + value));
+        return Convert.ToBase64String(hash, 0, 16).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
     public bool Matches(string conversationKey, string code, string expectedHash)
     {
         var actual = Convert.FromBase64String(Hash(conversationKey, code));

@@ -249,5 +249,6 @@ public sealed class MongoStoreContractTests(MongoTestServer server) : StoreContr
         new MongoAttachmentStore(storage),
         new MongoWebhookStore(storage),
         new MongoInputIndex(storage),
-        new MongoKeyRingStore(storage));
+        new MongoKeyRingStore(storage),
+        new MongoRateCounterStore(storage));
 }

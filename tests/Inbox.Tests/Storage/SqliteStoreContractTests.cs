@@ -67,7 +67,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     [Fact]
     public async Task Schema_version_is_recorded_in_the_file()
     {
-        (await Scalar("PRAGMA user_version;")).ShouldBe(11L);
+        (await Scalar("PRAGMA user_version;")).ShouldBe(12L);
     }
 
     [Fact]
@@ -201,7 +201,8 @@ public sealed class SqliteStoreContractTests : StoreContractTests
             new SqliteAttachmentStore(database),
             new SqliteWebhookStore(database),
             new SqliteInputIndex(database),
-            new SqliteKeyRingStore(database));
+            new SqliteKeyRingStore(database),
+            new SqliteRateCounterStore(database));
     }
 
     private SqliteDatabase Track(SqliteDatabase database)

@@ -18,4 +18,5 @@ public sealed record StoreSet(
     IAttachmentStore Attachments,
     IWebhookStore Webhooks,
     IInputIndex Inputs,
-    IKeyRingStore KeyRing);
+    IKeyRingStore KeyRing,
+    IRateCounterStore RateCounters);

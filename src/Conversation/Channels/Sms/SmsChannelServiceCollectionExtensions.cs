@@ -17,6 +17,8 @@ public static class SmsChannelServiceCollectionExtensions
                     || (Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" && uri.Query.Length == 0 && uri.Fragment.Length == 0),
                 "PublicBaseUrl must be an absolute http(s) URL with no query, like https://contact.example.nhs.uk.")
             .ValidateOnStart();
+        services.AddOptions<SmsThrottleOptions>().BindConfiguration(SmsThrottleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<SenderThrottle>();
         services.TryAddSingleton<SmsConversation>();
         // MMS pictures: fetched from Twilio's API with no automatic redirects (TwilioMedia follows one itself, without credentials).
         services.TryAddSingleton(sp => new TwilioMedia(

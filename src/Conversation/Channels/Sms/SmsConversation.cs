@@ -26,6 +26,7 @@ public sealed partial class SmsConversation(
     IRuleBookProvider rules,
     IOptOutStore optOuts,
     IConversationStore conversations,
+    SenderThrottle throttle,
     TimeProvider time,
     ILogger<SmsConversation> logger,
     TwilioMedia? media = null,
@@ -79,6 +80,14 @@ public sealed partial class SmsConversation(
                 }
 
                 break;
+        }
+
+        switch (await throttle.CheckAsync(service.Id, sms.From, cancellationToken))
+        {
+            case SenderThrottleResult.Tell:
+                return SmsReplyComposer.Best(SenderThrottle.SlowDown);
+            case SenderThrottleResult.Quiet:
+                return null;
         }
 
         var key = ConversationKey(service.Id, sms.From);

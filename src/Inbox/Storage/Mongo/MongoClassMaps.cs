@@ -69,6 +69,7 @@ internal static class MongoClassMaps
             Register<OptOutDocument>();
             Register<AppliedInputDocument>();
             Register<KeyRingDocument>();
+            Register<RateCounterDocument>();
             Register<ActivityBatchDocument>(map => map.GetMemberMap(d => d.Bytes).SetDefaultValue(0L));
             Register<StaffAccount>();
             Register<StaffAccountDocument>();

@@ -88,6 +88,9 @@ internal sealed record AppliedInputDocument(string Id, DateTimeOffset AppliedAt,
 /// <summary>One Data Protection key ring element in <c>keyRing</c>; <c>_id</c> is its friendly name.</summary>
 internal sealed record KeyRingDocument(string Id, string Xml, DateTimeOffset CreatedAt);
 
+/// <summary>One shared limit count: <c>_id</c> the key and window start, the count, and when the TTL index may remove it.</summary>
+internal sealed record RateCounterDocument(string Id, long Count, DateTimeOffset ExpiresAt);
+
 /// <summary>
 /// One web chat turn's activities in <c>activities</c>, numbered per conversation. <c>Bytes</c> is the
 /// UTF-8 size of the activities, summed to cap a conversation (0 in batches stored before it was kept).

@@ -26,6 +26,7 @@ internal static class MongoIndexes
         count += await CreateAsync(storage.Messages, Messages, cancellationToken).ConfigureAwait(false);
         count += await CreateAsync(storage.WebhookDeliveries, WebhookDeliveries, cancellationToken).ConfigureAwait(false);
         count += await CreateAsync(storage.AppliedInputs, AppliedInputs, cancellationToken).ConfigureAwait(false);
+        count += await CreateAsync(storage.RateCounters, RateCounters, cancellationToken).ConfigureAwait(false);
         await FillUrgencyAsync(storage.Requests, cancellationToken).ConfigureAwait(false);
         return count;
     }
@@ -157,6 +158,12 @@ internal static class MongoIndexes
     [
         new(Builders<AppliedInputDocument>.IndexKeys.Ascending(d => d.AppliedAt), new CreateIndexOptions { Name = "appliedAt" }),
         new(Builders<AppliedInputDocument>.IndexKeys.Ascending(d => d.ExpiresAt), new CreateIndexOptions { Name = "expiresAt_ttl", ExpireAfter = TimeSpan.Zero }),
+    ];
+
+    /// <summary>A shared limit count goes once its window has passed.</summary>
+    public static readonly IReadOnlyList<CreateIndexModel<RateCounterDocument>> RateCounters =
+    [
+        new(Builders<RateCounterDocument>.IndexKeys.Ascending(d => d.ExpiresAt), new CreateIndexOptions { Name = "expiresAt_ttl", ExpireAfter = TimeSpan.Zero }),
     ];
 
     /// <summary>The staff of a service (multikey over each account's services).</summary>

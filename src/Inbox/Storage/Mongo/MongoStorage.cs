@@ -57,6 +57,7 @@ public sealed partial class MongoStorage
         SentLinks = Database.GetCollection<SentLink>(CollectionNames.SentLinks);
         Messages = Database.GetCollection<RequestMessage>(CollectionNames.Messages);
         AppliedInputs = Database.GetCollection<AppliedInputDocument>(CollectionNames.AppliedInputs);
+        RateCounters = Database.GetCollection<RateCounterDocument>(CollectionNames.RateCounters);
         Attachments = new GridFSBucket<string>(Database, new GridFSBucketOptions
         {
             BucketName = CollectionNames.Attachments,
@@ -87,6 +88,7 @@ public sealed partial class MongoStorage
     internal IMongoCollection<SentLink> SentLinks { get; }
     internal IMongoCollection<RequestMessage> Messages { get; }
     internal IMongoCollection<AppliedInputDocument> AppliedInputs { get; }
+    internal IMongoCollection<RateCounterDocument> RateCounters { get; }
     /// <summary>Photos, by id; written with <see cref="SubmissionWriteConcern"/> like the requests they belong to.</summary>
     internal IGridFSBucket<string> Attachments { get; }
     internal IMongoCollection<WebhookDelivery> WebhookDeliveries { get; }
@@ -145,6 +147,7 @@ public sealed partial class MongoStorage
         public const string SentLinks = "sentLinks";
         public const string Messages = "messages";
         public const string AppliedInputs = "appliedInputs";
+        public const string RateCounters = "rateCounters";
         /// <summary>The GridFS bucket of photos: <c>attachments.files</c> and <c>attachments.chunks</c>.</summary>
         public const string Attachments = "attachments";
         public const string WebhookDeliveries = "webhookDeliveries";

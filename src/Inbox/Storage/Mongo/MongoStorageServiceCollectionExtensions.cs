@@ -38,6 +38,7 @@ public static class MongoStorageServiceCollectionExtensions
         services.TryAddSingleton<IUsageCounterStore, MongoUsageCounterStore>();
         services.TryAddSingleton<IOptOutStore, MongoOptOutStore>();
         services.TryAddSingleton<IInputIndex, MongoInputIndex>();
+        services.TryAddSingleton<IRateCounterStore, MongoRateCounterStore>();
         services.TryAddSingleton<IActivityStore, MongoActivityStore>();
         services.TryAddSingleton<IStaffAccountStore, MongoStaffAccountStore>();
         services.TryAddSingleton<ISentLinkStore, MongoSentLinkStore>();

@@ -251,6 +251,18 @@ internal static class SqliteSchema
             created_at TEXT NOT NULL
         );
         """,
+
+        // 12: counts for limits every host shares (texts per sender), one row per key and fixed window.
+        """
+        CREATE TABLE IF NOT EXISTS rate_counters (
+            key          TEXT    NOT NULL,
+            window_start INTEGER NOT NULL,
+            count        INTEGER NOT NULL,
+            expires_at   INTEGER NOT NULL,
+            PRIMARY KEY (key, window_start)
+        );
+        CREATE INDEX IF NOT EXISTS ix_rate_counters_expires ON rate_counters (expires_at);
+        """,
     ];
 
     /// <summary>The schema version this code writes and reads.</summary>

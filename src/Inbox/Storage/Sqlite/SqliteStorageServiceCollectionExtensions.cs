@@ -44,6 +44,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.TryAddSingleton<IUsageCounterStore, SqliteUsageCounterStore>();
         services.TryAddSingleton<IOptOutStore, SqliteOptOutStore>();
         services.TryAddSingleton<IInputIndex, SqliteInputIndex>();
+        services.TryAddSingleton<IRateCounterStore, SqliteRateCounterStore>();
         services.TryAddSingleton<IStaffAccountStore, SqliteStaffStore>();
         services.TryAddSingleton<IActivityStore, SqliteActivityStore>();
         services.TryAddSingleton<ISentLinkStore, SqliteSentLinkStore>();

@@ -1,0 +1,16 @@
+namespace PatientContact.Inbox.Storage;
+
+/// <summary>
+/// Counts for limits that every host shares (per-sender texts, and any other budget that must hold
+/// across several instances): one count per key and fixed window, kept until the window has passed.
+/// Keys are limit names and hashed or network-level client keys, never a phone number in clear.
+/// </summary>
+public interface IRateCounterStore
+{
+    /// <summary>
+    /// Adds one to the key's count in the window starting at <paramref name="windowStart"/> and returns
+    /// the count with this one, atomically, whichever host asks. The count may be forgotten after
+    /// <paramref name="expiresAt"/>.
+    /// </summary>
+    Task<long> IncrementAsync(string key, DateTimeOffset windowStart, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
+}

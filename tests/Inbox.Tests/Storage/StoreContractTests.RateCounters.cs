@@ -1,0 +1,33 @@
+namespace PatientContact.Inbox.Tests.Storage;
+
+public abstract partial class StoreContractTests
+{
+    [Fact]
+    public async Task Rate_counter_counts_each_key_and_window_on_its_own()
+    {
+        var later = T0.AddMinutes(10);
+
+        (await Stores.RateCounters.IncrementAsync("sender:a", T0, later)).ShouldBe(1);
+        (await Stores.RateCounters.IncrementAsync("sender:a", T0, later)).ShouldBe(2);
+        (await Stores.RateCounters.IncrementAsync("sender:b", T0, later)).ShouldBe(1, "another key has its own count");
+        (await Stores.RateCounters.IncrementAsync("sender:a", later, later.AddMinutes(10))).ShouldBe(1, "the next window starts again");
+    }
+
+    [Fact]
+    public async Task Rate_counter_increments_at_once_are_each_counted_exactly_once()
+    {
+        var counts = await RunConcurrently(8, _ => Stores.RateCounters.IncrementAsync("shared", T0, T0.AddMinutes(10)));
+
+        counts.Order().ShouldBe([1L, 2, 3, 4, 5, 6, 7, 8]);
+    }
+
+    [Fact]
+    public async Task Rate_counter_is_shared_by_a_second_instance_of_the_store()
+    {
+        await Stores.RateCounters.IncrementAsync("host", T0, T0.AddMinutes(10));
+
+        var other = await ReopenStoresAsync();
+
+        (await other.RateCounters.IncrementAsync("host", T0, T0.AddMinutes(10))).ShouldBe(2);
+    }
+}
