@@ -91,7 +91,7 @@ public static partial class FaultRun
         report.AppendLine("| fault-injection run | count |");
         report.AppendLine("|---|---:|");
         report.AppendLine(CultureInfo.InvariantCulture, $"| conversations (SMS / web chat) | {outcomes.Count:N0} ({outcomes.Count(o => o.Sms):N0} / {outcomes.Count(o => !o.Sms):N0}) |");
-        report.AppendLine(CultureInfo.InvariantCulture, $"| messages sent again after a failed answer (5xx, refused connection, timeout) | {faultsAnswered:N0} |");
+        report.AppendLine(CultureInfo.InvariantCulture, $"| tries again after a failed or not-yet answer (SMS: the same MessageSid resent after a 5xx, refused connection or timeout; web chat: a post resent or a poll repeated) | {faultsAnswered:N0} |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| kills (SIGKILL) and restarts | {service.Restarts:N0} |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| store fault rate | {options.FaultRate:P1} of store calls |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| reference IDs patients were given | {told.Count:N0} |");

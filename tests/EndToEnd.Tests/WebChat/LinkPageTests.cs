@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using PatientContact.EndToEnd.Tests.Support;
 
 namespace PatientContact.EndToEnd.Tests.WebChat;
@@ -84,7 +85,9 @@ public sealed partial class LinkPageTests(WebChatHostFixture shared) : IClassFix
     [Fact]
     public async Task Token_requests_are_limited_per_client_ip_with_a_retry_after()
     {
-        await using var host = await ServiceHost.StartAsync(WebChatTestSupport.Settings(("WebChat:TokenRequestsPerMinute", "3")));
+        // A stopped clock: the window is a fixed minute, and the four posts must fall in one.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 10, TimeSpan.Zero));
+        await using var host = await ServiceHost.StartAsync(WebChatTestSupport.Settings(("WebChat:TokenRequestsPerMinute", "3")), time: clock);
         using var client = host.CreateClient();
 
         var answers = new List<HttpResponseMessage>();
@@ -96,9 +99,40 @@ public sealed partial class LinkPageTests(WebChatHostFixture shared) : IClassFix
         answers.Take(3).ShouldAllBe(r => r.StatusCode == HttpStatusCode.OK);
         var refused = answers[3];
         refused.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
-        refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds.ShouldBeInRange(1, 60);
+        refused.Headers.RetryAfter!.Delta.ShouldBe(TimeSpan.FromSeconds(50), "the minute's window ends 50 seconds on");
         (await refused.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["message"]!.GetValue<string>().ShouldStartWith("Too many conversations were started from here.");
         answers.ForEach(a => a.Dispose());
+
+        clock.Advance(TimeSpan.FromSeconds(50));
+        using var next = await client.PostAsync("/c/riverside-gp/token", null);
+        next.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Two_hosts_on_one_store_share_one_token_budget_per_client()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 10, TimeSpan.Zero));
+        var folder = Directory.CreateTempSubdirectory("pc-two-hosts-").FullName;
+        (string, string?)[] shared =
+        [
+            ("WebChat:TokenRequestsPerMinute", "4"),
+            ("Storage:Sqlite:Path", Path.Combine(folder, "shared.db")),
+            ("Verification:HashKey", "dHdvLWhvc3RzLXNoYXJlLW9uZS1idWRnZXQtMzItYnl0ZXM="),
+        ];
+        await using var first = await ServiceHost.StartAsync(WebChatTestSupport.Settings(shared), time: clock);
+        await using var second = await ServiceHost.StartAsync(WebChatTestSupport.Settings(shared), time: clock);
+        using var one = first.CreateClient();
+        using var two = second.CreateClient();
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var client in new[] { one, two, one, two, two })
+        {
+            using var answer = await client.PostAsync("/c/riverside-gp/token", null);
+            statuses.Add(answer.StatusCode);
+        }
+
+        statuses.ShouldBe([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests],
+            "two tokens from each host are the client's four, whichever host counts them");
     }
 
     [Fact]

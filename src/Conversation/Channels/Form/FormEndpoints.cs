@@ -105,7 +105,7 @@ public static class FormEndpoints
             return Message(service, assets, problem, basePath);
         }
 
-        if (limiter.TryAcquire(ClientAddress.Key(context)) is { } wait)
+        if (await limiter.TryAcquireAsync(ClientAddress.Key(context), context.RequestAborted) is { } wait)
         {
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Message(service, assets, (StatusCodes.Status429TooManyRequests, "Too many requests were started from here",

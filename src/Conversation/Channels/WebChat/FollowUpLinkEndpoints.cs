@@ -51,7 +51,7 @@ public static class FollowUpLinkEndpoints
         DirectLineTokens tokens, TokenRateLimiter limiter)
     {
         WebChatHeaders.ForApi(context.Response);
-        if (LinkPageEndpoints.TooManyConversations(context, limiter) is { } refused)
+        if (await LinkPageEndpoints.TooManyConversationsAsync(context, limiter) is { } refused)
         {
             return refused;
         }

@@ -16,7 +16,7 @@ public static class LinkPageEndpoints
     public static IEndpointRouteBuilder MapLinkPage(this IEndpointRouteBuilder app)
     {
         app.MapGet("/c/{serviceId}", Page);
-        app.MapPost("/c/{serviceId}/token", Token).RequireCors(WebChatServiceCollectionExtensions.CorsPolicy);
+        app.MapPost("/c/{serviceId}/token", TokenAsync).RequireCors(WebChatServiceCollectionExtensions.CorsPolicy);
         app.MapGet("/c/{serviceId}/qr.svg", Qr);
         app.MapPrintables();
         return app;
@@ -40,10 +40,10 @@ public static class LinkPageEndpoints
     /// A token for a new conversation with the service, in the shape of Direct Line's own token call:
     /// <c>{token, conversationId, expires_in}</c>. Limited per client IP.
     /// </summary>
-    private static IResult Token(HttpContext context, string serviceId, IRuleBookProvider rules, DirectLineTokens tokens, TokenRateLimiter limiter)
+    private static async Task<IResult> TokenAsync(HttpContext context, string serviceId, IRuleBookProvider rules, DirectLineTokens tokens, TokenRateLimiter limiter)
     {
         WebChatHeaders.ForApi(context.Response);
-        if (TooManyConversations(context, limiter) is { } refused)
+        if (await TooManyConversationsAsync(context, limiter) is { } refused)
         {
             return refused;
         }
@@ -59,9 +59,9 @@ public static class LinkPageEndpoints
     }
 
     /// <summary>429 with <c>Retry-After</c> when this client has started too many conversations lately; null when it may start one.</summary>
-    internal static IResult? TooManyConversations(HttpContext context, TokenRateLimiter limiter)
+    internal static async Task<IResult?> TooManyConversationsAsync(HttpContext context, TokenRateLimiter limiter)
     {
-        if (limiter.TryAcquire(ClientAddress.Key(context)) is not { } wait)
+        if (await limiter.TryAcquireAsync(ClientAddress.Key(context), context.RequestAborted) is not { } wait)
         {
             return null;
         }

@@ -1,41 +1,45 @@
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using PatientContact.Conversation.Verification;
+using PatientContact.Inbox.Storage;
 
 namespace PatientContact.Conversation.Channels.WebChat;
 
 /// <summary>
-/// Limits <c>POST /c/{serviceId}/token</c> per client IP: a fixed window of a minute, so one
-/// client cannot mint conversations (and the store rows behind them) as fast as it likes.
+/// Limits new conversations (<c>POST /c/{serviceId}/token</c>, a follow-up link's token, a new form)
+/// per client (an IP address, IPv6 by its /64): a fixed window of a minute, so one client cannot mint
+/// conversations (and the store rows behind them) as fast as it likes. The count is kept in the store
+/// (<see cref="IRateCounterStore"/>) under a keyed hash of the client, so hosts sharing a store share
+/// one budget. A store fault lets the conversation start: nobody is refused for the limit's own failure.
 /// </summary>
-/// <remarks>
-/// The ASP.NET Core rate limiter's own partitioned limiter, called from the endpoint rather than
-/// through the middleware: it limits exactly this endpoint, whatever else the host's pipeline
-/// does, and the answer (429 with Retry-After) is written here.
-/// </remarks>
-public sealed class TokenRateLimiter : IDisposable
+public sealed partial class TokenRateLimiter(
+    IRateCounterStore counters,
+    OneTimeCodes hashes,
+    IOptions<WebChatOptions> options,
+    TimeProvider time,
+    ILogger<TokenRateLimiter> logger)
 {
-    private readonly PartitionedRateLimiter<string> _limiter;
-
-    public TokenRateLimiter(IOptions<WebChatOptions> options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var permits = options.Value.TokenRequestsPerMinute;
-        _limiter = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetFixedWindowLimiter(
-            address,
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true }));
-    }
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
     /// <summary>Takes one permit for the client; null when allowed, otherwise how long to wait.</summary>
-    public TimeSpan? TryAcquire(string clientAddress)
+    public async Task<TimeSpan?> TryAcquireAsync(string clientKey, CancellationToken cancellationToken)
     {
-        using var lease = _limiter.AttemptAcquire(clientAddress);
-        if (lease.IsAcquired)
+        ArgumentException.ThrowIfNullOrEmpty(clientKey);
+        var now = time.GetUtcNow();
+        var start = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % Window.Ticks), TimeSpan.Zero);
+        long count;
+        try
         {
+            count = await counters.IncrementAsync("conversations:" + hashes.KeyFor("client", clientKey), start, start + Window, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogNotCounted(logger, ex.GetType().Name);
             return null;
         }
 
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
+        return count > options.Value.TokenRequestsPerMinute ? start + Window - now : null;
     }
 
-    public void Dispose() => _limiter.Dispose();
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A new conversation could not be counted against its client's limit ({Error}); it was let through")]
+    private static partial void LogNotCounted(ILogger logger, string error);
 }

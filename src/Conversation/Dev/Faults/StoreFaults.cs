@@ -17,7 +17,10 @@ public static class StoreFaults
 {
     public const string RateKey = "Development:StoreFaultRate";
 
-    /// <summary>Wraps every store registered so far (<c>I…Store</c> and the input index) when the rate is above zero.</summary>
+    /// <summary>
+    /// Wraps every store registered so far (<c>I…Store</c> and the input index) when the rate is above zero; not
+    /// the health check, nor the Data Protection key ring (read at start-up and cached, not part of any turn).
+    /// </summary>
     public static IServiceCollection AddStoreFaults(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -38,7 +41,7 @@ public static class StoreFaults
             var type = descriptor.ServiceType;
             if (!type.IsInterface || type.Namespace != typeof(IRequestStore).Namespace
                 || !(type.Name.EndsWith("Store", StringComparison.Ordinal) || type == typeof(IInputIndex))
-                || type == typeof(IStoreHealth) || descriptor.Lifetime != ServiceLifetime.Singleton || descriptor.IsKeyedService)
+                || type == typeof(IStoreHealth) || type == typeof(IKeyRingStore) || descriptor.Lifetime != ServiceLifetime.Singleton || descriptor.IsKeyedService)
             {
                 continue;
             }
