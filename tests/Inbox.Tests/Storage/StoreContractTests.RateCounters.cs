@@ -16,7 +16,7 @@ public abstract partial class StoreContractTests
     [Fact]
     public async Task Rate_counter_increments_at_once_are_each_counted_exactly_once()
     {
-        var counts = await RunConcurrently(8, _ => Stores.RateCounters.IncrementAsync("shared", T0, T0.AddMinutes(10)));
+        var counts = await RunConcurrently(8, _ => Stores.RateCounters.IncrementAsync("sender:busy", T0, T0.AddMinutes(10)));
 
         counts.Order().ShouldBe([1L, 2, 3, 4, 5, 6, 7, 8]);
     }
