@@ -176,4 +176,38 @@ public sealed class CodeState
     public bool GaveUp { get; set; }
 }
 
-public sealed record ProcessedInput(string Id, IReadOnlyList<BotReply> Replies);
+/// <summary>
+/// An input already applied, with the replies it got. They are needed only when the input is retried, so a
+/// session read from the store keeps them as the JSON they were stored as, and writes that JSON back as it
+/// is on every later turn: one turn serialises them, and only a retry reads them (see <see cref="ProcessedInputJson"/>).
+/// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(ProcessedInputJson))]
+public sealed class ProcessedInput
+{
+    private IReadOnlyList<BotReply>? _replies;
+    private byte[]? _json;
+
+    public ProcessedInput(string id, IReadOnlyList<BotReply> replies)
+    {
+        ArgumentNullException.ThrowIfNull(replies);
+        Id = id;
+        _replies = replies;
+    }
+
+    private ProcessedInput(string id, byte[] json)
+    {
+        Id = id;
+        _json = json;
+    }
+
+    public string Id { get; }
+
+    /// <summary>The replies the input got, read from their stored JSON the first time they are asked for.</summary>
+    public IReadOnlyList<BotReply> Replies => _replies ??= SessionJson.ReadReplies(_json!);
+
+    /// <summary>As read from the store: the replies' JSON, not yet read.</summary>
+    internal static ProcessedInput FromJson(string id, byte[] json) => new(id, json);
+
+    /// <summary>The replies' JSON: as stored, or written once from the replies.</summary>
+    internal byte[] Json => _json ??= SessionJson.WriteReplies(_replies!);
+}

@@ -9,10 +9,17 @@ namespace PatientContact.Conversation.Intake;
     UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(IntakeSession))]
+[JsonSerializable(typeof(IReadOnlyList<BotReply>))]
 internal sealed partial class SessionJson : JsonSerializerContext
 {
     public static string Write(IntakeSession session) => JsonSerializer.Serialize(session, Default.IntakeSession);
 
     public static IntakeSession Read(string json) =>
         JsonSerializer.Deserialize(json, Default.IntakeSession) ?? throw new JsonException("A stored conversation was empty.");
+
+    /// <summary>The replies kept with an applied input, as JSON (see <see cref="ProcessedInput"/>).</summary>
+    public static byte[] WriteReplies(IReadOnlyList<BotReply> replies) => JsonSerializer.SerializeToUtf8Bytes(replies, Default.IReadOnlyListBotReply);
+
+    public static IReadOnlyList<BotReply> ReadReplies(byte[] json) =>
+        JsonSerializer.Deserialize(json, Default.IReadOnlyListBotReply) ?? throw new JsonException("Kept replies were empty.");
 }

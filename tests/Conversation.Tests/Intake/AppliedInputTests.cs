@@ -18,6 +18,29 @@ public sealed class AppliedInputTests : IDisposable
     public void Dispose() => _harness.Dispose();
 
     [Fact]
+    public async Task An_input_retried_five_turns_later_gets_its_first_replies_word_for_word_with_their_choices()
+    {
+        var patient = await _harness.Patient().OpenAsync();
+        await patient.SayAsync("1", inputId: "c:first-answer");
+        var first = patient.Last!.Replies;
+        first[^1].Choices.ShouldNotBeEmpty();
+        foreach (var answer in new[] { "1", "Sore knee for a week", "1", "Jane", "Smith" })
+        {
+            await patient.SayAsync(answer);
+        }
+
+        var stored = (await _harness.Conversations.GetAsync(patient.Key))!;
+        stored.Data.ShouldContain("\"processed\":[{\"id\":\"c:first-answer\",\"replies\":[{\"text\":");
+
+        await patient.SayAsync("1", inputId: "c:first-answer");
+
+        patient.Last!.Replayed.ShouldBeTrue();
+        patient.Last.Replies.Select(r => (r.Text, r.Step, r.Urgent, r.Reason)).ShouldBe(first.Select(r => (r.Text, r.Step, r.Urgent, r.Reason)));
+        patient.Last.Replies[^1].Choices.ShouldBe(first[^1].Choices);
+        (await _harness.Conversations.GetAsync(patient.Key))!.Version.ShouldBe(stored.Version);
+    }
+
+    [Fact]
     public async Task A_client_activity_id_repeated_after_seven_other_posts_is_not_applied_again()
     {
         var patient = await _harness.Patient().OpenAsync();
