@@ -11,6 +11,13 @@ public sealed record LoadOptions
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>Upper bound of a random pause between a patient's messages; zero sends back to back.</summary>
     public TimeSpan MaxThinkTime { get; init; } = TimeSpan.Zero;
+    /// <summary>
+    /// Think time of <c>sms-paced</c>: up to 400 ms (200 ms on average) keeps 200 patients near 1,000 turns a
+    /// second offered, the paced target, while the service has room to spare.
+    /// </summary>
+    public TimeSpan PacedThinkTime { get; init; } = TimeSpan.FromMilliseconds(400);
+    /// <summary>Think time of <c>websocket</c> inside <c>all</c>: up to a second, as a patient reading and typing.</summary>
+    public TimeSpan WebSocketThinkTime { get; init; } = TimeSpan.FromSeconds(1);
     public int PeerConversations { get; init; } = 2000;
     public string? ServiceDll { get; init; }
     /// <summary>Never more than this many requests in one run, whatever the duration.</summary>
@@ -35,6 +42,8 @@ public sealed record LoadOptions
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
                 "--think-ms" => options with { MaxThinkTime = TimeSpan.FromMilliseconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
+                "--paced-think-ms" => options with { PacedThinkTime = TimeSpan.FromMilliseconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
+                "--websocket-think-ms" => options with { WebSocketThinkTime = TimeSpan.FromMilliseconds(double.Parse(Value(), CultureInfo.InvariantCulture)) },
                 "--peer-conversations" => options with { PeerConversations = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--service-dll" => options with { ServiceDll = Value() },
                 "--conversations" => options with { Conversations = int.Parse(Value(), CultureInfo.InvariantCulture) },

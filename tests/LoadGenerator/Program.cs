@@ -4,12 +4,16 @@ using System.Text;
 namespace PatientContact.LoadGenerator;
 
 /// <summary>
-/// dotnet build -c Release && dotnet run -c Release --no-build --project tests/LoadGenerator -- [--scenario all|peer|ceiling|sms|webchat|websocket|soak] [--patients 200] [--duration 30]
+/// dotnet build -c Release && dotnet run -c Release --no-build --project tests/LoadGenerator -- [--scenario all|peer|ceiling|sms|sms-paced|webchat|websocket|soak] [--patients 200] [--duration 30]
+/// (several scenarios comma-separated, e.g. <c>--scenario ceiling,sms,sms-paced</c>; <c>all</c> is every one but the soak).
 /// or -- --scenario faults [--conversations 10000] [--patients 40] [--fault-rate 0.02] [--kills 5] (exit code 1 when anything was lost or duplicated).
 /// Everything runs on 127.0.0.1, bounded by --duration (or the number of conversations), and stops by itself.
 /// </summary>
 public static class LoadProgram
 {
+    private static readonly string[] AllScenarios = ["peer", "ceiling", "sms", "sms-paced", "webchat", "websocket"];
+    private static readonly string[] ServiceScenarios = ["sms", "sms-paced", "webchat", "websocket", "soak"];
+
     public static async Task<int> Main(string[] args)
     {
         if (args is ["ceiling-server", "--port", var portText])
@@ -29,13 +33,20 @@ public static class LoadProgram
         Console.WriteLine($"Patients: {options.Patients}, warm-up {options.Warmup.TotalSeconds:0} s, measured {options.Duration.TotalSeconds:0} s, think time up to {options.MaxThinkTime.TotalMilliseconds:0} ms");
 
         var scenario = options.Scenario;
+        var scenarios = scenario == "all" ? AllScenarios : scenario.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (scenario != "faults" && scenarios.Except(AllScenarios.Append("soak")).FirstOrDefault() is { } unknown)
+        {
+            Console.Error.WriteLine($"Unknown scenario {unknown}: use all, faults or any of {string.Join(", ", AllScenarios.Append("soak"))}, comma-separated.");
+            return 2;
+        }
+
         if (scenario == "faults")
         {
             Console.WriteLine($"Fault-injection run: {options.Conversations:N0} conversations, {options.FaultRate:P1} of store calls failing, {options.Kills} kills...");
             return await FaultRun.RunAsync(root, options, (database, settings, port) => StartServiceAsync(root, options, idleTimeout: null, database, settings, port), cancel.Token);
         }
 
-        if (scenario is "all" or "peer")
+        if (scenarios.Contains("peer"))
         {
             Console.WriteLine("Running the engine and the Bot Framework waterfall in process...");
             var engine = await EnginePeer.RunEngineAsync(Path.Combine(root, "rules"), options.PeerConversations);
@@ -50,7 +61,7 @@ public static class LoadProgram
             report.AppendLine(CultureInfo.InvariantCulture, $"\nThe engine's turn costs {peer.CpuMicrosecondsPerTurn / engine.CpuMicrosecondsPerTurn:N1}x less CPU than the waterfall's.\n");
         }
 
-        if (scenario is "all" or "ceiling")
+        if (scenarios.Contains("ceiling"))
         {
             Console.WriteLine("Measuring the bare Kestrel ceiling...");
             var port = ChildProcess.FreePort();
@@ -60,44 +71,50 @@ public static class LoadProgram
             load.Add(("bare Kestrel form post -> XML (ceiling)", summary, (ceiling.CpuSeconds() - cpu0) / (options.Warmup + options.Duration).TotalSeconds, ceiling.PeakRssBytes(), options.Patients));
         }
 
-        if (scenario is "all" or "sms" or "webchat" or "websocket" or "soak")
+        foreach (var which in ServiceScenarios.Where(scenarios.Contains))
         {
-            foreach (var which in scenario == "all" ? new[] { "sms", "webchat", "websocket" } : [scenario])
+            Console.WriteLine($"Measuring the service: {which}...");
+            await using var service = await StartServiceAsync(root, options, idleTimeout: which == "soak" ? TimeSpan.FromMinutes(1) : null);
+            var cpu0 = service.CpuSeconds();
+            if (which == "soak")
             {
-                Console.WriteLine($"Measuring the service: {which}...");
-                await using var service = await StartServiceAsync(root, options, idleTimeout: which == "soak" ? TimeSpan.FromMinutes(1) : null);
-                var cpu0 = service.CpuSeconds();
-                if (which == "soak")
-                {
-                    // Half the patients text, half use web chat (every web chat conversation is new), and
-                    // conversations fall idle after a minute, so the purgers run throughout.
-                    var half = options with { Patients = Math.Max(1, options.Patients / 2) };
-                    var sms = SmsLoad.RunAsync(service.BaseAddress, "/sms/twilio", half, cancel.Token);
-                    var chat = WebChatLoad.RunAsync(service.BaseAddress, half, cancel.Token);
-                    await Task.WhenAll(sms, chat);
-                    var soakCores = (service.CpuSeconds() - cpu0) / (options.Warmup + options.Duration).TotalSeconds;
-                    load.Add(("PatientContact SMS, during the soak", await sms, soakCores, service.PeakRssBytes(), half.Patients));
-                    load.Add(("PatientContact web chat, during the soak (same service)", await chat, soakCores, service.PeakRssBytes(), half.Patients));
-                    report.AppendLine(SoakReport(service.RssTimeline));
-                    continue;
-                }
-
-                if (which == "websocket")
-                {
-                    var (reply, push, clientCores) = await WebSocketLoad.RunAsync(root, service.BaseAddress, options, cancel.Token);
-                    report.AppendLine(CultureInfo.InvariantCulture, $"The directlinejs clients (node) used {clientCores:N2} cores.");
-                    var wsCores = (service.CpuSeconds() - cpu0) / (options.Warmup + options.Duration).TotalSeconds;
-                    load.Add(("PatientContact web chat (directlinejs over the WebSocket): post to reply", reply, wsCores, service.PeakRssBytes(), options.Patients));
-                    load.Add(("the same: post's answer to the reply on the socket", push, wsCores, service.PeakRssBytes(), options.Patients));
-                    continue;
-                }
-
-                var summary = which == "webchat"
-                    ? await WebChatLoad.RunAsync(service.BaseAddress, options, cancel.Token)
-                    : await SmsLoad.RunAsync(service.BaseAddress, "/sms/twilio", options, cancel.Token);
-                var cores = (service.CpuSeconds() - cpu0) / (options.Warmup + options.Duration).TotalSeconds;
-                load.Add(($"PatientContact {(which == "webchat" ? "web chat (Direct Line polling)" : "SMS (signed Twilio webhook)")}", summary, cores, service.PeakRssBytes(), options.Patients));
+                // Half the patients text, half use web chat (every web chat conversation is new), and
+                // conversations fall idle after a minute, so the purgers run throughout.
+                var half = options with { Patients = Math.Max(1, options.Patients / 2) };
+                var sms = SmsLoad.RunAsync(service.BaseAddress, "/sms/twilio", half, cancel.Token);
+                var chat = WebChatLoad.RunAsync(service.BaseAddress, half, cancel.Token);
+                await Task.WhenAll(sms, chat);
+                var soakCores = (service.CpuSeconds() - cpu0) / (options.Warmup + options.Duration).TotalSeconds;
+                load.Add(("PatientContact SMS, during the soak", await sms, soakCores, service.PeakRssBytes(), half.Patients));
+                load.Add(("PatientContact web chat, during the soak (same service)", await chat, soakCores, service.PeakRssBytes(), half.Patients));
+                report.AppendLine(SoakReport(service.RssTimeline));
+                continue;
             }
+
+            if (which == "websocket")
+            {
+                var (reply, push, clientCores) = await WebSocketLoad.RunAsync(root, service.BaseAddress, options with { MaxThinkTime = options.WebSocketThinkTime }, cancel.Token);
+                report.AppendLine(CultureInfo.InvariantCulture, $"The directlinejs clients (node) used {clientCores:N2} cores.");
+                var wsCores = (service.CpuSeconds() - cpu0) / (options.Warmup + options.Duration).TotalSeconds;
+                load.Add(($"PatientContact web chat (directlinejs over the WebSocket, think time up to {options.WebSocketThinkTime.TotalMilliseconds:0} ms): post to reply", reply, wsCores, service.PeakRssBytes(), options.Patients));
+                load.Add(("the same: post's answer to the reply on the socket", push, wsCores, service.PeakRssBytes(), options.Patients));
+                continue;
+            }
+
+            var summary = which switch
+            {
+                "webchat" => await WebChatLoad.RunAsync(service.BaseAddress, options, cancel.Token),
+                "sms-paced" => await SmsLoad.RunAsync(service.BaseAddress, "/sms/twilio", options with { MaxThinkTime = options.PacedThinkTime }, cancel.Token),
+                _ => await SmsLoad.RunAsync(service.BaseAddress, "/sms/twilio", options, cancel.Token),
+            };
+            var cores = (service.CpuSeconds() - cpu0) / (options.Warmup + options.Duration).TotalSeconds;
+            var name = which switch
+            {
+                "webchat" => "web chat (Direct Line polling)",
+                "sms-paced" => $"SMS paced (signed Twilio webhook, think time up to {options.PacedThinkTime.TotalMilliseconds:0} ms)",
+                _ => "SMS (signed Twilio webhook)",
+            };
+            load.Add(($"PatientContact {name}", summary, cores, service.PeakRssBytes(), options.Patients));
         }
 
         if (load.Count > 0)
@@ -128,11 +145,15 @@ public static class LoadProgram
     {
         var port = fixedPort ?? ChildProcess.FreePort();
         database ??= Path.Combine(Directory.CreateTempSubdirectory("pc-load-").FullName, "load.db");
-        var dll = options.ServiceDll ?? Path.Combine(root, "src", "Conversation", "bin", "Release", "net10.0", "PatientContact.Conversation.dll");
+        var dll = options.ServiceDll is { } given ? Path.GetFullPath(given) : Path.Combine(root, "src", "Conversation", "bin", "Release", "net10.0", "PatientContact.Conversation.dll");
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException("Build the service first: dotnet build -c Release", dll);
         }
+
+        // A service built in another checkout (an older commit, for an A/B) runs with that checkout's
+        // rules and pages, which match its code; a dll copied out of any checkout runs with this one's.
+        root = FindRepositoryRoot(Path.GetDirectoryName(dll)!) ?? root;
 
         var environment = new Dictionary<string, string>
         {
@@ -180,9 +201,12 @@ public static class LoadProgram
             + $"Working set by minute (MB): {minutes}.\n";
     }
 
-    private static string FindRepositoryRoot()
+    private static string FindRepositoryRoot() =>
+        FindRepositoryRoot(AppContext.BaseDirectory) ?? throw new InvalidOperationException("Run from inside the repository.");
+
+    private static string? FindRepositoryRoot(string start)
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "PatientContact.sln")))
             {
@@ -190,6 +214,6 @@ public static class LoadProgram
             }
         }
 
-        throw new InvalidOperationException("Run from inside the repository.");
+        return null;
     }
 }
