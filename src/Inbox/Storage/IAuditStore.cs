@@ -19,7 +19,7 @@ public sealed record AuditQuery
     public int Limit { get; init; } = 200;
 }
 
-/// <summary>Append-only: there is no update or delete.</summary>
+/// <summary>Append-only: there is no update or delete here; only the retention purger removes lines past their period (<see cref="IRetentionStore"/>).</summary>
 public interface IAuditStore
 {
     Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default);

@@ -51,7 +51,7 @@ public sealed record RequestFacts(
 
 public sealed record RequestPage(IReadOnlyList<ContactRequest> Items, long Total, int Page, int PageSize);
 
-/// <summary>Submitted requests. Nothing added here is ever deleted by the application.</summary>
+/// <summary>Submitted requests. Nothing added here is deleted but by the retention policy, once a request is closed and its period is over (<see cref="IRetentionStore"/>).</summary>
 public interface IRequestStore
 {
     /// <summary>Adds the request; a request with the same reference ID already there gives <see cref="AddResult.AlreadyExists"/> and changes nothing.</summary>

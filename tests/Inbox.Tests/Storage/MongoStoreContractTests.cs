@@ -250,5 +250,6 @@ public sealed class MongoStoreContractTests(MongoTestServer server) : StoreContr
         new MongoWebhookStore(storage),
         new MongoInputIndex(storage),
         new MongoKeyRingStore(storage),
-        new MongoRateCounterStore(storage));
+        new MongoRateCounterStore(storage),
+        new MongoRetentionStore(storage));
 }

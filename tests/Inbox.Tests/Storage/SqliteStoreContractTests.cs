@@ -67,7 +67,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     [Fact]
     public async Task Schema_version_is_recorded_in_the_file()
     {
-        (await Scalar("PRAGMA user_version;")).ShouldBe(12L);
+        (await Scalar("PRAGMA user_version;")).ShouldBe(13L);
     }
 
     [Fact]
@@ -202,7 +202,8 @@ public sealed class SqliteStoreContractTests : StoreContractTests
             new SqliteWebhookStore(database),
             new SqliteInputIndex(database),
             new SqliteKeyRingStore(database),
-            new SqliteRateCounterStore(database));
+            new SqliteRateCounterStore(database),
+            new SqliteRetentionStore(database));
     }
 
     private SqliteDatabase Track(SqliteDatabase database)

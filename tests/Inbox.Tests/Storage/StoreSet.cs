@@ -19,4 +19,5 @@ public sealed record StoreSet(
     IWebhookStore Webhooks,
     IInputIndex Inputs,
     IKeyRingStore KeyRing,
-    IRateCounterStore RateCounters);
+    IRateCounterStore RateCounters,
+    IRetentionStore Retention);

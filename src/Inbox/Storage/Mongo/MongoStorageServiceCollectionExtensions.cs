@@ -46,6 +46,7 @@ public static class MongoStorageServiceCollectionExtensions
         services.TryAddSingleton<IAttachmentStore, MongoAttachmentStore>();
         services.TryAddSingleton<IWebhookStore, MongoWebhookStore>();
         services.TryAddSingleton<IKeyRingStore, MongoKeyRingStore>();
+        services.TryAddSingleton<IRetentionStore, MongoRetentionStore>();
         services.TryAddSingleton<IStoreHealth, MongoStoreHealth>();
         services.AddHostedService<MongoIndexInitializer>();
         return services;

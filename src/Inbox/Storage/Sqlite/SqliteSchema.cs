@@ -263,6 +263,19 @@ internal static class SqliteSchema
         );
         CREATE INDEX IF NOT EXISTS ix_rate_counters_expires ON rate_counters (expires_at);
         """,
+
+        // 13: retention. Audit lines may be removed only by the purger, which names the cut-off in audit_purge
+        // inside its own transaction; any other delete is still refused. Done requests are found by a small index.
+        """
+        CREATE TABLE IF NOT EXISTS audit_purge (before TEXT NOT NULL);
+        DROP TRIGGER IF EXISTS audit_no_delete;
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        WHEN NOT EXISTS (SELECT 1 FROM audit_purge WHERE OLD.at < audit_purge.before)
+        BEGIN
+            SELECT RAISE(ABORT, 'the audit trail is append-only');
+        END;
+        CREATE INDEX IF NOT EXISTS ix_requests_done ON requests (created_at) WHERE status = 'done';
+        """,
     ];
 
     /// <summary>The schema version this code writes and reads.</summary>

@@ -52,6 +52,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.TryAddSingleton<IAttachmentStore, SqliteAttachmentStore>();
         services.TryAddSingleton<IWebhookStore, SqliteWebhookStore>();
         services.TryAddSingleton<IKeyRingStore, SqliteKeyRingStore>();
+        services.TryAddSingleton<IRetentionStore, SqliteRetentionStore>();
         services.TryAddSingleton<IStoreHealth, SqliteStoreHealth>();
         return services;
     }
