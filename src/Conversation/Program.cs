@@ -1,35 +1,14 @@
-using PatientContact.Conversation.Channels.Form;
-using PatientContact.Conversation.Channels.Sms;
-using PatientContact.Conversation.Channels.WebChat;
-using PatientContact.Conversation.Dev.Faults;
-using PatientContact.Conversation.Dev.Outbox;
-using PatientContact.Conversation.Dev.Pds;
-using PatientContact.Conversation.Hosting;
-using PatientContact.Inbox.Matching;
-using PatientContact.Inbox.Messaging;
-using PatientContact.Inbox.Retention;
-using PatientContact.Inbox.Staff;
-using PatientContact.Rules;
 using PatientContact.Conversation.Channels.Terminal;
+using PatientContact.Conversation.Hosting;
+using PatientContact.Inbox;
+using PatientContact.Rules;
 
 var builder = WebApplication.CreateBuilder(args);
 ProductionSettings.ThrowIfIncomplete(builder.Configuration, builder.Environment);
 
-builder.Services.AddProxySupport();
 builder.Services.AddRules(builder.Configuration);
-builder.Services.AddStorage(builder.Configuration, builder.Environment);
-builder.Services.AddConversation();
-builder.Services.AddMatching(builder.Configuration, builder.Environment);
-builder.Services.AddOutboxDelivery();
-builder.Services.AddRetention();
-builder.Services.AddSmsChannel();
-builder.Services.AddDataProtectionKeyStorage(builder.Configuration);
-builder.Services.AddWebChat();
-builder.Services.AddFormChannel();
-builder.Services.AddInbox(builder.Configuration);
-builder.Services.AddStoreFaults(builder.Configuration);
-// Last: it wraps the stores registered above.
-builder.Services.AddPatientContactTelemetry(builder.Configuration);
+builder.Services.AddInbox(builder.Configuration, builder.Environment);
+builder.Services.AddConversation(builder.Configuration);
 
 if (args is ["graph", ..])
 {
@@ -60,16 +39,8 @@ if (args is ["staff", ..])
 }
 
 var app = builder.Build();
-app.UseProxySupport();
-app.UseTransportSecurity();
-app.MapHealth();
-app.MapDevPds();
-app.MapSmsChannel();
-app.MapWebChat();
-app.MapFormChannel();
-app.MapStaffEntry();
+app.MapConversation();
 app.MapInbox();
-app.MapDevOutbox(app.Environment);
 app.Run();
 return 0;
 

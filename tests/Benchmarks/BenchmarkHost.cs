@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using PatientContact.Conversation.Hosting;
+using PatientContact.Inbox.Storage;
 using PatientContact.Rules;
 
 namespace PatientContact.Benchmarks;

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using PatientContact.Conversation.Hosting;
 using PatientContact.Conversation.Intake;
 using PatientContact.Inbox.Requests;
 using PatientContact.Rules;
@@ -30,7 +29,7 @@ public class EngineBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        _host = new BenchmarkHost("pc-bench-", services => services.AddConversation());
+        _host = new BenchmarkHost("pc-bench-", services => services.AddIntake());
         _engine = _host.Services.GetRequiredService<IntakeEngine>();
 
         _atGender = await WalkAsync(7);

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using PatientContact.Conversation.Hosting;
 using PatientContact.Conversation.Intake;
 using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Storage;
@@ -35,7 +34,7 @@ public static class EnginePeer
             ["Verification:HashKey"] = Convert.ToBase64String(new byte[32]),
         }).Build());
         services.AddRules(services.BuildServiceProvider().GetRequiredService<IConfiguration>());
-        services.AddConversation();
+        services.AddIntake();
         services.RemoveAll<IHostedService>();
         var memory = new MemoryStores();
         services.AddSingleton<IConversationStore>(memory);

@@ -87,7 +87,7 @@ public static class ProductionSettings
             "is Hold: no text would be sent, so no patient would get a code or a confirmation"),
         ("Demo:StaffPassword", c => !string.IsNullOrWhiteSpace(c["Demo:StaffPassword"]),
             "is set: the demo staff accounts, an administrator among them, are for Development only"),
-        (Dev.Faults.StoreFaults.RateKey, c => c.GetValue<double>(Dev.Faults.StoreFaults.RateKey) != 0,
+        (Inbox.Storage.StoreFaults.RateKey, c => c.GetValue<double>(Inbox.Storage.StoreFaults.RateKey) != 0,
             "makes store calls fail on purpose, for the fault-injection run"),
     ];
 

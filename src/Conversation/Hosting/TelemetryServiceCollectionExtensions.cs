@@ -3,7 +3,6 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using PatientContact.Inbox.Storage;
 using PatientContact.Inbox.Telemetry;
 
 namespace PatientContact.Conversation.Hosting;
@@ -29,7 +28,6 @@ public static class TelemetryServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddMetrics();
         services.TryAddSingleton<PatientContactTelemetry>();
-        TraceStores(services, configuration["Storage:Provider"] ?? "Sqlite");
 
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(PatientContactTelemetry.Name))
@@ -56,30 +54,6 @@ public static class TelemetryServiceCollectionExtensions
 
         return services;
     }
-
-    /// <summary>Every store the service registered (<c>I…Store</c> in PatientContact.Inbox.Storage) gets a span per call.</summary>
-    private static void TraceStores(IServiceCollection services, string provider)
-    {
-        var system = provider.Equals("MongoDb", StringComparison.OrdinalIgnoreCase) ? "mongodb" : "sqlite";
-        for (var i = 0; i < services.Count; i++)
-        {
-            var descriptor = services[i];
-            var type = descriptor.ServiceType;
-            if (!type.IsInterface || type.Namespace != typeof(IRequestStore).Namespace || !type.Name.EndsWith("Store", StringComparison.Ordinal)
-                || descriptor.Lifetime != ServiceLifetime.Singleton || descriptor.IsKeyedService)
-            {
-                continue;
-            }
-
-            var wrap = typeof(TracedStore<>).MakeGenericType(type).GetMethod(nameof(TracedStore<IRequestStore>.Wrap))!;
-            services[i] = ServiceDescriptor.Singleton(type, sp => wrap.Invoke(null, [Create(sp, descriptor), system])!);
-        }
-    }
-
-    private static object Create(IServiceProvider services, ServiceDescriptor descriptor) =>
-        descriptor.ImplementationInstance
-        ?? descriptor.ImplementationFactory?.Invoke(services)
-        ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!);
 
     private static void KeepRouteOnly(Activity activity, HttpContext context)
     {

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using PatientContact.Conversation.Hosting;
+using PatientContact.Conversation.Intake;
 using PatientContact.Conversation.Tests.Support;
 using PatientContact.Inbox.Storage;
 using PatientContact.Rules;
@@ -31,7 +31,7 @@ public sealed partial class TerminalChatTests : IDisposable
         });
         builder.Services.AddRules(builder.Configuration);
         builder.Services.AddStorage(builder.Configuration, builder.Environment);
-        builder.Services.AddConversation();
+        builder.Services.AddIntake();
         using var host = builder.Build();
 
         var output = new StringWriter();
@@ -60,7 +60,7 @@ public sealed partial class TerminalChatTests : IDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Rules:Directory"] = RepoPaths.Rules });
         builder.Services.AddRules(builder.Configuration);
         builder.Services.AddStorage(builder.Configuration, builder.Environment);
-        builder.Services.AddConversation();
+        builder.Services.AddIntake();
         using var host = builder.Build();
         var output = new StringWriter();
 

@@ -1,7 +1,8 @@
 using System.Reflection;
-using PatientContact.Inbox.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace PatientContact.Conversation.Dev.Faults;
+namespace PatientContact.Inbox.Storage;
 
 /// <summary>The exception an injected store fault throws, as a store that lost its disk or connection would.</summary>
 public sealed class InjectedStoreFaultException() : IOException("Injected store fault (Development:StoreFaultRate).");
@@ -11,7 +12,8 @@ public sealed class InjectedStoreFaultException() : IOException("Injected store 
 /// half of them before the store is called (nothing written) and half after it has finished (written,
 /// but the caller is told it failed). The fault-injection run (docs/fault-injection.md) uses it to show
 /// that no reference ID a patient is given is lost or stored twice. Outside Development the setting
-/// stops start-up (<see cref="Hosting.ProductionSettings.DevelopmentOnly"/>).
+/// stops start-up (the host's Development-only settings check).
+/// <c>AddInbox</c> applies it between the stores and their tracing, so a failed call still has its span.
 /// </summary>
 public static class StoreFaults
 {

@@ -19,15 +19,15 @@ using PatientContact.Inbox.Staff.SignIn;
 
 namespace PatientContact.Inbox.Staff;
 
-/// <summary>The staff inbox in one pair: <c>builder.Services.AddInbox(builder.Configuration)</c> and <c>app.MapInbox()</c>.</summary>
-public static class InboxServiceCollectionExtensions
+/// <summary>The staff inbox's pages and API: <c>AddStaffInbox</c> and <c>MapStaffInbox</c>, called by the project's <see cref="InboxServiceCollectionExtensions"/>.</summary>
+public static class StaffInboxServiceCollectionExtensions
 {
     /// <summary>
     /// Registers staff sign-in (local accounts or OpenID Connect, from <c>Staff:SignIn</c>), the request pages
     /// and API, the audit, the text sender (<see cref="Messaging.IOutboundSender"/>, shared with the conversation),
     /// and in Development the demo staff accounts. Needs the stores and the rules registered too, in any order.
     /// </summary>
-    public static IServiceCollection AddInbox(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddStaffInbox(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -69,7 +69,7 @@ public static class InboxServiceCollectionExtensions
     }
 
     /// <summary>Maps <c>/inbox</c> (pages), <c>/inbox/assets</c> (styles) and <c>/api/inbox</c> (JSON).</summary>
-    public static IEndpointRouteBuilder MapInbox(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapStaffInbox(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         StaffAssets.WarnIfMissing(app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StaffAssets).FullName!));

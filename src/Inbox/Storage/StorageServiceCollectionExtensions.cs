@@ -1,7 +1,10 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using PatientContact.Inbox.Storage.Mongo;
 using PatientContact.Inbox.Storage.Sqlite;
 
-namespace PatientContact.Conversation.Hosting;
+namespace PatientContact.Inbox.Storage;
 
 /// <summary>Chooses the store from <c>Storage:Provider</c>: the embedded SQLite file by default, or MongoDB.</summary>
 public static class StorageServiceCollectionExtensions
