@@ -29,7 +29,7 @@ public static class ProxyServiceCollectionExtensions
     public static IServiceCollection AddProxySupport(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton<PublicAddress>();
+        services.AddPublicAddress();
         services.AddOptions<ProxyOptions>()
             .BindConfiguration(ProxyOptions.Section)
             .Validate(o => o.KnownProxies.All(p => IPAddress.TryParse(p, out _)),

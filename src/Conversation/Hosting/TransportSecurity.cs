@@ -1,3 +1,5 @@
+using PatientContact.Inbox.Web;
+
 namespace PatientContact.Conversation.Hosting;
 
 /// <summary>
@@ -21,7 +23,7 @@ public static class TransportSecurity
     {
         ArgumentNullException.ThrowIfNull(app);
         if (app.Environment.IsDevelopment()
-            || !Uri.TryCreate(app.Configuration["PublicBaseUrl"], UriKind.Absolute, out var publicBase)
+            || !Uri.TryCreate(app.Services.GetRequiredService<PublicAddress>().Configured, UriKind.Absolute, out var publicBase)
             || publicBase.Scheme != Uri.UriSchemeHttps)
         {
             return app;

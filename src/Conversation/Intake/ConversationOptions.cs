@@ -23,7 +23,4 @@ public sealed class ConversationOptions
     /// <summary>Dates of birth that may fail to match on one personal follow-up link before it never offers its details again.</summary>
     [Range(1, 10)]
     public int FollowUpConfirmationTries { get; set; } = 3;
-
-    /// <summary>The service's public address (the root <c>PublicBaseUrl</c> setting), to point a patient at the general link.</summary>
-    public string? PublicBaseUrl { get; set; }
 }

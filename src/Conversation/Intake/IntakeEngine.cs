@@ -32,7 +32,7 @@ public sealed class IntakeEngine
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly RequestReplies? _replies;
-    private readonly IAttachmentStore? _attachments;
+    private readonly HeldPhotos _photos;
     private readonly ConversationOptions _options;
     private readonly StepServices _steps;
     private readonly TurnMetrics _metrics;
@@ -56,17 +56,19 @@ public sealed class IntakeEngine
         RequestReplies? replies = null,
         PatientContactTelemetry? telemetry = null,
         IInputIndex? inputs = null,
-        IAttachmentStore? attachments = null)
+        IAttachmentStore? attachments = null,
+        Inbox.Web.PublicAddress? publicAddress = null)
     {
         ArgumentNullException.ThrowIfNull(conversationOptions);
         ArgumentNullException.ThrowIfNull(verificationOptions);
-        (_conversations, _rules, _time, _logger, _replies, _attachments) = (conversations, rules, time, logger, replies, attachments);
+        (_conversations, _rules, _time, _logger, _replies) = (conversations, rules, time, logger, replies);
+        _photos = new HeldPhotos(attachments);
         _inputs = new AppliedInputs(inputs, logger);
         _options = conversationOptions.Value;
         _metrics = new TurnMetrics(counters, telemetry);
         // Shared across conversations when registered; an engine built by hand (tests, tools) gets its own limiter.
         var limiter = codeSendLimiter ?? new CodeSendLimiter(verificationOptions, time);
-        _steps = StepServices.Create(rules, requests, sender, codes, limiter, links, _options, verificationOptions.Value, _metrics, logger, attachments);
+        _steps = StepServices.Create(rules, requests, sender, codes, limiter, links, _options, publicAddress?.Configured, verificationOptions.Value, _metrics, logger, attachments);
     }
 
     /// <summary>Runs one turn. Throws <see cref="UnknownServiceException"/> for a service the rules do not know.</summary>
@@ -99,8 +101,7 @@ public sealed class IntakeEngine
                 return new TurnResult([], Replayed: true);
             }
 
-            // Photos of a conversation that was not submitted go with its answers (restart, expiry, a new request).
-            var photosBefore = session.Step == Step.Submitted ? [] : session.Answers.Photos.Select(p => p.Id).ToList();
+            var photosBefore = HeldPhotos.Unsubmitted(session);
             var machine = _machines.TryTake(out var pooled) ? pooled : new IntakeMachine();
             var turn = new Turn(session, service, input, _time.GetUtcNow(), machine.Attach(session), _steps);
             try
@@ -130,7 +131,7 @@ public sealed class IntakeEngine
                     await effect(cancellationToken);
                 }
 
-                await DeletePhotosAsync(photosBefore.Except(session.Answers.Photos.Select(p => p.Id)).ToList(), cancellationToken);
+                await _photos.DeleteDroppedAsync(photosBefore, session, cancellationToken);
 
                 await _metrics.CountAsync(turn, cancellationToken);
                 span?.SetTag("patientcontact.step", session.Step.ToId());
@@ -175,39 +176,21 @@ public sealed class IntakeEngine
         }
 
         await _metrics.CountStopAsync(record.ServiceId, session.Step, session.LastActivityAt, cancellationToken);
-        await DeletePhotosAsync([.. session.Answers.Photos.Select(p => p.Id)], cancellationToken);
+        await _photos.DeleteAsync([.. session.Answers.Photos.Select(p => p.Id)], cancellationToken);
         return true;
     }
 
     /// <summary>The ids of the photos a stored conversation holds that no request has taken (it is not at the submitted step).</summary>
-    public static IReadOnlyList<string> UnsubmittedPhotos(ConversationRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        var session = SessionJson.Read(record.Data);
-        return session.Step == Step.Submitted ? [] : [.. session.Answers.Photos.Select(p => p.Id)];
-    }
-
-    private async Task DeletePhotosAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
-    {
-        if (ids.Count > 0 && _attachments is not null)
-        {
-            await _attachments.DeleteAsync(ids, ct);
-        }
-    }
+    public static IReadOnlyList<string> UnsubmittedPhotos(ConversationRecord record) =>
+        HeldPhotos.Unsubmitted(SessionJson.Read((record ?? throw new ArgumentNullException(nameof(record))).Data));
 
     private async Task RunStepAsync(Turn turn, CancellationToken ct)
     {
         var s = turn.Session;
         var text = turn.Input.Text is null ? null : TextInput.Clean(turn.Input.Text);
-        if (await AddedToRequestAsync(turn, text, ct))
+        var inProgress = IsOpen(s.Step) && turn.Now - s.LastActivityAt <= _options.IdleTimeout;
+        if (_replies is not null && await _replies.AddedToRequestAsync(turn, text, inProgress, ct))
         {
-            // The reply's red flags went onto the request, with their advice first in the answer.
-            turn.AddedToRequest = true;
-            if (turn.Input.Photos is { Count: > 0 })
-            {
-                turn.Replies.Insert(0, BotReply.Say(PhotosStep.NotAfterSending, s.Step));
-            }
-
             return;
         }
 
@@ -221,24 +204,15 @@ public sealed class IntakeEngine
         }
 
         s.LastActivityAt = turn.Now;
+        if (await PhotosStep.ArrivedAsync(turn, text, ct))
+        {
+            return;
+        }
+
         if (s.Step == Step.Welcome)
         {
             // Whatever the first message says ("hi", or nothing when web chat opens), it starts the conversation.
-            if (turn.Input.Photos is { Count: > 0 })
-            {
-                PhotosStep.SayNotKept(turn);
-            }
-
             await WelcomeStep.BeginAsync(turn, ct);
-        }
-        else if (turn.Input.Photos is { Count: > 0 } photos && s.Step == Step.Photos)
-        {
-            await PhotosStep.TakeAsync(turn, photos, ct);
-        }
-        else if (turn.Input.Photos is { Count: > 0 } && PhotosStep.SayNotKept(turn) && string.IsNullOrEmpty(text))
-        {
-            // Not the photos step: none is kept, and any words that came with them are read as usual.
-            turn.Ask(s.Step);
         }
         else if (text is null || (text.Length == 0 && turn.Input.Channel is not (Inbox.Requests.Channel.Form or Inbox.Requests.Channel.Staff)))
         {
@@ -251,51 +225,10 @@ public sealed class IntakeEngine
         }
         else if (!await Commands.RunAsync(turn, text, ct))
         {
-            await AnswerAsync(turn, text, ct);
-        }
-    }
-
-    /// <summary>The answer to the current step's question, read by the step.</summary>
-    private static async Task AnswerAsync(Turn turn, string text, CancellationToken ct)
-    {
-        var s = turn.Session;
-        if (turn.Screened.Count > 0 && s.Step != Step.Details)
-        {
-            // Crisis words are not an answer ("I want to end my life" is no first name): the advice, then the same question.
-            turn.Ask(s.Step);
-        }
-        else if (TextInput.Fold(text) == Questions.KeepWord && Questions.Previous(s.Step, s) is not null)
-        {
-            // Asked again after back or a change from the review: the earlier answer stands.
-            await turn.AdvanceAsync(Trigger.Answered, ct);
-        }
-        else
-        {
-            await IntakeSteps.For(s.Step).AnswerAsync(turn, text, ct);
+            await IntakeSteps.AnswerAsync(turn, text, ct);
         }
     }
 
     /// <summary>A conversation under way: past the welcome and not ended.</summary>
     private static bool IsOpen(Step step) => step != Step.Welcome && !step.IsEnd();
-
-    /// <summary>
-    /// A message after submission (no conversation in progress) that belongs on the patient's request: added there,
-    /// and answered with the acknowledgement (see <see cref="RequestReplies"/>); the conversation is left as it was.
-    /// </summary>
-    private async Task<bool> AddedToRequestAsync(Turn turn, string? text, CancellationToken ct)
-    {
-        var s = turn.Session;
-        var inProgress = IsOpen(s.Step) && turn.Now - s.LastActivityAt <= _options.IdleTimeout;
-        var input = turn.Input;
-        var answer = _replies is null ? null : await _replies.TryAddAsync(
-            new IncomingMessage(turn.Service, input.Channel, input.ConversationKey, input.InputId, text, input.SenderPhone, input.Attachments,
-                inProgress, s.Step == Step.Submitted ? s.ReferenceId : null, turn.Now),
-            ct);
-        foreach (var said in answer ?? [])
-        {
-            turn.Say(said);
-        }
-
-        return answer is not null;
-    }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using PatientContact.Conversation.Intake.Steps;
 
 namespace PatientContact.Conversation.Intake;
@@ -100,9 +101,14 @@ public static class IntakeFlow
     }
 }
 
-/// <summary>How possession of the contact mobile was shown.</summary>
-public static class VerifiedBy
+/// <summary>How possession of the contact mobile was shown; stored in the session as <c>"code"</c> or <c>"sms-channel"</c>.</summary>
+public enum VerifiedBy
 {
-    public const string Code = "code";
-    public const string SmsChannel = "sms-channel";
+    /// <summary>The patient typed the one-time code texted to it.</summary>
+    [JsonStringEnumMemberName("code")]
+    Code,
+
+    /// <summary>The conversation is by SMS from that very mobile.</summary>
+    [JsonStringEnumMemberName("sms-channel")]
+    SmsChannel,
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using PatientContact.Conversation.Verification;
 using PatientContact.Inbox.Messaging;
+using PatientContact.Inbox.Web;
 
 namespace PatientContact.Conversation.Intake;
 
@@ -14,13 +15,14 @@ public static class IntakeServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<ConversationOptions>().BindConfiguration("Conversation")
-            .Configure<IConfiguration>((options, configuration) => options.PublicBaseUrl ??= configuration["PublicBaseUrl"])
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<VerificationOptions>().BindConfiguration("Verification").ValidateOnStart();
         services.AddSingleton<OneTimeCodes>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerificationOptions>, VerificationOptionsValidator>());
         services.AddSingleton<CodeSendLimiter>();
         services.AddOutboundSender();
+        // The general link a patient is pointed at when a follow-up link has ended.
+        services.AddPublicAddress();
         services.AddSingleton<Replies.RequestReplies>();
         services.AddSingleton<IntakeEngine>();
         services.AddHostedService<ConversationPurger>();

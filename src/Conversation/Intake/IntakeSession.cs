@@ -157,8 +157,8 @@ public sealed class Answers
     public bool PhoneIsMobile { get; set; }
     public bool? MobileAccess { get; set; }
     public bool Verified { get; set; }
-    /// <summary>How possession was shown: "code" or "sms-channel".</summary>
-    public string? VerifiedBy { get; set; }
+    /// <summary>How possession was shown; null while not shown.</summary>
+    public VerifiedBy? VerifiedBy { get; set; }
     public ContactPreference? ContactPreference { get; set; }
     /// <summary>On the staff channel: the code was skipped because staff checked the caller's identity (never a verified mobile).</summary>
     public bool IdentityCheckedByStaff { get; set; }

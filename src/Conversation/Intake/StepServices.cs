@@ -30,12 +30,13 @@ internal sealed class StepServices
         CodeSendLimiter limiter,
         ISentLinkStore? links,
         ConversationOptions options,
+        string? publicBaseUrl,
         VerificationOptions verification,
         TurnMetrics metrics,
         ILogger logger,
         IAttachmentStore? attachments = null)
     {
-        var followUps = new FollowUpLinks(links, options, logger);
+        var followUps = new FollowUpLinks(links, options, publicBaseUrl, logger);
         return new StepServices
         {
             Rules = rules,

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PatientContact.Inbox.Matching.Pds;
+using PatientContact.Inbox.Web;
 
 namespace PatientContact.Inbox.Matching;
 
@@ -20,7 +21,8 @@ public static class MatchingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddOptions<PdsOptions>().BindConfiguration("Pds").ValidateOnStart();
-        services.AddSingleton<IPostConfigureOptions<PdsOptions>>(new PdsDevelopmentDefaults(configuration, environment));
+        services.AddPublicAddress();
+        services.AddSingleton<IPostConfigureOptions<PdsOptions>>(sp => new PdsDevelopmentDefaults(sp.GetRequiredService<IOptions<PublicAddressOptions>>(), environment));
         services.AddSingleton<IValidateOptions<PdsOptions>>(new PdsOptionsValidator(environment));
         services.AddOptions<MatchingOptions>().BindConfiguration("Matching").ValidateDataAnnotations().ValidateOnStart();
 

@@ -43,14 +43,12 @@ public sealed class OutboxDeliveryOptions
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// The service's public address (the top-level <c>PublicBaseUrl</c> setting): every text asks Twilio to report
-    /// its delivery to <c>{PublicBaseUrl}/sms/twilio/status</c>. Unset: no reports are asked for.
+    /// The status callback address for one outbox text under the service's public address: every text asks Twilio to
+    /// report its delivery to <c>{PublicBaseUrl}/sms/twilio/status</c>. Null when <c>PublicBaseUrl</c> is not set: no
+    /// reports are asked for.
     /// </summary>
-    public string? PublicBaseUrl { get; set; }
-
-    /// <summary>The status callback address for one outbox text; null when <see cref="PublicBaseUrl"/> is not set.</summary>
-    public Uri? StatusCallbackFor(Guid id) =>
-        string.IsNullOrWhiteSpace(PublicBaseUrl) ? null : new Uri($"{PublicBaseUrl.TrimEnd('/')}{StatusCallbackPath}?message={id:N}");
+    public static Uri? StatusCallbackFor(Web.PublicAddress? publicAddress, Guid id) =>
+        publicAddress?.Configured is { } origin ? new Uri($"{origin}{StatusCallbackPath}?message={id:N}") : null;
 
     /// <summary>The path of Twilio's delivery reports.</summary>
     public const string StatusCallbackPath = "/sms/twilio/status";

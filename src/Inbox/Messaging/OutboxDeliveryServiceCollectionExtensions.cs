@@ -2,6 +2,7 @@ using System.Net.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using PatientContact.Inbox.Web;
 
 namespace PatientContact.Inbox.Messaging;
 
@@ -48,7 +49,6 @@ public static class OutboxDeliveryServiceCollectionExtensions
         services.AddTwilioOptions();
         services.AddOptions<OutboxDeliveryOptions>()
             .BindConfiguration(OutboxDeliveryOptions.Section)
-            .Configure<Microsoft.Extensions.Configuration.IConfiguration>((o, configuration) => o.PublicBaseUrl ??= configuration["PublicBaseUrl"])
             .ValidateDataAnnotations()
             .Validate<IOptions<TwilioOptions>>(
                 (o, twilio) => o.Mode == OutboxMode.Hold
@@ -64,6 +64,8 @@ public static class OutboxDeliveryServiceCollectionExtensions
             sp.GetRequiredService<IOptions<TwilioOptions>>(),
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<DeliveryReports>();
+        // Each text asks Twilio to report its delivery under the public address.
+        services.AddPublicAddress();
         services.TryAddSingleton<OutboxDeliveryWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDeliveryWorker>());
         return services;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PatientContact.Inbox.Storage;
 using PatientContact.Inbox.Telemetry;
+using PatientContact.Inbox.Web;
 
 namespace PatientContact.Inbox.Messaging;
 
@@ -21,7 +22,8 @@ public sealed partial class OutboxDeliveryWorker(
     TimeProvider time,
     IOptions<OutboxDeliveryOptions> options,
     ILogger<OutboxDeliveryWorker> logger,
-    PatientContactTelemetry? telemetry = null) : BackgroundService
+    PatientContactTelemetry? telemetry = null,
+    PublicAddress? publicAddress = null) : BackgroundService
 {
     /// <summary>Texts handled in one pass before the worker looks at its stop signal and the clock again.</summary>
     public const int PassLimit = 100;
@@ -128,7 +130,7 @@ public sealed partial class OutboxDeliveryWorker(
         }
 
         var attempt = message.Attempts + 1;
-        var outgoing = new TwilioMessage(message.To, message.From, message.Body, validity, Settings.StatusCallbackFor(message.Id));
+        var outgoing = new TwilioMessage(message.To, message.From, message.Body, validity, OutboxDeliveryOptions.StatusCallbackFor(publicAddress, message.Id));
         var result = await twilio.SendAsync(outgoing, Settings.SendTimeout, CancellationToken.None).ConfigureAwait(false);
         now = time.GetUtcNow();
         switch (result)

@@ -16,6 +16,7 @@ using PatientContact.Inbox.Staff.Links;
 using PatientContact.Inbox.Staff.Pages;
 using PatientContact.Inbox.Staff.Requests;
 using PatientContact.Inbox.Staff.SignIn;
+using PatientContact.Inbox.Web;
 
 namespace PatientContact.Inbox.Staff;
 
@@ -33,7 +34,7 @@ public static class StaffInboxServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<Web.PublicAddress>();
+        services.AddPublicAddress();
         services.AddOutboundSender();
         services.AddOptions<StaffOptions>().BindConfiguration(StaffOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StaffOptions>, StaffOptionsValidation>());

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace PatientContact.Inbox.Web;
 
@@ -10,12 +10,15 @@ namespace PatientContact.Inbox.Web;
 /// a client can change. Only when <c>PublicBaseUrl</c> is not set (Development, tests of one
 /// process) does the request's own origin stand in.
 /// </summary>
-public sealed class PublicAddress(IConfiguration configuration)
+public sealed class PublicAddress(IOptions<PublicAddressOptions> options)
 {
-    private readonly string? _configured = configuration["PublicBaseUrl"] is { Length: > 0 } value ? value.TrimEnd('/') : null;
+    private readonly string? _configured = options.Value.PublicBaseUrl?.TrimEnd('/');
 
     /// <summary>The configured <c>PublicBaseUrl</c> without a trailing slash, or null.</summary>
     public string? Configured => _configured;
+
+    /// <summary>The configured <c>PublicBaseUrl</c> exactly as set (Twilio signs the address as it was given), or null.</summary>
+    public string? AsSet => options.Value.PublicBaseUrl;
 
     /// <summary>The public origin and base path, e.g. <c>https://contact.example.nhs.uk</c> (no trailing slash).</summary>
     public string Origin(HttpRequest request)

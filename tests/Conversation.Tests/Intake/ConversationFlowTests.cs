@@ -244,6 +244,20 @@ public sealed class ConversationFlowTests : IDisposable
     }
 
     [Fact]
+    public async Task How_the_mobile_was_shown_is_kept_in_the_stored_session_as_it_always_was()
+    {
+        var texter = await _harness.Patient(channel: Channel.Sms, senderPhone: Walks.JanePhone).SayAsync("hello");
+        foreach (var answer in new[] { "1", "1", "Sore knee", "1", "Jane", "Smith", "22/10/2010", "1", "LS1 6AE", "07700 900123" })
+        {
+            await texter.SayAsync(answer);
+        }
+
+        var stored = await _harness.Conversations.GetAsync(texter.Key);
+        stored!.Data.ShouldContain("\"verifiedBy\":\"sms-channel\"", customMessage: "sessions stored before the enum still read");
+        texter.Step.ShouldBe("contact-preference");
+    }
+
+    [Fact]
     public async Task An_invalid_answer_gets_a_reason_and_the_same_question_and_three_in_a_row_offer_the_phone_number()
     {
         var patient = await _harness.Patient().OpenAsync();

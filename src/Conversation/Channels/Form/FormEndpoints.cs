@@ -63,7 +63,7 @@ public static class FormEndpoints
             : NotFoundPage.Respond(context, assets, headers);
 
     private static async Task<IResult> FollowUpStartPageAsync(HttpContext context, string serviceId, string token, IRuleBookProvider rules, ISentLinkStore links,
-        TimeProvider time, WebChatAssets assets, WebChatHeaders headers, Microsoft.Extensions.Options.IOptions<WebChatOptions> options)
+        TimeProvider time, WebChatAssets assets, WebChatHeaders headers, Inbox.Web.PublicAddress address)
     {
         var (service, link) = await FollowUpLinkEndpoints.FindAsync(serviceId, token, rules, links, context.RequestAborted);
         if (service is null || link is null)
@@ -74,7 +74,7 @@ public static class FormEndpoints
         if (!link.IsOpenAt(time.GetUtcNow()))
         {
             headers.ForStaticPage(context);
-            var general = LinkPageEndpoints.LinkUrl(context.Request, options.Value.PublicBaseUrl, service.Id);
+            var general = LinkPageEndpoints.LinkUrl(address, context.Request, service.Id);
             return Results.Content(LinkEndedPage.Render(service, assets, general), "text/html; charset=utf-8", statusCode: StatusCodes.Status410Gone);
         }
 

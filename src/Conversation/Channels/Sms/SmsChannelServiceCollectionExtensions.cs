@@ -1,4 +1,5 @@
 using PatientContact.Inbox.Messaging;
+using PatientContact.Inbox.Web;
 
 namespace PatientContact.Conversation.Channels.Sms;
 
@@ -10,13 +11,8 @@ public static class SmsChannelServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
         services.AddTwilioOptions();
-        services.AddOptions<SmsWebhookOptions>()
-            .Configure<IConfiguration>((o, configuration) => o.PublicBaseUrl = configuration["PublicBaseUrl"])
-            .Validate(
-                o => string.IsNullOrEmpty(o.PublicBaseUrl)
-                    || (Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" && uri.Query.Length == 0 && uri.Fragment.Length == 0),
-                "PublicBaseUrl must be an absolute http(s) URL with no query, like https://contact.example.nhs.uk.")
-            .ValidateOnStart();
+        // Twilio signs the public address it calls; it is checked at start with the other public address readers'.
+        services.AddPublicAddress();
         services.AddOptions<SmsThrottleOptions>().BindConfiguration(SmsThrottleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<SenderThrottle>();
         services.TryAddSingleton<SmsConversation>();

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using PatientContact.Inbox.Messaging;
+using PatientContact.Inbox.Web;
 
 namespace PatientContact.Conversation.Channels.Sms;
 
@@ -17,13 +18,14 @@ public static partial class TwilioSignedForm
 
     /// <summary>The form's fields, names exactly as sent, or the refusal to answer with.</summary>
     public static async Task<(List<KeyValuePair<string, string>>? Fields, IResult? Refused)> ReadAsync(
-        HttpContext http, string path, TwilioOptions twilio, SmsWebhookOptions webhook, ILogger logger, CancellationToken cancellationToken)
+        HttpContext http, string path, TwilioOptions twilio, PublicAddressOptions webhook, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(twilio);
         ArgumentNullException.ThrowIfNull(webhook);
         var request = http.Request;
         var authToken = twilio.AuthToken;
+        // The address Twilio calls and signs, as it was set: what Twilio sees, not what a proxy forwards.
         var publicBaseUrl = webhook.PublicBaseUrl;
         if (string.IsNullOrEmpty(authToken) || string.IsNullOrEmpty(publicBaseUrl))
         {

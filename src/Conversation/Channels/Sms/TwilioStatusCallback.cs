@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PatientContact.Inbox.Messaging;
+using PatientContact.Inbox.Web;
 
 namespace PatientContact.Conversation.Channels.Sms;
 
@@ -22,7 +23,7 @@ public static partial class TwilioStatusCallback
     private static async Task<IResult> HandleAsync(
         HttpContext http,
         IOptions<TwilioOptions> twilio,
-        IOptions<SmsWebhookOptions> webhook,
+        IOptions<PublicAddressOptions> webhook,
         DeliveryReports reports,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PatientContact.Inbox.Messaging;
+using PatientContact.Inbox.Web;
 
 namespace PatientContact.Conversation.Channels.Sms;
 
@@ -26,7 +27,7 @@ public static partial class TwilioWebhook
     private static async Task<IResult> HandleAsync(
         HttpContext http,
         IOptions<TwilioOptions> twilio,
-        IOptions<SmsWebhookOptions> webhook,
+        IOptions<PublicAddressOptions> webhook,
         SmsConversation sms,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
@@ -70,11 +71,4 @@ public static partial class TwilioWebhook
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Twilio webhook refused (403): {Reason}")]
     private static partial void LogRejected(ILogger logger, string reason);
-}
-
-/// <summary>The public address Twilio calls (<c>PublicBaseUrl</c>), which its signatures are made over.</summary>
-public sealed class SmsWebhookOptions
-{
-    /// <summary>e.g. <c>https://contact.example.nhs.uk</c>; what Twilio sees, not what a proxy forwards.</summary>
-    public string? PublicBaseUrl { get; set; }
 }

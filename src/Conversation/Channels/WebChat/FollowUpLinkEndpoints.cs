@@ -3,6 +3,7 @@ using PatientContact.Conversation.Channels.DirectLine;
 using PatientContact.Conversation.Channels.WebChat.Pages;
 using PatientContact.Inbox.Links;
 using PatientContact.Inbox.Storage;
+using PatientContact.Inbox.Web;
 using PatientContact.Rules;
 
 namespace PatientContact.Conversation.Channels.WebChat;
@@ -25,7 +26,7 @@ public static class FollowUpLinkEndpoints
 
     private static async Task<IResult> PageAsync(
         HttpContext context, string serviceId, string token, IRuleBookProvider rules, ISentLinkStore links, TimeProvider time,
-        WebChatAssets assets, WebChatHeaders headers, IOptions<WebChatOptions> options)
+        WebChatAssets assets, WebChatHeaders headers, PublicAddress address)
     {
         var (service, link) = await FindAsync(serviceId, token, rules, links, context.RequestAborted);
         if (service is null || link is null)
@@ -36,7 +37,7 @@ public static class FollowUpLinkEndpoints
         if (!link.IsOpenAt(time.GetUtcNow()))
         {
             headers.ForStaticPage(context);
-            var general = LinkPageEndpoints.LinkUrl(context.Request, options.Value.PublicBaseUrl, service.Id);
+            var general = LinkPageEndpoints.LinkUrl(address, context.Request, service.Id);
             return Results.Content(LinkEndedPage.Render(service, assets, general), Html, statusCode: StatusCodes.Status410Gone);
         }
 

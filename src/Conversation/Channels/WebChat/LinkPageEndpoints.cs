@@ -72,11 +72,11 @@ public static class LinkPageEndpoints
     }
 
     /// <summary>The service's link (under <c>PublicBaseUrl</c>) as an SVG QR code.</summary>
-    private static IResult Qr(HttpContext context, string serviceId, IRuleBookProvider rules, IOptions<WebChatOptions> options) =>
-        QrImage(context, serviceId, rules, options, link => Results.Text(QrCodes.Svg(link), "image/svg+xml; charset=utf-8"));
+    private static IResult Qr(HttpContext context, string serviceId, IRuleBookProvider rules, PublicAddress address) =>
+        QrImage(context, serviceId, rules, address, link => Results.Text(QrCodes.Svg(link), "image/svg+xml; charset=utf-8"));
 
     /// <summary>The service's link drawn as a QR code by <paramref name="draw"/>, cached for an hour; a bare 404 for an unknown service.</summary>
-    internal static IResult QrImage(HttpContext context, string serviceId, IRuleBookProvider rules, IOptions<WebChatOptions> options, Func<string, IResult> draw)
+    internal static IResult QrImage(HttpContext context, string serviceId, IRuleBookProvider rules, PublicAddress address, Func<string, IResult> draw)
     {
         var service = rules.Current.FindService(serviceId);
         WebChatHeaders.ForApi(context.Response, cacheable: service is not null);
@@ -86,14 +86,13 @@ public static class LinkPageEndpoints
         }
 
         context.Response.Headers.CacheControl = "public, max-age=3600";
-        return draw(LinkUrl(context.Request, options.Value.PublicBaseUrl, service.Id));
+        return draw(LinkUrl(address, context.Request, service.Id));
     }
 
     /// <summary>The public link of a service: <c>{PublicBaseUrl}/c/{id}</c>, or this request's origin when no base URL is set.</summary>
-    public static string LinkUrl(HttpRequest request, string? publicBaseUrl, string serviceId)
+    public static string LinkUrl(PublicAddress address, HttpRequest request, string serviceId)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var origin = string.IsNullOrWhiteSpace(publicBaseUrl) ? $"{request.Scheme}://{request.Host.Value}{request.PathBase}" : publicBaseUrl;
-        return PatientLinks.Url(origin, serviceId);
+        ArgumentNullException.ThrowIfNull(address);
+        return PatientLinks.Url(address.Origin(request), serviceId);
     }
 }

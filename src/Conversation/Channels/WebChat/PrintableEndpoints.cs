@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PatientContact.Conversation.Channels.WebChat.Pages;
+using PatientContact.Inbox.Web;
 using PatientContact.Rules;
 
 namespace PatientContact.Conversation.Channels.WebChat;
@@ -20,18 +21,18 @@ public static class PrintableEndpoints
         return app;
     }
 
-    private static IResult Poster(HttpContext context, string serviceId, IRuleBookProvider rules, IOptions<WebChatOptions> options, WebChatAssets assets, WebChatHeaders headers) =>
-        Printable(context, serviceId, rules, options, assets, headers, PosterPage.Render);
+    private static IResult Poster(HttpContext context, string serviceId, IRuleBookProvider rules, PublicAddress address, WebChatAssets assets, WebChatHeaders headers) =>
+        Printable(context, serviceId, rules, address, assets, headers, PosterPage.Render);
 
-    private static IResult Letter(HttpContext context, string serviceId, IRuleBookProvider rules, IOptions<WebChatOptions> options, WebChatAssets assets, WebChatHeaders headers) =>
-        Printable(context, serviceId, rules, options, assets, headers, LetterPage.Render);
+    private static IResult Letter(HttpContext context, string serviceId, IRuleBookProvider rules, PublicAddress address, WebChatAssets assets, WebChatHeaders headers) =>
+        Printable(context, serviceId, rules, address, assets, headers, LetterPage.Render);
 
     /// <summary>A page for a known service, or the link page's 404 page.</summary>
     private static IResult Printable(
         HttpContext context,
         string serviceId,
         IRuleBookProvider rules,
-        IOptions<WebChatOptions> options,
+        PublicAddress address,
         WebChatAssets assets,
         WebChatHeaders headers,
         Func<PrintedContact, WebChatAssets, string> render)
@@ -43,11 +44,11 @@ public static class PrintableEndpoints
         }
 
         WebChatHeaders.ForPrintablePage(context);
-        var link = LinkPageEndpoints.LinkUrl(context.Request, options.Value.PublicBaseUrl, service.Id);
+        var link = LinkPageEndpoints.LinkUrl(address, context.Request, service.Id);
         return Results.Content(render(PrintedContact.For(service, link), assets), Html);
     }
 
     /// <summary>The service's link as a PNG QR code, cached like the SVG one.</summary>
-    private static IResult QrPng(HttpContext context, string serviceId, IRuleBookProvider rules, IOptions<WebChatOptions> options) =>
-        LinkPageEndpoints.QrImage(context, serviceId, rules, options, link => Results.Bytes(QrCodes.Png(link), "image/png"));
+    private static IResult QrPng(HttpContext context, string serviceId, IRuleBookProvider rules, PublicAddress address) =>
+        LinkPageEndpoints.QrImage(context, serviceId, rules, address, link => Results.Bytes(QrCodes.Png(link), "image/png"));
 }

@@ -43,9 +43,6 @@ public sealed class WebChatOptions
     [Range(64 * 1024, 1024 * 1024 * 1024)]
     public int MaxBytesPerConversation { get; set; } = 1024 * 1024;
 
-    /// <summary>The service's public address (the root <c>PublicBaseUrl</c> setting): the QR code points under it.</summary>
-    public string? PublicBaseUrl { get; set; }
-
     /// <summary>
     /// The npm <c>node_modules</c> folder holding <c>botframework-webchat</c> and <c>nhsuk-frontend</c>;
     /// unset means the first one found in the content root or a folder above it.

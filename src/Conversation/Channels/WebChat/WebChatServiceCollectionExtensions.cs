@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
 using PatientContact.Conversation.Channels.DirectLine;
+using PatientContact.Inbox.Web;
 
 namespace PatientContact.Conversation.Channels.WebChat;
 
@@ -14,10 +15,10 @@ public static partial class WebChatServiceCollectionExtensions
     {
         services.AddOptions<WebChatOptions>()
             .BindConfiguration("WebChat")
-            .Configure<IConfiguration>((options, configuration) => options.PublicBaseUrl ??= configuration["PublicBaseUrl"])
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebChatOptions>, WebChatOptionsValidation>();
+        services.AddPublicAddress();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<DirectLineTokens>();
         services.AddSingleton<ActivitySignals>();

@@ -11,7 +11,7 @@ namespace PatientContact.Conversation.Intake.FollowUp;
 /// A conversation opened from a personal follow-up link: whether the link is still open, the date of birth that
 /// unlocks the details it holds, and accepting or declining them.
 /// </summary>
-internal sealed partial class FollowUpLinks(ISentLinkStore? links, ConversationOptions options, ILogger logger)
+internal sealed partial class FollowUpLinks(ISentLinkStore? links, ConversationOptions options, string? publicBaseUrl, ILogger logger)
 {
     /// <summary>
     /// The date of birth on a personal follow-up link. When it is the one staff gave (and the link is still open
@@ -100,7 +100,7 @@ internal sealed partial class FollowUpLinks(ISentLinkStore? links, ConversationO
         LogLinkEnded(logger, turn.Service.Id);
         turn.Machine.Fire(Trigger.LinkEnded);
         turn.Count("follow-up-link-ended");
-        turn.Replies.Add(BotReply.Say(LinkEndedStep.Message(turn.Service, options.PublicBaseUrl), Step.LinkEnded));
+        turn.Replies.Add(BotReply.Say(LinkEndedStep.Message(turn.Service, publicBaseUrl), Step.LinkEnded));
     }
 
     /// <summary>Takes back details accepted earlier (the patient went back and answers again).</summary>

@@ -1,3 +1,5 @@
+using PatientContact.Conversation.Intake.Parsing;
+
 namespace PatientContact.Conversation.Intake.Steps;
 
 /// <summary>Every step of the conversation, found by its <see cref="Intake.Step"/> or its id.</summary>
@@ -23,6 +25,29 @@ public static class IntakeSteps
         var found = ById.TryGetValue(id, out var named);
         step = found ? named!.Step : default;
         return found;
+    }
+
+    /// <summary>
+    /// The answer to the current step's question, read by the step; before it, what holds at every step: crisis words
+    /// are no answer, and the keep word keeps an earlier answer.
+    /// </summary>
+    internal static async Task AnswerAsync(Turn turn, string text, CancellationToken ct)
+    {
+        var s = turn.Session;
+        if (turn.Screened.Count > 0 && s.Step != Step.Details)
+        {
+            // Crisis words are not an answer ("I want to end my life" is no first name): the advice, then the same question.
+            turn.Ask(s.Step);
+        }
+        else if (TextInput.Fold(text) == Questions.KeepWord && Questions.Previous(s.Step, s) is not null)
+        {
+            // Asked again after back or a change from the review: the earlier answer stands.
+            await turn.AdvanceAsync(Trigger.Answered, ct);
+        }
+        else
+        {
+            await For(s.Step).AnswerAsync(turn, text, ct);
+        }
     }
 
     /// <summary>Checked once: a <see cref="Intake.Step"/> with no class here would fail every conversation that reached it.</summary>

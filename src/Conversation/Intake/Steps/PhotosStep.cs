@@ -98,10 +98,32 @@ public sealed class PhotosStep : IntakeStep
         turn.Invalid($"Please send a photo, or type {DoneWord} to carry on.");
     }
 
-    /// <summary>Photos at another step: none is kept, and the patient is told so (always true, to read in a condition).</summary>
-    internal static bool SayNotKept(Turn turn)
+    /// <summary>
+    /// Photos that came with a message, before its words are read: at this step they are taken (true: the turn is
+    /// answered). At another step none is kept and the patient is told so; with no words beside them the question is
+    /// asked again (true), otherwise (and at the welcome, which starts the conversation anyway) the words are read as usual.
+    /// </summary>
+    internal static async Task<bool> ArrivedAsync(Turn turn, string? text, CancellationToken ct)
     {
+        var s = turn.Session;
+        if (turn.Input.Photos is not { Count: > 0 } photos)
+        {
+            return false;
+        }
+
+        if (s.Step == Step.Photos)
+        {
+            await TakeAsync(turn, photos, ct);
+            return true;
+        }
+
         turn.Say(NotNow);
+        if (s.Step == Step.Welcome || !string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        turn.Ask(s.Step);
         return true;
     }
 
@@ -109,7 +131,7 @@ public sealed class PhotosStep : IntakeStep
     /// Photos that came with a message at this step: each is kept or refused with its reason (the 6th and later with
     /// the limit). Whatever text came with them is not read as an answer: the question is asked again.
     /// </summary>
-    internal static async Task TakeAsync(Turn turn, IReadOnlyList<IncomingPhoto> photos, CancellationToken ct)
+    private static async Task TakeAsync(Turn turn, IReadOnlyList<IncomingPhoto> photos, CancellationToken ct)
     {
         var s = turn.Session;
 

@@ -1,13 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using PatientContact.Inbox.Web;
 
 namespace PatientContact.Inbox.Matching.Pds;
 
 /// <summary>In Development, PDS is this service's own local endpoint unless <c>Pds:BaseUrl</c> says otherwise.</summary>
-public sealed class PdsDevelopmentDefaults(IConfiguration configuration, IHostEnvironment environment) : IPostConfigureOptions<PdsOptions>
+public sealed class PdsDevelopmentDefaults(IOptions<PublicAddressOptions> publicAddress, IHostEnvironment environment) : IPostConfigureOptions<PdsOptions>
 {
     public const string LocalPath = "/dev/pds";
 
@@ -16,7 +16,7 @@ public sealed class PdsDevelopmentDefaults(IConfiguration configuration, IHostEn
         ArgumentNullException.ThrowIfNull(options);
         if (options.BaseUrl is null && environment.IsDevelopment())
         {
-            var publicBase = configuration["PublicBaseUrl"] ?? "http://localhost:5000";
+            var publicBase = publicAddress.Value.PublicBaseUrl ?? "http://localhost:5000";
             options.BaseUrl = new Uri(publicBase.TrimEnd('/') + LocalPath);
         }
     }
