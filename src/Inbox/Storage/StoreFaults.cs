@@ -37,28 +37,10 @@ public static class StoreFaults
             throw new InvalidOperationException($"{RateKey} must be between 0 and 0.5.");
         }
 
-        for (var i = 0; i < services.Count; i++)
-        {
-            var descriptor = services[i];
-            var type = descriptor.ServiceType;
-            if (!type.IsInterface || type.Namespace != typeof(IRequestStore).Namespace
-                || !(type.Name.EndsWith("Store", StringComparison.Ordinal) || type == typeof(IInputIndex))
-                || type == typeof(IStoreHealth) || type == typeof(IKeyRingStore) || descriptor.Lifetime != ServiceLifetime.Singleton || descriptor.IsKeyedService)
-            {
-                continue;
-            }
-
-            var wrap = typeof(FaultyStore<>).MakeGenericType(type).GetMethod(nameof(FaultyStore<IRequestStore>.Wrap))!;
-            services[i] = ServiceDescriptor.Singleton(type, sp => wrap.Invoke(null, [Create(sp, descriptor), rate])!);
-        }
-
-        return services;
+        return services.WrapStores(typeof(FaultyStore<>), rate, type =>
+            (type.Name.EndsWith("Store", StringComparison.Ordinal) || type == typeof(IInputIndex))
+            && type != typeof(IStoreHealth) && type != typeof(IKeyRingStore));
     }
-
-    private static object Create(IServiceProvider services, ServiceDescriptor descriptor) =>
-        descriptor.ImplementationInstance
-        ?? descriptor.ImplementationFactory?.Invoke(services)
-        ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!);
 }
 
 /// <summary>A store whose asynchronous calls fail at the given rate, before or after the real call.</summary>

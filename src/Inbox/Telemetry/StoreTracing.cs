@@ -13,25 +13,6 @@ public static class StoreTracing
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(provider);
         var system = provider.Equals("MongoDb", StringComparison.OrdinalIgnoreCase) ? "mongodb" : "sqlite";
-        for (var i = 0; i < services.Count; i++)
-        {
-            var descriptor = services[i];
-            var type = descriptor.ServiceType;
-            if (!type.IsInterface || type.Namespace != typeof(IRequestStore).Namespace || !type.Name.EndsWith("Store", StringComparison.Ordinal)
-                || descriptor.Lifetime != ServiceLifetime.Singleton || descriptor.IsKeyedService)
-            {
-                continue;
-            }
-
-            var wrap = typeof(TracedStore<>).MakeGenericType(type).GetMethod(nameof(TracedStore<IRequestStore>.Wrap))!;
-            services[i] = ServiceDescriptor.Singleton(type, sp => wrap.Invoke(null, [Create(sp, descriptor), system])!);
-        }
-
-        return services;
+        return services.WrapStores(typeof(TracedStore<>), system, type => type.Name.EndsWith("Store", StringComparison.Ordinal));
     }
-
-    private static object Create(IServiceProvider services, ServiceDescriptor descriptor) =>
-        descriptor.ImplementationInstance
-        ?? descriptor.ImplementationFactory?.Invoke(services)
-        ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!);
 }
