@@ -118,6 +118,44 @@ public sealed class SqliteStoreContractTests : StoreContractTests
         (await SynchronousOf(ordinary.Connection)).ShouldBe(1L, "NORMAL");
     }
 
+    [Fact]
+    public async Task Kept_connections_read_what_another_process_on_the_file_wrote_since()
+    {
+        // Both stores' kept connections have their statements prepared before the other side writes.
+        var other = Open(DatabasePath);
+        await Stores.Conversations.TrySaveAsync(Conversation("sms:surgery-a:+447700900123", 1));
+        (await other.Conversations.GetAsync("sms:surgery-a:+447700900123"))!.Version.ShouldBe(1);
+        (await Stores.OptOuts.IsOptedOutAsync("+447700900123")).ShouldBeFalse();
+
+        (await other.Conversations.TrySaveAsync(Conversation("sms:surgery-a:+447700900123", 2))).ShouldBeTrue();
+        await other.OptOuts.SetAsync("+447700900123", optedOut: true, T0);
+
+        (await Stores.Conversations.GetAsync("sms:surgery-a:+447700900123"))!.Version.ShouldBe(2);
+        (await Stores.OptOuts.IsOptedOutAsync("+447700900123")).ShouldBeTrue();
+        (await Stores.Conversations.TrySaveAsync(Conversation("sms:surgery-a:+447700900123", 2))).ShouldBeFalse("version 2 is taken");
+        (await Stores.Conversations.TrySaveAsync(Conversation("sms:surgery-a:+447700900123", 3))).ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task A_transaction_left_open_on_the_writer_is_rolled_back_and_the_next_write_still_lands()
+    {
+        var database = _databases[0];
+        await using (var writer = await database.OpenWriterAsync())
+        {
+#pragma warning disable CA2000 // Left open on purpose: a caller that forgot to commit or dispose it.
+            var forgotten = writer.Connection.BeginTransaction();
+#pragma warning restore CA2000
+            await using var command = writer.Connection.CreateCommand();
+            command.Transaction = forgotten;
+            command.CommandText = "INSERT INTO opt_outs (phone, opted_out, updated_at) VALUES ('+447700900999', 1, '2026-01-01T00:00:00.0000000Z');";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        (await Stores.Conversations.TrySaveAsync(Conversation("webchat:after", 1))).ShouldBeTrue();
+        (await Stores.Conversations.GetAsync("webchat:after")).ShouldNotBeNull();
+        (await Stores.OptOuts.IsOptedOutAsync("+447700900999")).ShouldBeFalse("the forgotten transaction never committed");
+    }
+
     private static async Task<object?> SynchronousOf(SqliteConnection connection)
     {
         await using var command = connection.CreateCommand();

@@ -6,9 +6,9 @@ public sealed class SqliteConversationStore(SqliteDatabase database) : IConversa
     public async Task<ConversationRecord?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT key, service_id, state, data, version, updated_at FROM conversations WHERE key = @key;";
+        // Every turn reads and writes its conversation: both statements stay prepared on kept connections.
+        using var lease = await database.OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        var command = lease.Prepared("SELECT key, service_id, state, data, version, updated_at FROM conversations WHERE key = @key;");
         command.With("@key", key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
@@ -19,10 +19,8 @@ public sealed class SqliteConversationStore(SqliteDatabase database) : IConversa
         ArgumentNullException.ThrowIfNull(record);
         ArgumentOutOfRangeException.ThrowIfLessThan(record.Version, 1);
         await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
-        var connection = writer.Connection;
-        await using var command = connection.CreateCommand();
         // Each a single statement: SQLite holds the write lock from the check to the write.
-        command.CommandText = record.Version == 1
+        var command = writer.Prepared.Prepared(record.Version == 1
             ? """
               INSERT INTO conversations (key, service_id, state, data, version, updated_at)
               VALUES (@key, @service_id, @state, @data, @version, @updated_at)
@@ -32,7 +30,7 @@ public sealed class SqliteConversationStore(SqliteDatabase database) : IConversa
               UPDATE conversations
               SET service_id = @service_id, state = @state, data = @data, version = @version, updated_at = @updated_at
               WHERE key = @key AND version = @version - 1;
-              """;
+              """);
         command
             .With("@key", record.Key)
             .With("@service_id", record.ServiceId)

@@ -6,11 +6,15 @@ namespace PatientContact.Inbox.Storage.Sqlite;
 
 /// <summary>
 /// The one SQLite database file behind the SQLite stores: creates the file, its folder and the schema
-/// on first use, then hands out a pooled connection per operation.
+/// on first use, then hands out a pooled connection per operation, or for the statements run every
+/// turn a long-lived one with its prepared statements (<see cref="OpenReaderAsync"/>, and the one
+/// writer connection behind <see cref="OpenWriterAsync"/>).
 /// </summary>
 /// <remarks>
 /// A connection per operation rather than a shared one: SQLite connections are not safe to share
-/// between threads, and pooling makes opening one cheap. WAL lets readers carry on while one writer
+/// between threads, and pooling makes opening one cheap. A pooled connection prepares every
+/// statement afresh, though, so the per-turn statements run on connections this object keeps, lent
+/// to one caller at a time, each keeping its statements compiled. WAL lets readers carry on while one writer
 /// writes. SQLite takes one writer at a time, so this process's writers queue for their turn here
 /// (<see cref="OpenWriterAsync"/>), waiting without holding a thread, rather than inside SQLite, whose
 /// busy wait blocks the thread it runs on; the busy timeout is left for another process on the same file.
@@ -28,6 +32,12 @@ public sealed partial class SqliteDatabase : IDisposable
     // Native connections the per-connection settings were applied to; a pooled one keeps them.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = [];
     private volatile bool _initialised;
+
+    // The writer connection, used only by the holder of the write turn; readers lent one at a time.
+    private SqlitePreparedConnection? _writer;
+    private readonly System.Collections.Concurrent.ConcurrentBag<SqlitePreparedConnection> _readers = [];
+    private int _idleReaders;
+    private static readonly int MaxIdleReaders = Math.Max(4, 2 * Environment.ProcessorCount);
 
     public SqliteDatabase(string path, ILogger<SqliteDatabase>? logger = null)
     {
@@ -74,7 +84,19 @@ public sealed partial class SqliteDatabase : IDisposable
         await _writeTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return new SqliteWriteLease(await OpenConnectionAsync(cancellationToken).ConfigureAwait(false), _writeTurn);
+            if (!_initialised)
+            {
+                await InitialiseAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_writer is not { Healthy: true })
+            {
+                _writer?.Dispose();
+                _writer = null;
+                _writer = new SqlitePreparedConnection(await OpenRawAsync(cancellationToken).ConfigureAwait(false));
+            }
+
+            return new SqliteWriteLease(_writer, this, _writeTurn);
         }
         catch
         {
@@ -109,9 +131,80 @@ public sealed partial class SqliteDatabase : IDisposable
         }
     }
 
-    /// <summary>Drops pooled connections so the file is released (tests delete it; shutdown closes it).</summary>
+    /// <summary>
+    /// Lends a long-lived connection for reads, with the statements already prepared on it
+    /// (<see cref="SqlitePreparedConnection.Prepared"/>). Dispose the lease when done: the connection is kept for the next reader.
+    /// </summary>
+    public async Task<SqliteReadLease> OpenReaderAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_initialised)
+        {
+            await InitialiseAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        while (_readers.TryTake(out var idle))
+        {
+            Interlocked.Decrement(ref _idleReaders);
+            if (idle.Healthy)
+            {
+                return new SqliteReadLease(idle, this);
+            }
+
+            idle.Dispose();
+        }
+
+        return new SqliteReadLease(new SqlitePreparedConnection(await OpenRawAsync(cancellationToken).ConfigureAwait(false)), this);
+    }
+
+    /// <summary>A writer lease is done: a writer connection closed on the way (or a transaction left open) is replaced on the next write.</summary>
+    internal void KeepWriterOpen(SqlitePreparedConnection connection)
+    {
+        if (ReferenceEquals(connection, _writer) && !connection.Healthy)
+        {
+            connection.Dispose();
+            _writer = null;
+        }
+    }
+
+    internal void ReturnReader(SqlitePreparedConnection connection)
+    {
+        if (connection.Healthy && Interlocked.Increment(ref _idleReaders) <= MaxIdleReaders)
+        {
+            _readers.Add(connection);
+            return;
+        }
+
+        if (connection.Healthy)
+        {
+            Interlocked.Decrement(ref _idleReaders);
+        }
+
+        connection.Dispose();
+    }
+
+    /// <summary>Closes the kept connections and drops pooled ones so the file is released (tests delete it; shutdown closes it).</summary>
     public void Dispose()
     {
+        while (_readers.TryTake(out var idle))
+        {
+            Interlocked.Decrement(ref _idleReaders);
+            idle.Dispose();
+        }
+
+        // The writer only between writes: one in progress keeps it until it is done.
+        if (_writeTurn.Wait(TimeSpan.FromSeconds(5)))
+        {
+            try
+            {
+                _writer?.Dispose();
+                _writer = null;
+            }
+            finally
+            {
+                _writeTurn.Release();
+            }
+        }
+
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
     }
@@ -186,20 +279,28 @@ public sealed partial class SqliteDatabase : IDisposable
     private static partial void LogOpened(ILogger logger, string path, long schemaVersion);
 }
 
-/// <summary>A connection that may write, held until disposed; only one is out at a time in this process.</summary>
+/// <summary>
+/// The connection that may write, held until disposed; only one is out at a time in this process. The
+/// connection stays open for the next writer, with its prepared statements.
+/// </summary>
 public sealed class SqliteWriteLease : IAsyncDisposable
 {
+    private readonly SqliteDatabase _database;
     private SemaphoreSlim? _turn;
 
-    internal SqliteWriteLease(SqliteConnection connection, SemaphoreSlim turn)
+    internal SqliteWriteLease(SqlitePreparedConnection connection, SqliteDatabase database, SemaphoreSlim turn)
     {
-        Connection = connection;
+        Prepared = connection;
+        _database = database;
         _turn = turn;
     }
 
-    public SqliteConnection Connection { get; }
+    public SqliteConnection Connection => Prepared.Connection;
 
-    /// <summary>Set on a durable writer: its connection is put back to <c>synchronous = NORMAL</c> before it returns to the pool.</summary>
+    /// <summary>The connection's kept statements (<see cref="SqlitePreparedConnection.Prepared"/>), for writes outside a transaction.</summary>
+    public SqlitePreparedConnection Prepared { get; }
+
+    /// <summary>Set on a durable writer: its connection is put back to <c>synchronous = NORMAL</c> before the next writer has it.</summary>
     internal bool RestoreNormalSync { get; set; }
 
     public async ValueTask DisposeAsync()
@@ -208,12 +309,13 @@ public sealed class SqliteWriteLease : IAsyncDisposable
         {
             try
             {
-                if (RestoreNormalSync)
+                if (RestoreNormalSync && !await RestoreAsync().ConfigureAwait(false))
                 {
-                    await RestoreAsync().ConfigureAwait(false);
+                    // Left FULL: closed, so the next writer opens a NORMAL one.
+                    await Connection.CloseAsync().ConfigureAwait(false);
                 }
 
-                await Connection.DisposeAsync().ConfigureAwait(false);
+                _database.KeepWriterOpen(Prepared);
             }
             finally
             {
@@ -222,17 +324,44 @@ public sealed class SqliteWriteLease : IAsyncDisposable
         }
     }
 
-    private async Task RestoreAsync()
+    private async Task<bool> RestoreAsync()
     {
         try
         {
             await using var command = Connection.CreateCommand();
             command.CommandText = "PRAGMA synchronous = NORMAL;";
             await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+            return true;
         }
         catch (SqliteException)
         {
-            // A broken connection: it stays FULL, which is only slower, until the pool drops it.
+            return false;
+        }
+    }
+}
+
+/// <summary>A kept connection lent for reads; disposing the lease gives it back.</summary>
+public sealed class SqliteReadLease : IDisposable
+{
+    private readonly SqliteDatabase _database;
+    private SqlitePreparedConnection? _connection;
+
+    internal SqliteReadLease(SqlitePreparedConnection connection, SqliteDatabase database)
+    {
+        _connection = connection;
+        _database = database;
+    }
+
+    public SqliteConnection Connection => (_connection ?? throw new ObjectDisposedException(nameof(SqliteReadLease))).Connection;
+
+    /// <inheritdoc cref="SqlitePreparedConnection.Prepared"/>
+    public SqliteCommand Prepared(string sql) => (_connection ?? throw new ObjectDisposedException(nameof(SqliteReadLease))).Prepared(sql);
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _connection, null) is { } connection)
+        {
+            _database.ReturnReader(connection);
         }
     }
 }

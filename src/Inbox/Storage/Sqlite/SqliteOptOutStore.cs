@@ -25,9 +25,9 @@ public sealed class SqliteOptOutStore(SqliteDatabase database) : IOptOutStore
     public async Task<bool> IsOptedOutAsync(string phone, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(phone);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT opted_out FROM opt_outs WHERE phone = @phone;";
+        // Asked on every text: prepared once on a kept connection.
+        using var lease = await database.OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        var command = lease.Prepared("SELECT opted_out FROM opt_outs WHERE phone = @phone;");
         command.With("@phone", phone);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long value && value != 0;
     }

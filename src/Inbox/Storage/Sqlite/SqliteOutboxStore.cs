@@ -62,11 +62,10 @@ public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
         await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
-        var connection = writer.Connection;
-        await using var command = connection.CreateCommand();
         // Find and mark in one statement: SQLite holds the write lock across both, so two senders
         // can never take the same row. A Sending row's next_attempt_at is its lease expiry.
-        command.CommandText = $"""
+        // Polled by every sender: the statement stays prepared on the writer connection.
+        var command = writer.Prepared.Prepared($"""
             UPDATE outbox SET status = @sending, next_attempt_at = @lease_until
             WHERE rowid = (
                 SELECT rowid FROM outbox
@@ -74,7 +73,7 @@ public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
                 ORDER BY created_at ASC, rowid ASC
                 LIMIT 1)
             RETURNING {Columns};
-            """;
+            """);
         command
             .With("@sending", SqliteValues.Enum(OutboxStatus.Sending))
             .With("@pending", SqliteValues.Enum(OutboxStatus.Pending))

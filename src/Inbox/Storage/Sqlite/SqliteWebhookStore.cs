@@ -37,9 +37,9 @@ public sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookStore
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
         await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = writer.Connection.CreateCommand();
         // Find and mark in one statement, under SQLite's write lock: two senders never take the same row.
-        command.CommandText = $"""
+        // Polled by every sender: the statement stays prepared on the writer connection.
+        var command = writer.Prepared.Prepared($"""
             UPDATE webhook_deliveries SET status = @sending, next_attempt_at = @lease_until
             WHERE rowid = (
                 SELECT rowid FROM webhook_deliveries
@@ -47,7 +47,7 @@ public sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookStore
                 ORDER BY next_attempt_at ASC, created_at ASC, rowid ASC
                 LIMIT 1)
             RETURNING {Columns};
-            """;
+            """);
         command
             .With("@sending", SqliteValues.Enum(WebhookStatus.Sending))
             .With("@pending", SqliteValues.Enum(WebhookStatus.Pending))
