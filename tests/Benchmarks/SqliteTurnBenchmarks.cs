@@ -1,0 +1,115 @@
+using BenchmarkDotNet.Attributes;
+using Microsoft.Data.Sqlite;
+using PatientContact.Inbox.Storage;
+using PatientContact.Inbox.Storage.Sqlite;
+
+namespace PatientContact.Benchmarks;
+
+/// <summary>
+/// The SQLite statements of an SMS turn (the opt-out check, the conversation read, its update), on one
+/// file (WAL) in the temp folder: through the stores, whose statements stay prepared on kept connections,
+/// against the same statements as the stores ran them before, on a connection from the pool and
+/// prepared afresh every call.
+/// </summary>
+[Config(typeof(InProcessConfig))]
+public class SqliteTurnBenchmarks
+{
+    private const string Key = "sms:riverside-gp:+447700900123";
+    private const string Phone = "+447700900123";
+    private static readonly string Data = new('x', 2500);
+
+    private string _folder = null!;
+    private SqliteDatabase _database = null!;
+    private SqliteConversationStore _conversations = null!;
+    private SqliteOptOutStore _optOuts = null!;
+    private long _version;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _folder = Path.Combine(Path.GetTempPath(), "pc-bench-" + Guid.NewGuid().ToString("N"));
+        _database = new SqliteDatabase(Path.Combine(_folder, "bench.db"));
+        _conversations = new SqliteConversationStore(_database);
+        _optOuts = new SqliteOptOutStore(_database);
+        _version = 1;
+        if (!_conversations.TrySaveAsync(new ConversationRecord(Key, "riverside-gp", "details", Data, _version, DateTimeOffset.UtcNow)).GetAwaiter().GetResult())
+        {
+            throw new InvalidOperationException("The conversation was not stored.");
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _database.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Benchmark(Baseline = true, Description = "Turn's statements, pooled connection, prepared each call (before)")]
+    public async Task<bool> PooledAndPreparedEachCall()
+    {
+        if (await OptedOutPooledAsync())
+        {
+            return false;
+        }
+
+        var record = await ReadPooledAsync() ?? throw new InvalidOperationException("The conversation is missing.");
+        return await UpdatePooledAsync(record.Version + 1);
+    }
+
+    [Benchmark(Description = "Turn's statements through the stores, kept connections, prepared once (after)")]
+    public async Task<bool> KeptAndPreparedOnce()
+    {
+        if (await _optOuts.IsOptedOutAsync(Phone))
+        {
+            return false;
+        }
+
+        var record = await _conversations.GetAsync(Key) ?? throw new InvalidOperationException("The conversation is missing.");
+        var saved = await _conversations.TrySaveAsync(record with { Version = record.Version + 1, UpdatedAt = DateTimeOffset.UtcNow });
+        return saved ? true : throw new InvalidOperationException("The update was refused.");
+    }
+
+    private async Task<bool> OptedOutPooledAsync()
+    {
+        await using var connection = await _database.OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT opted_out FROM opt_outs WHERE phone = @phone;";
+        command.Parameters.AddWithValue("@phone", Phone);
+        return await command.ExecuteScalarAsync() is long value && value != 0;
+    }
+
+    private async Task<ConversationRecord?> ReadPooledAsync()
+    {
+        await using var connection = await _database.OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT key, service_id, state, data, version, updated_at FROM conversations WHERE key = @key;";
+        command.Parameters.AddWithValue("@key", Key);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync()
+            ? new ConversationRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), DateTimeOffset.UtcNow)
+            : null;
+    }
+
+    private async Task<bool> UpdatePooledAsync(long version)
+    {
+        // As the store wrote before: the one writer's turn, then a pooled connection.
+        await using var writer = await _database.OpenWriterAsync();
+        await using var connection = await _database.OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE conversations
+            SET service_id = @service_id, state = @state, data = @data, version = @version, updated_at = @updated_at
+            WHERE key = @key AND version = @version - 1;
+            """;
+        command.Parameters.AddWithValue("@key", Key);
+        command.Parameters.AddWithValue("@service_id", "riverside-gp");
+        command.Parameters.AddWithValue("@state", "details");
+        command.Parameters.AddWithValue("@data", Data);
+        command.Parameters.AddWithValue("@version", version);
+        // The store's time format (fixed width, UTC, to the tick).
+        command.Parameters.AddWithValue("@updated_at", DateTimeOffset.UtcNow.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        return await command.ExecuteNonQueryAsync() == 1 ? true : throw new InvalidOperationException("The update was refused.");
+    }
+}
