@@ -90,7 +90,8 @@ public static class RuleBookLoader
             (availability.Workflow.WorkflowName, closures),
             (redFlags.Workflow.WorkflowName, flags),
             replyTemplates,
-            RequestTypeCache.For(File.ReadAllText(Path.Combine(fullPath, RequestTypesFile))));
+            RequestTypeCache.For(File.ReadAllText(Path.Combine(fullPath, RequestTypesFile))),
+            CompiledRedFlags.For(redFlags.Workflow, CreateSettings()));
         Warm(book, requestTypes, availability, redFlags);
         return book;
     }

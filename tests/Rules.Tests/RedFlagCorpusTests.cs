@@ -94,6 +94,43 @@ public sealed class RedFlagCorpusTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_compiled_red_flag_rules_flag_every_corpus_phrase_exactly_as_the_rules_engine_workflow_does()
+    {
+        Book.RedFlagsCompiled.ShouldBeTrue("the demo rules are plain expressions, so they are called compiled");
+        var texts = RedFlagCorpus.Read().Select(p => p.Text)
+            .Concat(["", ".", "no chest pain, just a cough", "no chest pain yesterday. Chest pain today", new string('x', 4000), string.Concat(Enumerable.Repeat("chest pain ", 300))]);
+        var compared = 0;
+        foreach (var text in texts)
+        {
+            foreach (var service in Book.Services)
+            {
+                var compiled = (await Book.FindRedFlagsAsync(service, text)).Select(f => f.Id).ToList();
+                var workflow = (await Book.RunRedFlagWorkflowAsync(new(service.Id, service.Type, PatientContact.Rules.Expressions.Text.Normalise(text)))).Select(f => f.Id).ToList();
+                compiled.ShouldBe(workflow, $"{service.Id}: {text[..Math.Min(60, text.Length)]}");
+                compared++;
+            }
+        }
+
+        compared.ShouldBeGreaterThan(900, "every corpus phrase, on each of the demo services");
+    }
+
+    [Fact]
+    public void Red_flag_rules_with_more_than_plain_expressions_are_run_as_a_workflow()
+    {
+        var plain = new RulesEngine.Models.Rule { RuleName = "a", Expression = "input.Details != null", RuleExpressionType = RulesEngine.Models.RuleExpressionType.LambdaExpression };
+        var withParams = new RulesEngine.Models.Rule
+        {
+            RuleName = "b",
+            Expression = "x",
+            RuleExpressionType = RulesEngine.Models.RuleExpressionType.LambdaExpression,
+            LocalParams = [new RulesEngine.Models.ScopedParam { Name = "x", Expression = "input.Details != null" }],
+        };
+
+        PatientContact.Rules.Loading.CompiledRedFlags.For(new() { WorkflowName = "RedFlags", Rules = [plain] }, RuleBookLoader.CreateSettings()).ShouldNotBeNull();
+        PatientContact.Rules.Loading.CompiledRedFlags.For(new() { WorkflowName = "RedFlags", Rules = [plain, withParams] }, RuleBookLoader.CreateSettings()).ShouldBeNull();
+    }
+
+    [Fact]
     public async Task Every_corpus_category_is_a_rule_that_can_match()
     {
         var corpus = RedFlagCorpus.Read();
