@@ -139,7 +139,7 @@ public sealed class Answers
     public List<PatientContact.Inbox.Requests.RequestAttachment> Photos { get; set; } = [];
     public SubmitterKind? Proxy { get; set; }
     public string? ProxyName { get; set; }
-    public string? ProxyRelationship { get; set; }
+    public Relationship? ProxyRelationship { get; set; }
     /// <summary>As given (the review shows it in title case).</summary>
     public string? FirstName { get; set; }
     public string? LastName { get; set; }

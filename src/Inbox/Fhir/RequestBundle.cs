@@ -99,7 +99,7 @@ public static class RequestBundle
 
         if (request.SubmittedBy.Relationship is { } relationship)
         {
-            person.Relationship.Add(new CodeableConcept { Text = relationship });
+            person.Relationship.Add(new CodeableConcept { Text = relationship.Label() });
         }
 
         return person;
@@ -135,7 +135,7 @@ public static class RequestBundle
 
         if (proxy && request.SubmittedBy.Relationship is { } relationship)
         {
-            items.Add(Item("proxy-relationship", new FhirString(relationship)));
+            items.Add(Item("proxy-relationship", new FhirString(relationship.Label())));
         }
 
         var details = request.Patient;

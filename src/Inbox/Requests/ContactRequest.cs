@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace PatientContact.Inbox.Requests;
 
 /// <summary>A submitted patient request as the staff inbox sees it; the patient was given its reference ID.</summary>
@@ -54,7 +56,32 @@ public enum MatchStatus { Matched, Unmatched }
 
 public sealed record PatientDetails(string FirstName, string LastName, DateOnly DateOfBirth, Gender Gender, string Postcode);
 
-public sealed record Submitter(SubmitterKind Kind, string? Name, string? Relationship);
+/// <summary>
+/// How someone sending a request for another person knows them. Stored (in the session, SQLite and MongoDB) as its
+/// words, "parent or guardian" and so on, which are also how it reads (<see cref="Labels.Label(Relationship)"/>).
+/// </summary>
+public enum Relationship
+{
+    [JsonStringEnumMemberName("parent or guardian")]
+    ParentOrGuardian,
+
+    [JsonStringEnumMemberName("carer")]
+    Carer,
+
+    [JsonStringEnumMemberName("family member")]
+    FamilyMember,
+
+    [JsonStringEnumMemberName("friend")]
+    Friend,
+
+    [JsonStringEnumMemberName("care professional")]
+    CareProfessional,
+
+    [JsonStringEnumMemberName("other")]
+    Other,
+}
+
+public sealed record Submitter(SubmitterKind Kind, string? Name, Relationship? Relationship);
 
 /// <summary>Phone is E.164; Verified means the patient showed they hold that mobile (code or SMS channel).</summary>
 public sealed record ContactDetails(string Phone, bool Verified, ContactPreference Preference);

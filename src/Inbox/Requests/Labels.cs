@@ -13,4 +13,7 @@ public static class Labels
 
     public static string Label(this ContactPreference preference) =>
         preference == ContactPreference.Text ? "Text message" : "Phone call";
+
+    /// <summary>Its words as stored: "parent or guardian", "carer", ...</summary>
+    public static string Label(this Relationship relationship) => StoredNames<Relationship>.Of(relationship);
 }

@@ -176,7 +176,7 @@ public sealed class ConversationFlowTests : IDisposable
         await patient.SayAsync("1");
 
         var stored = (await _harness.Requests.ListAsync(new RequestQuery { ServiceIds = ["riverside-gp"] })).Items.Single();
-        stored.SubmittedBy.ShouldBe(new Submitter(SubmitterKind.Proxy, "Sam Smith", "family member"));
+        stored.SubmittedBy.ShouldBe(new Submitter(SubmitterKind.Proxy, "Sam Smith", Relationship.FamilyMember));
         stored.Patient.FirstName.ShouldBe("John");
         stored.RequestType.ShouldBe("Admin request");
     }
@@ -241,6 +241,20 @@ public sealed class ConversationFlowTests : IDisposable
         stored.Contact.Verified.ShouldBeTrue();
         stored.Channel.ShouldBe(Channel.Sms);
         (await _harness.Outbox.ListForRecipientAsync(Walks.JanePhone, 10)).ShouldBeEmpty("the reply itself is the confirmation");
+    }
+
+    [Fact]
+    public async Task The_relationship_is_kept_in_the_stored_session_as_its_words_as_it_always_was()
+    {
+        var patient = await _harness.Patient().OpenAsync();
+        foreach (var answer in new[] { "1", "2", "My dad needs his repeat prescription", "Someone else", "Sam Smith", "carer" })
+        {
+            await patient.SayAsync(answer);
+        }
+
+        var stored = await _harness.Conversations.GetAsync(patient.Key);
+        stored!.Data.ShouldContain("\"proxyRelationship\":\"carer\"", customMessage: "sessions stored before the enum still read");
+        patient.Step.ShouldBe("first-name");
     }
 
     [Fact]

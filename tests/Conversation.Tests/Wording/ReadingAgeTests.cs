@@ -207,7 +207,7 @@ public sealed class ReadingAgeTests(ITestOutputHelper output)
             RedFlags = [new RedFlagMatch("chest-pain", "emergency", "Call 999 now if you have chest pain.")],
             Proxy = proxy,
             ProxyName = "Sam Smith",
-            ProxyRelationship = "parent or guardian",
+            ProxyRelationship = Relationship.ParentOrGuardian,
             FirstName = "Jane",
             LastName = "Smith",
             DateOfBirth = new DateOnly(2010, 10, 22),

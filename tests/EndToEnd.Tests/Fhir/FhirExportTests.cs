@@ -79,7 +79,7 @@ public sealed class FhirExportTests : IAsyncLifetime
 
         var proxy = bundle.Entry.Select(e => e.Resource).OfType<RelatedPerson>().Single();
         proxy.Name.Single().Text.ShouldBe("Sam Smith");
-        proxy.Relationship.Single().Text.ShouldBe(stored.SubmittedBy.Relationship);
+        proxy.Relationship.Single().Text.ShouldBe(stored.SubmittedBy.Relationship?.Label());
         proxy.Telecom.Single().Value.ShouldBe(JanesMobile);
         proxy.Patient!.Reference.ShouldBe(FullUrl(bundle, patient));
 

@@ -115,7 +115,7 @@ public sealed class SmsConversationTests(SmsHost sms) : IClassFixture<SmsHost>
         rest[1].Message!.ShouldContain("For: someone else (sent by Tom O'Brien, family member)");
 
         var request = await sms.RequestFromReplyAsync(rest[2].Message);
-        request.SubmittedBy.ShouldBe(new Submitter(SubmitterKind.Proxy, "Tom O'Brien", "family member"));
+        request.SubmittedBy.ShouldBe(new Submitter(SubmitterKind.Proxy, "Tom O'Brien", Relationship.FamilyMember));
         request.Patient.ShouldBe(new PatientDetails("Margaret", "O'Brien", new DateOnly(1940, 2, 1), Gender.Female, "SW1A 1AA"));
         request.Contact.ShouldBe(new ContactDetails(mobile, true, ContactPreference.Phone));
         request.RequestTypeId.ShouldBe("medication-question");

@@ -17,7 +17,7 @@ public sealed class RequestJsonTests
         CreatedAt = new DateTimeOffset(2026, 11, 26, 10, 4, 5, TimeSpan.Zero),
         UpdatedAt = new DateTimeOffset(2026, 11, 26, 11, 0, 0, TimeSpan.Zero),
         Patient = new PatientDetails("Jane", "Smith", new DateOnly(2010, 10, 22), Gender.PreferNotToSay, "LS1 6AE"),
-        SubmittedBy = new Submitter(SubmitterKind.Proxy, "Sam Smith", "parent or guardian"),
+        SubmittedBy = new Submitter(SubmitterKind.Proxy, "Sam Smith", Relationship.ParentOrGuardian),
         Contact = new ContactDetails("+447700900123", true, ContactPreference.Phone),
         Match = new MatchResult(MatchStatus.Matched, null, "9000000009"),
         RedFlags = [new RedFlagHit("chest-pain", "urgent", "Call 999")],
@@ -47,7 +47,7 @@ public sealed class RequestJsonTests
             .ShouldBe(("Jane", "Smith", "2010-10-22", "prefer not to say", "LS1 6AE"));
         var submittedBy = root.GetProperty("submittedBy");
         (submittedBy.GetProperty("kind").GetString(), submittedBy.GetProperty("name").GetString(), submittedBy.GetProperty("relationship").GetString())
-            .ShouldBe(("proxy", "Sam Smith", "parent or guardian"));
+            .ShouldBe(("proxy", "Sam Smith", Relationship.ParentOrGuardian));
         var contact = root.GetProperty("contact");
         (contact.GetProperty("phone").GetString(), contact.GetProperty("verified").GetBoolean(), contact.GetProperty("preference").GetString()).ShouldBe(("+447700900123", true, "phone"));
         var match = root.GetProperty("match");

@@ -29,7 +29,7 @@ public sealed class MongoDocumentTests
         // Another offset: stored as the same moment in UTC.
         UpdatedAt = new DateTimeOffset(2025, 3, 3, 10, 15, 30, 123, TimeSpan.FromHours(1)),
         Patient = new PatientDetails("Zoë", "O'Brien-Ñúñez", new DateOnly(1931, 2, 28), Gender.PreferNotToSay, "SW1A 1AA"),
-        SubmittedBy = new Submitter(SubmitterKind.Proxy, "Sam O'Brien", "son"),
+        SubmittedBy = new Submitter(SubmitterKind.Proxy, "Sam O'Brien", Relationship.FamilyMember),
         Contact = new ContactDetails("+447700900456", false, ContactPreference.Phone),
         Match = new MatchResult(MatchStatus.Matched, null, "9434765919"),
         RedFlags = [new RedFlagHit("chest-pain", "emergency", "Call 999 now.")],
@@ -83,6 +83,8 @@ public sealed class MongoDocumentTests
             """{ "firstName": "Zoë", "lastName": "O'Brien-Ñúñez", "dateOfBirth": "1931-02-28", "gender": "PreferNotToSay", "postcode": "SW1A 1AA" }"""));
         stored["redFlags"].ShouldBe(BsonArray.Create(new[] { BsonDocument.Parse("""{ "id": "chest-pain", "severity": "emergency", "advice": "Call 999 now." }""") }));
         stored["match"].ShouldBe(BsonDocument.Parse("""{ "status": "Matched", "reason": null, "nhsNumber": "9434765919" }"""));
+        stored["submittedBy"].ShouldBe(BsonDocument.Parse("""{ "kind": "Proxy", "name": "Sam O'Brien", "relationship": "family member" }"""),
+            "the relationship is stored as the words it was stored as before it was an enum");
         stored["notes"][0]["at"].ShouldBe(new BsonDateTime(T0.AddMinutes(5).UtcDateTime));
         stored["details"].ShouldBe(new BsonString(request.Details), "text that looks like an operator is stored as the text it is");
         stored["followUp"].ShouldBe(BsonDocument.Parse("""{ "linkId": "link-1", "pathway": "Rheumatology", "nhsNumber": "9434765919" }"""));

@@ -166,7 +166,11 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     [Fact]
     public async Task Request_reads_back_from_the_json_document_in_camel_case_with_enum_names()
     {
-        await Stores.Requests.AddAsync(Request("ABCD-2345") with { Status = PatientContact.Inbox.Requests.RequestStatus.InProgress });
+        await Stores.Requests.AddAsync(Request("ABCD-2345") with
+        {
+            Status = PatientContact.Inbox.Requests.RequestStatus.InProgress,
+            SubmittedBy = new(PatientContact.Inbox.Requests.SubmitterKind.Proxy, "Sam Smith", PatientContact.Inbox.Requests.Relationship.ParentOrGuardian),
+        });
 
         var document = (string)(await Scalar("SELECT document FROM requests;"))!;
 
@@ -174,6 +178,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
         document.ShouldContain("\"status\":\"inProgress\"");
         document.ShouldContain("\"channel\":\"webChat\"");
         document.ShouldContain("\"dateOfBirth\":\"1985-12-10\"");
+        document.ShouldContain("\"relationship\":\"parent or guardian\"", customMessage: "stored as the words it was stored as before it was an enum");
     }
 
     [Fact]

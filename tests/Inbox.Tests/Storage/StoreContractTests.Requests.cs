@@ -28,7 +28,7 @@ public abstract partial class StoreContractTests
             Status = RequestStatus.InProgress,
             UpdatedAt = new DateTimeOffset(2025, 3, 3, 10, 15, 30, 123, TimeSpan.FromHours(1)),
             Patient = new PatientDetails("Zoë", "O'Brien-Ñúñez", new DateOnly(1931, 2, 28), Gender.PreferNotToSay, "SW1A 1AA"),
-            SubmittedBy = new Submitter(SubmitterKind.Proxy, "Sam O'Brien", "son"),
+            SubmittedBy = new Submitter(SubmitterKind.Proxy, "Sam O'Brien", Relationship.FamilyMember),
             Contact = new ContactDetails("+447700900456", false, ContactPreference.Phone),
             Match = new MatchResult(MatchStatus.Matched, null, "9434765919"),
             RedFlags =

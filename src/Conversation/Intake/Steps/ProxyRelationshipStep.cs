@@ -7,13 +7,13 @@ namespace PatientContact.Conversation.Intake.Steps;
 /// <summary>For someone else: how the sender knows the patient.</summary>
 public sealed class ProxyRelationshipStep : IntakeStep
 {
-    public static readonly ChoiceSet<string> Choices = new(
-        new ChoiceItem<string>("parent or guardian", "Parent or guardian", "parent", "guardian", "mum", "dad", "mother", "father"),
-        new ChoiceItem<string>("carer", "Carer", "care giver", "caregiver"),
-        new ChoiceItem<string>("family member", "Family member", "family", "relative", "son", "daughter", "husband", "wife", "partner", "brother", "sister"),
-        new ChoiceItem<string>("friend", "Friend"),
-        new ChoiceItem<string>("care professional", "Care professional", "professional", "nurse", "social worker", "care worker"),
-        new ChoiceItem<string>("other", "Other"));
+    public static readonly ChoiceSet<Relationship> Choices = new(
+        new ChoiceItem<Relationship>(Relationship.ParentOrGuardian, "Parent or guardian", "parent", "guardian", "mum", "dad", "mother", "father"),
+        new ChoiceItem<Relationship>(Relationship.Carer, "Carer", "care giver", "caregiver"),
+        new ChoiceItem<Relationship>(Relationship.FamilyMember, "Family member", "family", "relative", "son", "daughter", "husband", "wife", "partner", "brother", "sister"),
+        new ChoiceItem<Relationship>(Relationship.Friend, "Friend"),
+        new ChoiceItem<Relationship>(Relationship.CareProfessional, "Care professional", "professional", "nurse", "social worker", "care worker"),
+        new ChoiceItem<Relationship>(Relationship.Other, "Other"));
 
     public override Step Step => Step.ProxyRelationship;
 

@@ -140,7 +140,7 @@ public static class ReviewText
         text.Append(CultureInfo.InvariantCulture, $"Request: {a.RequestTypeLabel}\n");
         text.Append(CultureInfo.InvariantCulture, $"Details: {details}\n");
         text.Append(a.Proxy == SubmitterKind.Proxy
-            ? $"For: someone else (sent by {NameParser.Display(a.ProxyName)}, {a.ProxyRelationship})\n"
+            ? $"For: someone else (sent by {NameParser.Display(a.ProxyName)}, {a.ProxyRelationship?.Label()})\n"
             : "For: myself\n");
         text.Append(CultureInfo.InvariantCulture, $"Name: {NameParser.Display(a.FirstName)} {NameParser.Display(a.LastName)}\n");
         text.Append(CultureInfo.InvariantCulture, $"Born: {a.DateOfBirth?.ToString("d MMMM yyyy", CultureInfo.InvariantCulture)}\n");

@@ -104,7 +104,7 @@ internal static class MongoClassMaps
         });
     }
 
-    /// <summary>Moments as BSON dates and days as ISO strings, whatever the driver's defaults.</summary>
+    /// <summary>Moments as BSON dates, days as ISO strings, and enums with stored names by those names, whatever the driver's defaults.</summary>
     private sealed class StoredValueConvention() : ConventionBase("StoredValues"), IMemberMapConvention
     {
         private static readonly DateTimeOffsetSerializer Moment = new(BsonType.DateTime);
@@ -128,6 +128,24 @@ internal static class MongoClassMaps
             {
                 memberMap.SetSerializer(new NullableSerializer<DateOnly>(new DateOnlySerializer(BsonType.String)));
             }
+            else if (StoredNameSerializer(Nullable.GetUnderlyingType(type) ?? type) is { } named)
+            {
+                memberMap.SetSerializer(Nullable.GetUnderlyingType(type) is { } inner
+                    ? (IBsonSerializer)Activator.CreateInstance(typeof(NullableSerializer<>).MakeGenericType(inner), named)!
+                    : named);
+            }
+        }
+
+        /// <summary>For an enum whose members name how they are stored (<c>JsonStringEnumMemberName</c>): those names.</summary>
+        private static IBsonSerializer? StoredNameSerializer(Type type)
+        {
+            if (!type.IsEnum)
+            {
+                return null;
+            }
+
+            var declared = (bool)typeof(StoredNames<>).MakeGenericType(type).GetProperty(nameof(StoredNames<Gender>.Declared))!.GetValue(null)!;
+            return declared ? (IBsonSerializer)Activator.CreateInstance(typeof(StoredNameSerializer<>).MakeGenericType(type))! : null;
         }
     }
 }
