@@ -137,7 +137,7 @@ public class ReportBenchmarks
                 Patient = new PatientDetails("Jane", "Smith", new DateOnly(2010, 10, 22), Gender.Female, "LS1 6AE"),
                 SubmittedBy = new Submitter(SubmitterKind.Self, null, null),
                 Contact = new ContactDetails("+447700900123", true, ContactPreference.Text),
-                Match = random.Next(10) < 7 ? new MatchResult(MatchStatus.Matched, null, "9000000009") : new MatchResult(MatchStatus.Unmatched, MatchReasons.NoMatch, null),
+                Match = random.Next(10) < 7 ? new MatchResult(MatchStatus.Matched, null, "9000000009") : new MatchResult(MatchStatus.Unmatched, MatchReason.NoMatch, null),
                 RedFlags = flags,
                 Channel = i % 2 == 0 ? Channel.WebChat : Channel.Sms,
                 ConversationKey = $"bench:{i}",

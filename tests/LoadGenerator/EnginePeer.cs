@@ -150,7 +150,7 @@ public static class EnginePeer
 
         public Task<long> CountSinceAsync(string serviceId, DateTimeOffset since, CancellationToken cancellationToken = default) => Task.FromResult(0L);
 
-        public Task<IReadOnlyList<ContactRequest>> ListUnmatchedAsync(string reason, int limit, CancellationToken cancellationToken = default) =>
+        public Task<IReadOnlyList<ContactRequest>> ListUnmatchedAsync(MatchReason reason, int limit, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyList<ContactRequest>>([]);
 
         public Task<ContactRequest?> LatestForPhoneAsync(string serviceId, string phone, DateTimeOffset since, CancellationToken cancellationToken = default) =>

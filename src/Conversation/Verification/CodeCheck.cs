@@ -135,7 +135,7 @@ internal sealed partial class CodeCheck(
         var key = $"otp:{turn.Input.ConversationKey}:{session.StartedAt.ToUnixTimeMilliseconds()}:{session.Code.Sends}";
         var seconds = (int)options.CodeLifetime.TotalSeconds;
         var from = SenderNumbers.For(turn.Service);
-        turn.AfterCommit.Add(ct => sender.QueueAsync(new OutboundText(to, body, OutboxSecrets.CodePurpose, key, seconds, from), ct));
+        turn.AfterCommit.Add(ct => sender.QueueAsync(new OutboundText(to, body, TextPurpose.Code, key, seconds, from), ct));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No one-time code sent for service {ServiceId}: {Refusal}")]

@@ -22,7 +22,7 @@ public sealed partial class PatientMatcher(IPdsClient pds, IOptions<PdsOptions> 
         // Without proof the patient holds the phone, no match can be made, so PDS is not asked at all.
         if (!request.Contact.Verified)
         {
-            return Unmatched(MatchReasons.PhoneNotVerified);
+            return Unmatched(MatchReason.PhoneNotVerified);
         }
 
         PdsSearchResult found;
@@ -32,35 +32,35 @@ public sealed partial class PatientMatcher(IPdsClient pds, IOptions<PdsOptions> 
         }
         catch (PdsUnavailableException)
         {
-            return Unmatched(MatchReasons.PdsUnavailable);
+            return Unmatched(MatchReason.PdsUnavailable);
         }
         catch (ArgumentException)
         {
             // Our own answers broke a PDS search rule; the search was not sent. Staff can match by hand.
             LogSearchRefused(logger, request.ReferenceId);
-            return Unmatched(MatchReasons.NoMatch);
+            return Unmatched(MatchReason.NoMatch);
         }
 
         if (found.TooManyMatches || found.Patients.Count > 1)
         {
-            return Unmatched(MatchReasons.SeveralMatches);
+            return Unmatched(MatchReason.SeveralMatches);
         }
 
         if (found.Patients.Count == 0)
         {
-            return Unmatched(MatchReasons.NoMatch);
+            return Unmatched(MatchReason.NoMatch);
         }
 
         var patient = found.Patients[0];
         if (!NhsNumber.IsValid(patient.NhsNumber))
         {
             LogInvalidNhsNumber(logger, request.ReferenceId);
-            return Unmatched(MatchReasons.NoMatch);
+            return Unmatched(MatchReason.NoMatch);
         }
 
         return HoldsPhone(patient, request.Contact.Phone)
             ? new MatchResult(MatchStatus.Matched, null, patient.NhsNumber)
-            : Unmatched(MatchReasons.PhoneNotOnRecord);
+            : Unmatched(MatchReason.PhoneNotOnRecord);
     }
 
     /// <summary>The search sent for a patient's answers: full names and date of birth, and the postcode.</summary>
@@ -99,7 +99,7 @@ public sealed partial class PatientMatcher(IPdsClient pds, IOptions<PdsOptions> 
         _ => null,
     };
 
-    private static MatchResult Unmatched(string reason) => new(MatchStatus.Unmatched, reason, null);
+    private static MatchResult Unmatched(MatchReason reason) => new(MatchStatus.Unmatched, reason, null);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {ReferenceId}: PDS returned a patient whose NHS number fails the check digit; not matched")]
     private static partial void LogInvalidNhsNumber(ILogger logger, string referenceId);

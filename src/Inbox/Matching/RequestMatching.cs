@@ -36,7 +36,7 @@ public sealed partial class RequestMatching(
         var seen = 0;
         for (var batch = 0; batch < MaxBatchesPerRun; batch++)
         {
-            var pending = await requests.ListUnmatchedAsync(MatchReasons.NotYetChecked, _options.BatchSize, cancellationToken).ConfigureAwait(false);
+            var pending = await requests.ListUnmatchedAsync(MatchReason.NotYetChecked, _options.BatchSize, cancellationToken).ConfigureAwait(false);
             foreach (var request in pending)
             {
                 await MatchAsync(request, cancellationToken).ConfigureAwait(false);
@@ -58,7 +58,7 @@ public sealed partial class RequestMatching(
     /// </summary>
     public async Task<int> RunDueRetriesAsync(CancellationToken cancellationToken)
     {
-        var waiting = await requests.ListUnmatchedAsync(MatchReasons.PdsUnavailable, MaxRetriesListed, cancellationToken).ConfigureAwait(false);
+        var waiting = await requests.ListUnmatchedAsync(MatchReason.PdsUnavailable, MaxRetriesListed, cancellationToken).ConfigureAwait(false);
         if (waiting.Count < MaxRetriesListed)
         {
             // Forget requests that left "PDS unavailable" some other way (staff matched them by hand).
@@ -80,7 +80,7 @@ public sealed partial class RequestMatching(
 
             tried++;
             var result = await MatchAsync(request, cancellationToken).ConfigureAwait(false);
-            if (result.Reason == MatchReasons.PdsUnavailable)
+            if (result.Reason == MatchReason.PdsUnavailable)
             {
                 break;
             }
@@ -94,7 +94,7 @@ public sealed partial class RequestMatching(
     {
         ArgumentNullException.ThrowIfNull(request);
         var result = await matcher.MatchAsync(request, cancellationToken).ConfigureAwait(false);
-        if (result.Reason == MatchReasons.PdsUnavailable)
+        if (result.Reason == MatchReason.PdsUnavailable)
         {
             var failures = _retries.TryGetValue(request.ReferenceId, out var before) ? before.Failures + 1 : 1;
             _retries[request.ReferenceId] = new RetryState(failures, time.GetUtcNow() + RetryWait(failures));
@@ -141,7 +141,7 @@ public sealed partial class RequestMatching(
             var updated = current with { Match = result, Version = current.Version + 1, UpdatedAt = now };
             if (await requests.TryUpdateAsync(updated, cancellationToken).ConfigureAwait(false))
             {
-                var outcome = result.Status == MatchStatus.Matched ? "matched" : $"unmatched: {result.Reason}";
+                var outcome = result.Status == MatchStatus.Matched ? "matched" : $"unmatched: {result.Reason?.Label()}";
                 await audit.AppendAsync(new AuditEntry(now, AuditActor, AuditAction, current.ServiceId, referenceId, outcome), cancellationToken).ConfigureAwait(false);
                 LogStored(logger, referenceId, outcome);
                 telemetry?.MatchOutcome(result.Status == MatchStatus.Matched, result.Reason);

@@ -10,8 +10,6 @@ namespace PatientContact.Inbox.Messaging;
 /// </summary>
 public static class DutyAlerts
 {
-    public const string Purpose = "duty-alert";
-
     /// <summary>The alert for this request, or null when the service has no duty number or the request no emergency flag.</summary>
     public static OutboundText? For(ServiceDefinition service, ContactRequest request)
     {
@@ -25,8 +23,8 @@ public static class DutyAlerts
         return new OutboundText(
             duty,
             Body(service, request.ReferenceId),
-            Purpose,
-            $"{Purpose}:{request.ReferenceId}",
+            TextPurpose.DutyAlert,
+            $"duty-alert:{request.ReferenceId}",
             From: service.SmsNumbers.FirstOrDefault());
     }
 

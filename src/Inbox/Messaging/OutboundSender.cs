@@ -39,7 +39,7 @@ public interface IOutboundSender
 public sealed record OutboundText(
     string To,
     string Body,
-    string Purpose,
+    TextPurpose Purpose,
     string? IdempotencyKey = null,
     int? ValiditySeconds = null,
     string? From = null,

@@ -95,12 +95,12 @@ public sealed partial class OutboxDeliveryWorker(
     private async Task DeliverAsync(OutboxMessage message)
     {
         using var span = PatientContactTelemetry.Source.StartActivity("outbox.send");
-        span?.SetTag("patientcontact.purpose", message.Purpose);
+        span?.SetTag("patientcontact.purpose", message.Purpose.Name());
         var now = time.GetUtcNow();
         if (Settings.Mode == OutboxMode.Hold)
         {
             await outbox.UpdateAsync(message with { Status = OutboxStatus.Held, NextAttemptAt = now }).ConfigureAwait(false);
-            LogHeld(logger, message.Id, message.Purpose);
+            LogHeld(logger, message.Id, message.Purpose.Name());
             return;
         }
 
@@ -145,7 +145,7 @@ public sealed partial class OutboxDeliveryWorker(
                     Error = null,
                 })).ConfigureAwait(false);
                 await reports.TakenAsync(message.Id, accepted.Sid).ConfigureAwait(false);
-                LogSent(logger, message.Id, message.Purpose, attempt);
+                LogSent(logger, message.Id, message.Purpose.Name(), attempt);
                 telemetry?.Sent(message.Purpose, now - message.CreatedAt);
                 break;
 
@@ -169,7 +169,7 @@ public sealed partial class OutboxDeliveryWorker(
                     NextAttemptAt = now + wait,
                     Error = $"{transient.Reason}; trying again",
                 }).ConfigureAwait(false);
-                LogRetrying(logger, message.Id, message.Purpose, attempt, transient.Reason, wait);
+                LogRetrying(logger, message.Id, message.Purpose.Name(), attempt, transient.Reason, wait);
                 break;
         }
     }
@@ -178,7 +178,7 @@ public sealed partial class OutboxDeliveryWorker(
     {
         await outbox.UpdateAsync(OutboxSecrets.Settled(message with { Status = OutboxStatus.Failed, Attempts = attempts, NextAttemptAt = now, Error = error })).ConfigureAwait(false);
         await reports.NotSentAsync(message, errorCode, error).ConfigureAwait(false);
-        LogFailed(logger, message.Id, message.Purpose, error);
+        LogFailed(logger, message.Id, message.Purpose.Name(), error);
         telemetry?.Failed(message.Purpose, now - message.CreatedAt);
     }
 

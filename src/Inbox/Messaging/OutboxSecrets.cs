@@ -9,10 +9,7 @@ namespace PatientContact.Inbox.Messaging;
 /// </summary>
 public static class OutboxSecrets
 {
-    public const string CodePurpose = "otp";
-    public const string FollowUpLinkPurpose = "follow-up-link";
-
-    public static bool IsSecret(string purpose) => purpose is CodePurpose or FollowUpLinkPurpose;
+    public static bool IsSecret(TextPurpose purpose) => purpose is TextPurpose.Code or TextPurpose.FollowUpLink;
 
     /// <summary>The message as it is kept once settled: a secret's body replaced, anything else unchanged.</summary>
     public static OutboxMessage Settled(OutboxMessage message)
@@ -20,8 +17,8 @@ public static class OutboxSecrets
         ArgumentNullException.ThrowIfNull(message);
         return message.Purpose switch
         {
-            CodePurpose => message with { Body = "(a one-time code; its words are not kept once it has gone)" },
-            FollowUpLinkPurpose => message with { Body = "(a personal follow-up link; its words are not kept once it has gone)" },
+            TextPurpose.Code => message with { Body = "(a one-time code; its words are not kept once it has gone)" },
+            TextPurpose.FollowUpLink => message with { Body = "(a personal follow-up link; its words are not kept once it has gone)" },
             _ => message,
         };
     }

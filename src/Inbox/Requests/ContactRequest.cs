@@ -86,21 +86,41 @@ public sealed record Submitter(SubmitterKind Kind, string? Name, Relationship? R
 /// <summary>Phone is E.164; Verified means the patient showed they hold that mobile (code or SMS channel).</summary>
 public sealed record ContactDetails(string Phone, bool Verified, ContactPreference Preference);
 
-public sealed record MatchResult(MatchStatus Status, string? Reason, string? NhsNumber)
+/// <param name="Reason">Why it is unmatched, or how it was matched when not by the service (staff); null for a match by PDS.</param>
+public sealed record MatchResult(MatchStatus Status, MatchReason? Reason, string? NhsNumber)
 {
     /// <summary>Stored before the first matching attempt has finished.</summary>
-    public static MatchResult Pending { get; } = new(MatchStatus.Unmatched, MatchReasons.NotYetChecked, null);
+    public static MatchResult Pending { get; } = new(MatchStatus.Unmatched, MatchReason.NotYetChecked, null);
 }
 
-/// <summary>The reasons a request is unmatched, as staff read them.</summary>
-public static class MatchReasons
+/// <summary>
+/// Why a request is unmatched (or that staff matched it). Stored (SQLite, MongoDB), shown to staff, given by the API
+/// and used as the metrics' <c>reason</c> tag by its words, the words it was kept as before it was an enum
+/// (<see cref="Labels.Label(MatchReason)"/>).
+/// </summary>
+public enum MatchReason
 {
-    public const string NotYetChecked = "not yet checked";
-    public const string NoMatch = "none";
-    public const string SeveralMatches = "several";
-    public const string PhoneNotVerified = "phone not verified";
-    public const string PhoneNotOnRecord = "phone not on the record";
-    public const string PdsUnavailable = "PDS unavailable";
+    [JsonStringEnumMemberName("not yet checked")]
+    NotYetChecked,
+
+    [JsonStringEnumMemberName("none")]
+    NoMatch,
+
+    [JsonStringEnumMemberName("several")]
+    SeveralMatches,
+
+    [JsonStringEnumMemberName("phone not verified")]
+    PhoneNotVerified,
+
+    [JsonStringEnumMemberName("phone not on the record")]
+    PhoneNotOnRecord,
+
+    [JsonStringEnumMemberName("PDS unavailable")]
+    PdsUnavailable,
+
+    /// <summary>A member of staff matched it by hand (the NHS number they gave).</summary>
+    [JsonStringEnumMemberName("matched by staff")]
+    MatchedByStaff,
 }
 
 /// <summary>A red-flag rule the patient's words matched, as staff see it.</summary>

@@ -63,7 +63,7 @@ public sealed record RequestMessage
     public string? Author { get; init; }
 
     /// <summary>Outbound texts: what the text is for (<c>staff-reply</c>, <c>confirmation</c>); null for inbound messages.</summary>
-    public string? Purpose { get; init; }
+    public Messaging.TextPurpose? Purpose { get; init; }
 
     /// <summary>Twilio's message SID: for an outbound text once Twilio has taken it, for an inbound text its <c>MessageSid</c>.</summary>
     public string? ProviderMessageId { get; init; }

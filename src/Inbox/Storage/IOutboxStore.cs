@@ -11,8 +11,8 @@ public sealed record OutboxMessage
     /// <summary>The service's own number the text goes from (E.164); null when the sender did not say.</summary>
     public string? From { get; init; }
     public required string Body { get; init; }
-    /// <summary>What it is for, without personal data: "otp", "confirmation", "staff-reply", ...</summary>
-    public required string Purpose { get; init; }
+    /// <summary>What it is for, without personal data (stored by its name: "otp", "confirmation", "staff-reply", ...).</summary>
+    public required Messaging.TextPurpose Purpose { get; init; }
     /// <summary>Repeating a send with the same key does nothing (a retried turn, a double click).</summary>
     public string? IdempotencyKey { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }

@@ -45,7 +45,7 @@ public sealed record RequestFacts(
     string RequestTypeId,
     string RequestType,
     bool Matched,
-    string? MatchReason,
+    MatchReason? MatchReason,
     Urgency Urgency,
     DateTimeOffset? FirstActionAt);
 
@@ -75,7 +75,7 @@ public interface IRequestStore
     Task<ContactRequest?> LatestForPhoneAsync(string serviceId, string phone, DateTimeOffset since, CancellationToken cancellationToken = default);
 
     /// <summary>Requests still unmatched for <paramref name="reason"/>, oldest first (background re-matching).</summary>
-    Task<IReadOnlyList<ContactRequest>> ListUnmatchedAsync(string reason, int limit, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<ContactRequest>> ListUnmatchedAsync(MatchReason reason, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>What the reports need of each request these services received from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive), oldest first.</summary>
     Task<IReadOnlyList<RequestFacts>> ListFactsAsync(IReadOnlyCollection<string> serviceIds, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);

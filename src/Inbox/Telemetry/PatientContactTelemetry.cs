@@ -1,3 +1,5 @@
+using PatientContact.Inbox.Messaging;
+using PatientContact.Inbox.Requests;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
@@ -59,17 +61,17 @@ public sealed class PatientContactTelemetry : IDisposable
 
     public void RedFlag(string severity) => _redFlags.Add(1, new KeyValuePair<string, object?>("severity", severity));
 
-    /// <param name="matched">True for a match; otherwise <paramref name="reason"/> is one of the fixed <c>MatchReasons</c>.</param>
-    public void MatchOutcome(bool matched, string? reason) =>
-        _matches.Add(1, new KeyValuePair<string, object?>("outcome", matched ? "matched" : "unmatched"), new KeyValuePair<string, object?>("reason", matched ? null : reason));
+    /// <param name="matched">True for a match; otherwise <paramref name="reason"/> says why not (its words are the tag).</param>
+    public void MatchOutcome(bool matched, MatchReason? reason) =>
+        _matches.Add(1, new KeyValuePair<string, object?>("outcome", matched ? "matched" : "unmatched"), new KeyValuePair<string, object?>("reason", matched ? null : reason?.Label()));
 
-    public void Queued(string purpose) => _outboxQueued.Add(1, new KeyValuePair<string, object?>("purpose", purpose));
+    public void Queued(TextPurpose purpose) => _outboxQueued.Add(1, new KeyValuePair<string, object?>("purpose", purpose.Name()));
 
     /// <summary>A text Twilio accepted, <paramref name="waited"/> after it was queued.</summary>
-    public void Sent(string purpose, TimeSpan waited) => Settled(purpose, waited, "sent", _outboxSent, _codesSent);
+    public void Sent(TextPurpose purpose, TimeSpan waited) => Settled(purpose, waited, "sent", _outboxSent, _codesSent);
 
     /// <summary>A text given up on, <paramref name="waited"/> after it was queued.</summary>
-    public void Failed(string purpose, TimeSpan waited) => Settled(purpose, waited, "failed", _outboxFailed, _codesFailed);
+    public void Failed(TextPurpose purpose, TimeSpan waited) => Settled(purpose, waited, "failed", _outboxFailed, _codesFailed);
 
     public void WebChatConnected() => _webChatConnections.Add(1);
 
@@ -77,9 +79,9 @@ public sealed class PatientContactTelemetry : IDisposable
 
     public void Dispose() => _meter.Dispose();
 
-    private void Settled(string purpose, TimeSpan waited, string outcome, Counter<long> texts, Counter<long> codes)
+    private void Settled(TextPurpose purpose, TimeSpan waited, string outcome, Counter<long> texts, Counter<long> codes)
     {
-        var tag = new KeyValuePair<string, object?>("purpose", purpose);
+        var tag = new KeyValuePair<string, object?>("purpose", purpose.Name());
         texts.Add(1, tag);
         _outboxAge.Record(Math.Max(0, waited.TotalSeconds), tag, new KeyValuePair<string, object?>("outcome", outcome));
         if (IsCode(purpose))
@@ -88,5 +90,5 @@ public sealed class PatientContactTelemetry : IDisposable
         }
     }
 
-    private static bool IsCode(string purpose) => string.Equals(purpose, Messaging.OutboxSecrets.CodePurpose, StringComparison.Ordinal);
+    private static bool IsCode(TextPurpose purpose) => purpose == TextPurpose.Code;
 }

@@ -1,3 +1,4 @@
+using PatientContact.Inbox.Messaging;
 using PatientContact.Conversation.Tests.Support;
 using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Storage;
@@ -47,7 +48,7 @@ public sealed class ConversationFlowTests : IDisposable
         stored.RedFlags.ShouldBeEmpty();
 
         var texts = await _harness.Outbox.ListForRecipientAsync(Walks.JanePhone, 10);
-        texts[0].Purpose.ShouldBe("confirmation");
+        texts[0].Purpose.ShouldBe(TextPurpose.Confirmation);
         texts[0].Body.ShouldContain(referenceId);
         texts[0].Body.ShouldNotContain("Jane");
     }

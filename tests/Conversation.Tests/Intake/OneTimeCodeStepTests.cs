@@ -1,3 +1,4 @@
+using PatientContact.Inbox.Messaging;
 using PatientContact.Conversation.Tests.Support;
 using PatientContact.Inbox.Storage;
 
@@ -144,7 +145,7 @@ public sealed class OneTimeCodeStepTests : IDisposable
 
         patient.Step.ShouldBe("contact-preference");
         patient.Said.ShouldContain("can't send any more codes");
-        (await _harness.Outbox.ListForRecipientAsync(Walks.JanePhone, 20)).Count(t => t.Purpose == "otp").ShouldBe(5);
+        (await _harness.Outbox.ListForRecipientAsync(Walks.JanePhone, 20)).Count(t => t.Purpose == TextPurpose.Code).ShouldBe(5);
     }
 
     [Fact]

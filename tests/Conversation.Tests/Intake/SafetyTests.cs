@@ -328,7 +328,7 @@ public sealed class SafetyTests : IDisposable
         await patient.SayAsync("1");
         patient.Step.ShouldBe("submitted");
 
-        var text = (await _harness.Outbox.ListForRecipientAsync(Mobile, 10)).First(t => t.Purpose == "confirmation");
+        var text = (await _harness.Outbox.ListForRecipientAsync(Mobile, 10)).First(t => t.Purpose == TextPurpose.Confirmation);
         text.Body.ShouldStartWith("Please remember: Chest pain that feels heavy");
         text.Body.ShouldContain("We'll reply by the end of the next working day.");
         SmsText.CountSegments(text.Body).ShouldBeLessThanOrEqualTo(3);

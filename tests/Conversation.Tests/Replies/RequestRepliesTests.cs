@@ -1,3 +1,4 @@
+using PatientContact.Inbox.Messaging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PatientContact.Conversation.Replies;
 using PatientContact.Conversation.Tests.Support;
@@ -47,7 +48,7 @@ public sealed class RequestRepliesTests : IDisposable
         {
             Id = Guid.NewGuid(), ReferenceId = "AAAA-1111", ServiceId = "riverside-gp", Direction = MessageDirection.Out, Channel = Channel.Sms,
             Body = "Your results are back: please call us.", CreatedAt = _harness.Clock.GetUtcNow().AddDays(-1), Phone = Patient,
-            Status = DeliveryStatus.Delivered, Author = "staff@riverside-gp.example", Purpose = "staff-reply",
+            Status = DeliveryStatus.Delivered, Author = "staff@riverside-gp.example", Purpose = TextPurpose.StaffReply,
         });
 
         var answer = await TextAsync("OK I will call tomorrow");

@@ -77,7 +77,7 @@ public sealed class EngineHarness : IDisposable
     public async Task<string> LastCodeSentToAsync(string e164)
     {
         var texts = await Outbox.ListForRecipientAsync(e164, 10);
-        var code = texts.FirstOrDefault(t => t.Purpose == "otp") ?? throw new InvalidOperationException("No code was texted to that number.");
+        var code = texts.FirstOrDefault(t => t.Purpose == TextPurpose.Code) ?? throw new InvalidOperationException("No code was texted to that number.");
         return code.Body[..6];
     }
 

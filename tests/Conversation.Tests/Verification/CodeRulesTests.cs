@@ -178,7 +178,7 @@ public sealed class CodeRulesTests : IDisposable
         visitor.Step.ShouldBe("submitted");
 
         var texts = await _harness.Outbox.ListForRecipientAsync(Walks.JanePhone, 10);
-        texts.Where(t => t.Purpose == "otp").Select(t => t.Body[..6]).ShouldBe([second, first]);
+        texts.Where(t => t.Purpose == TextPurpose.Code).Select(t => t.Body[..6]).ShouldBe([second, first]);
         foreach (var code in new[] { first, second })
         {
             var places = await PlacesHoldingAsync(code);
@@ -194,7 +194,7 @@ public sealed class CodeRulesTests : IDisposable
     }
 
     private async Task<IReadOnlyList<OutboxMessage>> OtpTextsAsync(string to) =>
-        [.. (await _harness.Outbox.ListForRecipientAsync(to, 50)).Where(t => t.Purpose == "otp")];
+        [.. (await _harness.Outbox.ListForRecipientAsync(to, 50)).Where(t => t.Purpose == TextPurpose.Code)];
 
     /// <summary>Every row of every table in the SQLite file, read as text, where the code appears as a whole number.</summary>
     private async Task<List<string>> PlacesHoldingAsync(string code)

@@ -1,3 +1,4 @@
+using PatientContact.Inbox.Messaging;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -206,7 +207,7 @@ public sealed partial class FormBrowserTests(BrowserFixture browser) : IClassFix
     private async Task<string> LastCodeAsync()
     {
         var texts = await _host.Services.GetRequiredService<IOutboxStore>().ListForRecipientAsync(JanesMobile, 10);
-        return texts.First(t => t.Purpose == "otp").Body[..6];
+        return texts.First(t => t.Purpose == TextPurpose.Code).Body[..6];
     }
 
     /// <summary>The page is the question of this step, and (unless told not to) axe-core finds nothing on it.</summary>

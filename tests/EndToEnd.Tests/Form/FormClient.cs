@@ -1,3 +1,4 @@
+using PatientContact.Inbox.Messaging;
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
@@ -112,7 +113,7 @@ public sealed class FormClient(ServiceHost host, string basePath = "/c/riverside
     public async Task<string> LastCodeAsync(string e164 = "+447700900123")
     {
         var texts = await host.Services.GetRequiredService<IOutboxStore>().ListForRecipientAsync(e164, 10);
-        return texts.First(t => t.Purpose == "otp").Body[..6];
+        return texts.First(t => t.Purpose == TextPurpose.Code).Body[..6];
     }
 
     public void Dispose() => Browser.Dispose();

@@ -72,7 +72,7 @@ public sealed class StaffEntryTests : IAsyncLifetime
         stored.EnteredBy.ShouldBe(new StaffEntry(RiversideStaff, IdentityCheckedByStaff: true));
         stored.Contact.Verified.ShouldBeFalse();
         stored.Match.Status.ShouldBe(MatchStatus.Unmatched);
-        stored.Match.Reason.ShouldBe(MatchReasons.PhoneNotVerified);
+        stored.Match.Reason.ShouldBe(MatchReason.PhoneNotVerified);
 
         using var api = await StaffClient.SignInAsync(_host, RiversideStaff);
         var json = await api.Http.GetFromJsonAsync<JsonElement>($"/api/inbox/requests/{reference}");

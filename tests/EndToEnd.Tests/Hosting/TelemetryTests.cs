@@ -87,8 +87,8 @@ public sealed class TelemetryTests : IAsyncLifetime
         Sum("patientcontact.submissions", ("channel", "sms"), ("service", "northside-community")).ShouldBe(1);
         Sum("patientcontact.emergency_advice", ("channel", "sms"), ("service", "riverside-gp")).ShouldBe(1);
         Sum("patientcontact.red_flags", ("severity", "emergency")).ShouldBe(1);
-        Sum("patientcontact.outbox.queued", ("purpose", OutboxSecrets.CodePurpose)).ShouldBe(1);
-        Sum("patientcontact.outbox.sent", ("purpose", OutboxSecrets.CodePurpose)).ShouldBe(1);
+        Sum("patientcontact.outbox.queued", ("purpose", "otp")).ShouldBe(1);
+        Sum("patientcontact.outbox.sent", ("purpose", "otp")).ShouldBe(1);
         Sum("patientcontact.codes.sent").ShouldBe(1);
         Sum("patientcontact.codes.failed").ShouldBe(0);
         Points("patientcontact.outbox.age").ShouldContain(p => p.GetHistogramCount() >= 1);
@@ -106,7 +106,7 @@ public sealed class TelemetryTests : IAsyncLifetime
             .ShouldAllBe(s => (string?)s.GetTagItem("db.system") == "sqlite");
 
         // The text to Twilio: the send's span holds the outbound HTTP call, which names only the host.
-        var send = _spans.Single(s => s.OperationName == "outbox.send" && (string?)s.GetTagItem("patientcontact.purpose") == OutboxSecrets.CodePurpose);
+        var send = _spans.Single(s => s.OperationName == "outbox.send" && (string?)s.GetTagItem("patientcontact.purpose") == "otp");
         var call = _spans.Single(s => s.ParentSpanId == send.SpanId && s.Kind == ActivityKind.Client && s.GetTagItem("http.request.method") is "POST");
         call.GetTagItem("url.full").ShouldBe(_twilio.BaseUrl.GetLeftPart(UriPartial.Authority));
         call.GetTagItem("http.response.status_code").ShouldBe(201);

@@ -48,7 +48,7 @@ public sealed class InboxListTests : IClassFixture<InboxListTests.Seeded>
                     Patient = new PatientDetails(i % 4 == 0 ? "Jane" : "Omar", i % 4 == 0 ? "Smith" : "Khan", new DateOnly(1980, 1, 1), Gender.Other, "LS1 6AE"),
                     SubmittedBy = new Submitter(SubmitterKind.Self, null, null),
                     Contact = new ContactDetails(JanesMobile, true, ContactPreference.Text),
-                    Match = i % 3 == 0 ? new MatchResult(MatchStatus.Matched, null, "9000000009") : new MatchResult(MatchStatus.Unmatched, MatchReasons.NoMatch, null),
+                    Match = i % 3 == 0 ? new MatchResult(MatchStatus.Matched, null, "9000000009") : new MatchResult(MatchStatus.Unmatched, MatchReason.NoMatch, null),
                     RedFlags = i % 5 == 0 ? [new RedFlagHit("chest-pain", "emergency", "Call 999")] : [],
                     Channel = Channel.Sms,
                     ConversationKey = $"list:{i}",

@@ -1,3 +1,4 @@
+using PatientContact.Inbox.Messaging;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -108,7 +109,7 @@ public sealed partial class InboxSecurityTests(InboxHostFixture fixture) : IClas
 
         await ShouldBeUnchangedAsync(Host, before);
         var outbox = await Host.Services.GetRequiredService<IOutboxStore>().ListForRecipientAsync(JanesMobile, 50);
-        outbox.ShouldNotContain(t => t.Purpose == "staff-reply" && t.Body == "hello");
+        outbox.ShouldNotContain(t => t.Purpose == TextPurpose.StaffReply && t.Body == "hello");
         (await StaffAuditAsync(Host, reference)).ShouldBeEmpty();
     }
 

@@ -1,3 +1,4 @@
+using PatientContact.Inbox.Messaging;
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
@@ -136,7 +137,7 @@ public static partial class InboxTestSupport
     private static async Task<string> LastCodeAsync(ServiceHost host, string e164)
     {
         var texts = await host.Services.GetRequiredService<IOutboxStore>().ListForRecipientAsync(e164, 10);
-        return texts.First(t => t.Purpose == "otp").Body[..6];
+        return texts.First(t => t.Purpose == TextPurpose.Code).Body[..6];
     }
 
     [GeneratedRegex(@"\b[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}\b")]

@@ -30,10 +30,10 @@ public sealed class MatchingBySmsTests(MatchingHosts fixture)
 
         fromHerMobile.Request.Match.ShouldBe(Matched);
         withCode.Request.Match.ShouldBe(Matched);
-        unverified.Request.Match.ShouldBe(Unmatched(MatchReasons.PhoneNotVerified));
-        otherMobile.Request.Match.ShouldBe(Unmatched(MatchReasons.PhoneNotOnRecord));
-        wrongBirthday.Request.Match.ShouldBe(Unmatched(MatchReasons.NoMatch));
-        pdsOff.Request.Match.ShouldBe(Unmatched(MatchReasons.PdsUnavailable));
+        unverified.Request.Match.ShouldBe(Unmatched(MatchReason.PhoneNotVerified));
+        otherMobile.Request.Match.ShouldBe(Unmatched(MatchReason.PhoneNotOnRecord));
+        wrongBirthday.Request.Match.ShouldBe(Unmatched(MatchReason.NoMatch));
+        pdsOff.Request.Match.ShouldBe(Unmatched(MatchReason.PdsUnavailable));
         foreach (var other in new[] { withCode, unverified, otherMobile, wrongBirthday, pdsOff })
         {
             other.Told.ShouldBe(fromHerMobile.Told);

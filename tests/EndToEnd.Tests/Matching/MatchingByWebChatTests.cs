@@ -27,11 +27,11 @@ public sealed class MatchingByWebChatTests(MatchingHosts fixture)
 
         matched.Request.Match.ShouldBe(Matched);
         matched.Request.Contact.Verified.ShouldBeTrue();
-        unverified.Request.Match.ShouldBe(Unmatched(MatchReasons.PhoneNotVerified));
-        otherMobile.Request.Match.ShouldBe(Unmatched(MatchReasons.PhoneNotOnRecord));
-        wrongBirthday.Request.Match.ShouldBe(Unmatched(MatchReasons.NoMatch));
-        twin.Request.Match.ShouldBe(Unmatched(MatchReasons.SeveralMatches));
-        pdsOff.Request.Match.ShouldBe(Unmatched(MatchReasons.PdsUnavailable));
+        unverified.Request.Match.ShouldBe(Unmatched(MatchReason.PhoneNotVerified));
+        otherMobile.Request.Match.ShouldBe(Unmatched(MatchReason.PhoneNotOnRecord));
+        wrongBirthday.Request.Match.ShouldBe(Unmatched(MatchReason.NoMatch));
+        twin.Request.Match.ShouldBe(Unmatched(MatchReason.SeveralMatches));
+        pdsOff.Request.Match.ShouldBe(Unmatched(MatchReason.PdsUnavailable));
         foreach (var other in new[] { unverified, otherMobile, wrongBirthday, twin, pdsOff })
         {
             other.Told.ShouldBe(matched.Told);

@@ -61,7 +61,7 @@ public static partial class MatchingChannels
 
     public static readonly MatchResult Matched = new(MatchStatus.Matched, null, "9000000009");
 
-    public static MatchResult Unmatched(string reason) => new(MatchStatus.Unmatched, reason, null);
+    public static MatchResult Unmatched(MatchReason reason) => new(MatchStatus.Unmatched, reason, null);
 
     public static string E164(string phone) => "+44" + phone.Replace(" ", string.Empty, StringComparison.Ordinal)[1..];
 
@@ -80,13 +80,13 @@ public static partial class MatchingChannels
         referenceId.ShouldNotBeEmpty(told);
         var requests = host.Services.GetRequiredService<IRequestStore>();
         var request = (await requests.GetAsync(referenceId))!;
-        for (var i = 0; i < 200 && request.Match.Reason == MatchReasons.NotYetChecked; i++)
+        for (var i = 0; i < 200 && request.Match.Reason == MatchReason.NotYetChecked; i++)
         {
             await Task.Delay(50);
             request = (await requests.GetAsync(referenceId))!;
         }
 
-        request.Match.Reason.ShouldNotBe(MatchReasons.NotYetChecked, "matching did not run within 10 seconds");
+        request.Match.Reason.ShouldNotBe(MatchReason.NotYetChecked, "matching did not run within 10 seconds");
         var texts = await http.GetFromJsonAsync<JsonArray>($"/dev/outbox?to={Uri.EscapeDataString(e164)}");
         var confirmation = texts!.Select(t => t!["body"]!.GetValue<string>()).FirstOrDefault(b => b.Contains(referenceId, StringComparison.Ordinal));
         string Plain(string? text) => (text ?? string.Empty).Replace(referenceId, "REFERENCE", StringComparison.Ordinal).Replace(phone, "PHONE", StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using PatientContact.Inbox.Messaging;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -51,7 +52,7 @@ public sealed partial class MatchingInTheRunningHostTests : IAsyncLifetime
         var (request, _) = await SubmitAsync(_host);
 
         request.Match.Status.ShouldBe(MatchStatus.Matched);
-        var code = (await _host.Services.GetRequiredService<IOutboxStore>().ListForRecipientAsync("+447700900123", 10)).First(t => t.Purpose == "otp").Body[..6];
+        var code = (await _host.Services.GetRequiredService<IOutboxStore>().ListForRecipientAsync("+447700900123", 10)).First(t => t.Purpose == TextPurpose.Code).Body[..6];
         _logs.All.ShouldContain(request.ReferenceId);
         _logs.All.ShouldContain("PDS search");
         foreach (var personal in new[] { "Jane", "Smith", "2010-10-22", "22/10/2010", "LS1", "+447700900123", "07700 900123", "07700900123", "9000000009", "cough", code })
@@ -91,7 +92,7 @@ public sealed partial class MatchingInTheRunningHostTests : IAsyncLifetime
         {
             result.Step.ToId().ShouldBe("otp");
             var e164 = "+44" + phone.Replace(" ", string.Empty, StringComparison.Ordinal)[1..];
-            var code = (await outbox.ListForRecipientAsync(e164, 10)).First(t => t.Purpose == "otp").Body[..6];
+            var code = (await outbox.ListForRecipientAsync(e164, 10)).First(t => t.Purpose == TextPurpose.Code).Body[..6];
             result = await Say(code);
         }
 
@@ -105,13 +106,13 @@ public sealed partial class MatchingInTheRunningHostTests : IAsyncLifetime
 
         var requests = host.Services.GetRequiredService<IRequestStore>();
         var request = (await requests.GetAsync(referenceId))!;
-        for (var i = 0; i < 200 && request.Match.Reason == MatchReasons.NotYetChecked; i++)
+        for (var i = 0; i < 200 && request.Match.Reason == MatchReason.NotYetChecked; i++)
         {
             await Task.Delay(50);
             request = (await requests.GetAsync(referenceId))!;
         }
 
-        request.Match.Reason.ShouldNotBe(MatchReasons.NotYetChecked, "matching did not run within 10 seconds");
+        request.Match.Reason.ShouldNotBe(MatchReason.NotYetChecked, "matching did not run within 10 seconds");
         return (request, told.Replace(referenceId, "REFERENCE", StringComparison.Ordinal).Replace(phone, "PHONE", StringComparison.Ordinal));
     }
 

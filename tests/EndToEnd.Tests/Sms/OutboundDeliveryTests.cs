@@ -78,7 +78,7 @@ public sealed class OutboundDeliveryTests : IAsyncLifetime
         string[] numbers = ["+447700900611", "+447700900612", "+447700900613"];
         foreach (var number in numbers)
         {
-            (await sender.QueueAsync(new OutboundText(number, $"Message for {number[^3..]}", "staff-reply", From: SmsHost.Riverside))).ShouldBe(QueueResult.Queued);
+            (await sender.QueueAsync(new OutboundText(number, $"Message for {number[^3..]}", TextPurpose.StaffReply, From: SmsHost.Riverside))).ShouldBe(QueueResult.Queued);
         }
 
         foreach (var number in numbers)
@@ -115,7 +115,7 @@ public sealed class OutboundDeliveryTests : IAsyncLifetime
 
         var referenceId = System.Text.RegularExpressions.Regex.Match(replies[^1].Message!, "reference is (\\S{9})").Groups[1].Value;
         var failed = await WaitForAsync(host, "+447700900622", t => t.Status == OutboxStatus.Failed);
-        failed.Purpose.ShouldBe("confirmation");
+        failed.Purpose.ShouldBe(TextPurpose.Confirmation);
         failed.Error.ShouldBe("Twilio error 21610 (HTTP 400)");
         (await host.Services.GetRequiredService<IRequestStore>().GetAsync(referenceId)).ShouldNotBeNull();
         _twilio.Requests.Count.ShouldBe(1);

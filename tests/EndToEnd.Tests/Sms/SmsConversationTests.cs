@@ -122,7 +122,7 @@ public sealed class SmsConversationTests(SmsHost sms) : IClassFixture<SmsHost>
 
         // Both texts go from the service's own number; the newest (the confirmation) is listed first.
         var texts = await sms.Get<IOutboxStore>().ListForRecipientAsync(mobile, 10);
-        texts.Select(t => t.Purpose).ShouldBe(["confirmation", "otp"]);
+        texts.Select(t => t.Purpose).ShouldBe([TextPurpose.Confirmation, TextPurpose.Code]);
         texts.ShouldAllBe(t => t.From == SmsHost.Northside);
         texts[1].ValiditySeconds.ShouldBe(600);
         var listed = await client.GetFromJsonAsync<JsonArray>("/dev/outbox?to=07700900456");

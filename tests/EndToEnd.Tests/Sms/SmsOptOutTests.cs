@@ -27,7 +27,7 @@ public sealed class SmsOptOutTests(SmsHost sms) : IClassFixture<SmsHost>
         (await sms.ConversationsOfAsync(from)).ShouldBeEmpty();
 
         // Every outbound send respects it too.
-        (await sms.Get<IOutboundSender>().QueueAsync(new OutboundText(from, "Your appointment", "staff-reply", From: SmsHost.Riverside))).ShouldBe(QueueResult.OptedOut);
+        (await sms.Get<IOutboundSender>().QueueAsync(new OutboundText(from, "Your appointment", TextPurpose.StaffReply, From: SmsHost.Riverside))).ShouldBe(QueueResult.OptedOut);
     }
 
     [Theory]

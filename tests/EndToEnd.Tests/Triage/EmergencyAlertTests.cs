@@ -87,7 +87,7 @@ public sealed class EmergencyAlertTests
 
         // Nothing else goes to it: not for the ordinary or the urgent request, nor for Northside (it has no duty number), nor twice.
         var outbox = host.Services.GetRequiredService<IOutboxStore>();
-        (await outbox.ListForRecipientAsync("+447700900999", 10)).ShouldHaveSingleItem().Purpose.ShouldBe(DutyAlerts.Purpose);
+        (await outbox.ListForRecipientAsync("+447700900999", 10)).ShouldHaveSingleItem().Purpose.ShouldBe(TextPurpose.DutyAlert);
         new[] { ordinary, urgentOnly, otherService }.ShouldAllBe(r => r != emergency);
     }
 }

@@ -41,7 +41,7 @@ public static class TriageSeed
         var chestPain = new RedFlagHit("chest-pain", "emergency", "Chest pain can be a sign of a heart attack. Call 999 now.");
         var breathing = new RedFlagHit("struggling-to-breathe", "emergency", "Call 999 now if you are struggling to breathe.");
         var selfHarm = new RedFlagHit("self-harm", "urgent", "Call 111 and choose the mental health option.");
-        var noMatch = new MatchResult(MatchStatus.Unmatched, MatchReasons.NoMatch, null);
+        var noMatch = new MatchResult(MatchStatus.Unmatched, MatchReason.NoMatch, null);
         var matched = new MatchResult(MatchStatus.Matched, null, "9000000009");
         var today = Now.Date;
 
@@ -49,7 +49,7 @@ public static class TriageSeed
         [
             Request(1, Now.AddHours(-3)) with { Match = noMatch, Patient = Patient("Amira", "Begum", new DateOnly(1990, 6, 15)) },
             Request(2, Now.AddHours(-2), Channel.Sms) with { Match = noMatch, RedFlags = [selfHarm], AssignedTo = RiversideStaff, FirstActionAt = Now.AddHours(-2).AddMinutes(30) },
-            Request(3, Now.AddHours(-1)) with { Match = new MatchResult(MatchStatus.Unmatched, MatchReasons.PhoneNotVerified, null), RedFlags = [chestPain], Patient = Patient("Jane", "Smith", new DateOnly(2010, 10, 22)) },
+            Request(3, Now.AddHours(-1)) with { Match = new MatchResult(MatchStatus.Unmatched, MatchReason.PhoneNotVerified, null), RedFlags = [chestPain], Patient = Patient("Jane", "Smith", new DateOnly(2010, 10, 22)) },
             Request(4, Now.AddHours(-26)) with { Match = matched, RedFlags = [breathing], AssignedTo = Colleague, FirstActionAt = Now.AddHours(-26).AddMinutes(10), FirstOpened = new FirstOpening(Now.AddHours(-26).AddMinutes(2), Colleague) },
             Request(5, Now.AddMinutes(-30)) with { Match = noMatch, AssignedTo = RiversideStaff, FirstActionAt = Now.AddMinutes(-25) },
             Admin(6, new DateTimeOffset(2026, 11, 10, 14, 0, 0, TimeSpan.Zero), 60),

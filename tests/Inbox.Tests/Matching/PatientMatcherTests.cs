@@ -56,7 +56,7 @@ public sealed class PatientMatcherTests : IAsyncLifetime
     {
         var result = await Matcher.MatchAsync(PdsBundles.Request("AAAA-0003", verified: false));
 
-        result.ShouldBe(new MatchResult(MatchStatus.Unmatched, MatchReasons.PhoneNotVerified, null));
+        result.ShouldBe(new MatchResult(MatchStatus.Unmatched, MatchReason.PhoneNotVerified, null));
         _pds.Received.ShouldBeEmpty();
     }
 
@@ -67,7 +67,7 @@ public sealed class PatientMatcherTests : IAsyncLifetime
 
         var result = await Matcher.MatchAsync(PdsBundles.Request("AAAA-0004"));
 
-        result.ShouldBe(new MatchResult(MatchStatus.Unmatched, MatchReasons.PhoneNotOnRecord, null));
+        result.ShouldBe(new MatchResult(MatchStatus.Unmatched, MatchReason.PhoneNotOnRecord, null));
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class PatientMatcherTests : IAsyncLifetime
     {
         _pds.Answer(PdsBundles.Searchset(PdsBundles.Jane().WithTelecom(("phone", "07700900123", "2025-06-30"))));
 
-        (await Matcher.MatchAsync(PdsBundles.Request("AAAA-0005"))).Reason.ShouldBe(MatchReasons.PhoneNotOnRecord);
+        (await Matcher.MatchAsync(PdsBundles.Request("AAAA-0005"))).Reason.ShouldBe(MatchReason.PhoneNotOnRecord);
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class PatientMatcherTests : IAsyncLifetime
     {
         _pds.Answer(FakeAnswer.Fixture("spec-examples/PatientSearch.json"));
 
-        (await Matcher.MatchAsync(PdsBundles.Request("AAAA-0006"))).Reason.ShouldBe(MatchReasons.PhoneNotOnRecord);
+        (await Matcher.MatchAsync(PdsBundles.Request("AAAA-0006"))).Reason.ShouldBe(MatchReason.PhoneNotOnRecord);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class PatientMatcherTests : IAsyncLifetime
     {
         _pds.Answer(FakeAnswer.Fixture("non-default-branch/empty_bundle.json"));
 
-        (await Matcher.MatchAsync(PdsBundles.Request("AAAA-0007"))).ShouldBe(new MatchResult(MatchStatus.Unmatched, MatchReasons.NoMatch, null));
+        (await Matcher.MatchAsync(PdsBundles.Request("AAAA-0007"))).ShouldBe(new MatchResult(MatchStatus.Unmatched, MatchReason.NoMatch, null));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class PatientMatcherTests : IAsyncLifetime
     {
         _pds.Answer(FakeAnswer.Fixture("sandbox-stubs/searchResponses/TOO_MANY_MATCHES.json"));
 
-        (await Matcher.MatchAsync(PdsBundles.Request("AAAA-0008"))).Reason.ShouldBe(MatchReasons.SeveralMatches);
+        (await Matcher.MatchAsync(PdsBundles.Request("AAAA-0008"))).Reason.ShouldBe(MatchReason.SeveralMatches);
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class PatientMatcherTests : IAsyncLifetime
         var twin = PdsBundles.Patient("sandbox-stubs/searchResponses/search_patient_9000000017.json").WithTelecom(("phone", "07700900124", null));
         _pds.Answer(PdsBundles.Searchset(PdsBundles.Jane().WithTelecom(("phone", "07700900123", null)), twin));
 
-        (await Matcher.MatchAsync(PdsBundles.Request("AAAA-0009"))).Reason.ShouldBe(MatchReasons.SeveralMatches);
+        (await Matcher.MatchAsync(PdsBundles.Request("AAAA-0009"))).Reason.ShouldBe(MatchReason.SeveralMatches);
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class PatientMatcherTests : IAsyncLifetime
         // The sandbox's own answer for the restricted Janet Smythe: address, telecom and GP removed.
         _pds.Answer(FakeAnswer.Fixture("sandbox-stubs/searchResponses/search_patient_9000000025.json"));
 
-        (await Matcher.MatchAsync(PdsBundles.Request("AAAA-0010"))).Reason.ShouldBe(MatchReasons.PhoneNotOnRecord);
+        (await Matcher.MatchAsync(PdsBundles.Request("AAAA-0010"))).Reason.ShouldBe(MatchReason.PhoneNotOnRecord);
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class PatientMatcherTests : IAsyncLifetime
         broken["identifier"]![0]!["value"] = "9000000000";
         _pds.Answer(PdsBundles.Searchset(broken));
 
-        (await Matcher.MatchAsync(PdsBundles.Request("AAAA-0011"))).ShouldBe(new MatchResult(MatchStatus.Unmatched, MatchReasons.NoMatch, null));
+        (await Matcher.MatchAsync(PdsBundles.Request("AAAA-0011"))).ShouldBe(new MatchResult(MatchStatus.Unmatched, MatchReason.NoMatch, null));
     }
 
     [Theory]
@@ -139,6 +139,6 @@ public sealed class PatientMatcherTests : IAsyncLifetime
     {
         _pds.Answer(FakeAnswer.Fixture("non-default-branch/service_unavailable.json", status));
 
-        (await Matcher.MatchAsync(PdsBundles.Request("AAAA-0012"))).ShouldBe(new MatchResult(MatchStatus.Unmatched, MatchReasons.PdsUnavailable, null));
+        (await Matcher.MatchAsync(PdsBundles.Request("AAAA-0012"))).ShouldBe(new MatchResult(MatchStatus.Unmatched, MatchReason.PdsUnavailable, null));
     }
 }

@@ -89,9 +89,9 @@ public sealed class RequestMatchingTests : IAsyncLifetime
 
         await Matching.RunPendingAsync(CancellationToken.None);
 
-        (await Requests.GetAsync("AAAA-0001"))!.Match.Reason.ShouldBe(MatchReasons.PhoneNotVerified);
-        (await Requests.GetAsync("AAAA-0002"))!.Match.Reason.ShouldBe(MatchReasons.NoMatch);
-        (await Requests.GetAsync("AAAA-0003"))!.Match.Reason.ShouldBe(MatchReasons.PhoneNotOnRecord);
+        (await Requests.GetAsync("AAAA-0001"))!.Match.Reason.ShouldBe(MatchReason.PhoneNotVerified);
+        (await Requests.GetAsync("AAAA-0002"))!.Match.Reason.ShouldBe(MatchReason.NoMatch);
+        (await Requests.GetAsync("AAAA-0003"))!.Match.Reason.ShouldBe(MatchReason.PhoneNotOnRecord);
         (await Audit.QueryAsync(new AuditQuery { Actor = "system" })).Select(a => a.Detail)
             .ShouldBe(["unmatched: phone not verified", "unmatched: none", "unmatched: phone not on the record"], ignoreOrder: true);
     }
@@ -148,7 +148,7 @@ public sealed class RequestMatchingTests : IAsyncLifetime
         _pds.Answer(Unavailable());
 
         await Matching.RunPendingAsync(CancellationToken.None);
-        (await Requests.GetAsync("AAAA-0001"))!.Match.Reason.ShouldBe(MatchReasons.PdsUnavailable);
+        (await Requests.GetAsync("AAAA-0001"))!.Match.Reason.ShouldBe(MatchReason.PdsUnavailable);
 
         _pds.Default = JaneWithHerMobile();
         _clock.Advance(TimeSpan.FromSeconds(59));

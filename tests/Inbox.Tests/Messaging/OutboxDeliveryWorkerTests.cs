@@ -158,9 +158,9 @@ public sealed class OutboxDeliveryWorkerTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(OutboxSecrets.CodePurpose, "654321 is your code for Riverside GP Practice.", "654321")]
-    [InlineData(OutboxSecrets.FollowUpLinkPurpose, "Riverside GP Practice: your link https://contact.example/c/riverside-gp/f/AAAAAAAAAAAAAAAAAAAAAA", "/f/AAAA")]
-    public async Task Once_a_code_or_a_follow_up_link_has_gone_its_words_are_not_kept(string purpose, string body, string secret)
+    [InlineData(TextPurpose.Code, "654321 is your code for Riverside GP Practice.", "654321")]
+    [InlineData(TextPurpose.FollowUpLink, "Riverside GP Practice: your link https://contact.example/c/riverside-gp/f/AAAAAAAAAAAAAAAAAAAAAA", "/f/AAAA")]
+    public async Task Once_a_code_or_a_follow_up_link_has_gone_its_words_are_not_kept(TextPurpose purpose, string body, string secret)
     {
         var services = Start();
         await Queue(services, body, purpose: purpose);
@@ -178,7 +178,7 @@ public sealed class OutboxDeliveryWorkerTests : IAsyncLifetime
     public async Task A_code_that_could_not_be_sent_is_not_kept_either()
     {
         var services = Start();
-        await Queue(services, "111222 is your code.", purpose: OutboxSecrets.CodePurpose);
+        await Queue(services, "111222 is your code.", purpose: TextPurpose.Code);
         _twilio.ThenAnswer(400, 21211, "Invalid 'To' Phone Number");
         await Worker(services).DeliverDueAsync();
         var failed = await Stored(services);
@@ -190,7 +190,7 @@ public sealed class OutboxDeliveryWorkerTests : IAsyncLifetime
     public async Task Other_texts_are_kept_as_sent()
     {
         var services = Start();
-        await Queue(services, "Riverside GP Practice: your prescription is ready.", purpose: "staff-reply");
+        await Queue(services, "Riverside GP Practice: your prescription is ready.", purpose: TextPurpose.StaffReply);
         await Worker(services).DeliverDueAsync();
         (await Stored(services)).Body.ShouldBe("Riverside GP Practice: your prescription is ready.");
     }
@@ -279,7 +279,7 @@ public sealed class OutboxDeliveryWorkerTests : IAsyncLifetime
     {
         var services = Start();
 
-        var result = await services.GetRequiredService<IOutboundSender>().QueueAsync(new OutboundText(Patient, "hello", "test"));
+        var result = await services.GetRequiredService<IOutboundSender>().QueueAsync(new OutboundText(Patient, "hello", TextPurpose.Confirmation));
 
         result.ShouldBe(QueueResult.NoSenderNumber);
         (await services.GetRequiredService<IOutboxStore>().ListForRecipientAsync(Patient, 10)).ShouldBeEmpty();
@@ -291,7 +291,7 @@ public sealed class OutboxDeliveryWorkerTests : IAsyncLifetime
         var services = Start();
         // Written past the sender, as an older build could have left one.
         var now = _time.GetUtcNow();
-        await services.GetRequiredService<IOutboxStore>().EnqueueAsync(new OutboxMessage { Id = Guid.NewGuid(), To = Patient, Body = "hello", Purpose = "test", CreatedAt = now, NextAttemptAt = now });
+        await services.GetRequiredService<IOutboxStore>().EnqueueAsync(new OutboxMessage { Id = Guid.NewGuid(), To = Patient, Body = "hello", Purpose = TextPurpose.Confirmation, CreatedAt = now, NextAttemptAt = now });
 
         await Worker(services).DeliverDueAsync();
 
@@ -385,7 +385,7 @@ public sealed class OutboxDeliveryWorkerTests : IAsyncLifetime
 
     private static OutboxDeliveryWorker Worker(IServiceProvider services) => services.GetRequiredService<OutboxDeliveryWorker>();
 
-    private static Task<QueueResult> Queue(IServiceProvider services, string body, int? validitySeconds = null, string purpose = "test") =>
+    private static Task<QueueResult> Queue(IServiceProvider services, string body, int? validitySeconds = null, TextPurpose purpose = TextPurpose.Confirmation) =>
         services.GetRequiredService<IOutboundSender>().QueueAsync(new OutboundText(Patient, body, purpose, ValiditySeconds: validitySeconds, From: ServiceNumber));
 
     private static async Task<OutboxMessage> Stored(IServiceProvider services) =>

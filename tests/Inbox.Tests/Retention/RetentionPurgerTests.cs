@@ -1,3 +1,4 @@
+using PatientContact.Inbox.Messaging;
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -138,7 +139,7 @@ public sealed class RetentionPurgerTests : IDisposable
         Status = DeliveryStatus.Queued,
         StatusAt = Submitted,
         Author = "amy@surgery-a.example",
-        Purpose = "staff-reply",
+        Purpose = TextPurpose.StaffReply,
     };
 
     private async Task<long> CountAsync(string table)

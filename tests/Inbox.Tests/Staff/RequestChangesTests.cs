@@ -1,3 +1,4 @@
+using PatientContact.Inbox.Messaging;
 using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Staff;
 using PatientContact.Inbox.Staff.Requests;
@@ -187,7 +188,7 @@ public sealed class RequestChangesTests : IDisposable
         again.Outcome.ShouldBe(ChangeOutcome.Changed);
         var texts = await _harness.Outbox.ListForRecipientAsync("+447700900123", 10);
         texts.Count.ShouldBe(1);
-        (texts[0].Body, texts[0].Purpose).ShouldBe(("Please ring the surgery on 0113 496 0001.", "staff-reply"));
+        (texts[0].Body, texts[0].Purpose).ShouldBe(("Please ring the surgery on 0113 496 0001.", TextPurpose.StaffReply));
         var entry = (await _harness.AuditAsync()).Single();
         (entry.Action, entry.Detail).ShouldBe((AuditActions.Texted, "Please ring the surgery on 0113 496 0001."));
     }
@@ -282,13 +283,13 @@ public sealed class RequestChangesTests : IDisposable
     public async Task Rematch_puts_the_request_back_to_not_yet_checked_for_the_matching_worker()
     {
         var request = await _harness.AddRequestAsync(Ref);
-        await _harness.Requests.TryUpdateAsync(request with { Match = new MatchResult(MatchStatus.Unmatched, MatchReasons.PdsUnavailable, null), Version = 2 });
+        await _harness.Requests.TryUpdateAsync(request with { Match = new MatchResult(MatchStatus.Unmatched, MatchReason.PdsUnavailable, null), Version = 2 });
 
         var result = await _harness.Changes.RequestRematchAsync(_alice, Ref, 2);
 
         result.Outcome.ShouldBe(ChangeOutcome.Changed);
         (await _harness.Requests.GetAsync(Ref))!.Match.ShouldBe(MatchResult.Pending);
-        (await _harness.Requests.ListUnmatchedAsync(MatchReasons.NotYetChecked, 10)).Select(r => r.ReferenceId).ShouldBe([Ref]);
+        (await _harness.Requests.ListUnmatchedAsync(MatchReason.NotYetChecked, 10)).Select(r => r.ReferenceId).ShouldBe([Ref]);
         (await _harness.Changes.RequestRematchAsync(_alice, Ref, 3)).Outcome.ShouldBe(ChangeOutcome.Invalid);
     }
 
@@ -303,7 +304,7 @@ public sealed class RequestChangesTests : IDisposable
         var result = await _harness.Changes.MatchManuallyAsync(_alice, Ref, typed, 1);
 
         result.Outcome.ShouldBe(ChangeOutcome.Changed);
-        (await _harness.Requests.GetAsync(Ref))!.Match.ShouldBe(new MatchResult(MatchStatus.Matched, RequestChanges.StaffMatchReason, stored));
+        (await _harness.Requests.GetAsync(Ref))!.Match.ShouldBe(new MatchResult(MatchStatus.Matched, MatchReason.MatchedByStaff, stored));
         (await _harness.AuditAsync()).Single().Detail!.ShouldNotContain(stored);
     }
 

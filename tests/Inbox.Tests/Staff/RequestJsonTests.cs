@@ -47,7 +47,7 @@ public sealed class RequestJsonTests
             .ShouldBe(("Jane", "Smith", "2010-10-22", "prefer not to say", "LS1 6AE"));
         var submittedBy = root.GetProperty("submittedBy");
         (submittedBy.GetProperty("kind").GetString(), submittedBy.GetProperty("name").GetString(), submittedBy.GetProperty("relationship").GetString())
-            .ShouldBe(("proxy", "Sam Smith", Relationship.ParentOrGuardian));
+            .ShouldBe(("proxy", "Sam Smith", "parent or guardian"));
         var contact = root.GetProperty("contact");
         (contact.GetProperty("phone").GetString(), contact.GetProperty("verified").GetBoolean(), contact.GetProperty("preference").GetString()).ShouldBe(("+447700900123", true, "phone"));
         var match = root.GetProperty("match");
@@ -100,6 +100,6 @@ public sealed class RequestJsonTests
         root.GetProperty("channel").GetString().ShouldBe("webchat");
         root.GetProperty("status").GetString().ShouldBe("new");
         root.GetProperty("match").GetProperty("status").GetString().ShouldBe("unmatched");
-        root.GetProperty("match").GetProperty("reason").GetString().ShouldBe(MatchReasons.NotYetChecked);
+        root.GetProperty("match").GetProperty("reason").GetString().ShouldBe("not yet checked");
     }
 }

@@ -1,3 +1,4 @@
+using PatientContact.Inbox.Messaging;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using PatientContact.Inbox.Links;
@@ -102,6 +103,7 @@ public sealed class MongoDocumentTests
         (back.Request with { RedFlags = request.RedFlags, Notes = request.Notes, Attachments = request.Attachments }).ShouldBe(request);
         document["request"]["redFlags"].ShouldBe(new BsonArray());
         document["request"]["followUp"].ShouldBe(BsonNull.Value);
+        document["request"]["match"]["reason"].ShouldBe(new BsonString("not yet checked"), "the match reason is stored as the words it was stored as before it was an enum");
     }
 
     [Fact]
@@ -155,7 +157,7 @@ public sealed class MongoDocumentTests
             To = "+447700900123",
             From = "+447700900001",
             Body = "Your code is 123456.",
-            Purpose = "otp",
+            Purpose = TextPurpose.Code,
             IdempotencyKey = "otp:webchat:1:1",
             CreatedAt = T0,
             Status = OutboxStatus.Held,
@@ -174,13 +176,14 @@ public sealed class MongoDocumentTests
         document["nextAttemptAt"].ShouldBe(new BsonDateTime(T0.AddMinutes(5).UtcDateTime));
         document["validitySeconds"].ShouldBe(new BsonInt32(600));
         document["from"].ShouldBe(new BsonString("+447700900001"));
+        document["purpose"].ShouldBe(new BsonString("otp"), "the purpose is stored as the words it was stored as before it was an enum");
         document.Names.ShouldNotContain("id");
     }
 
     [Fact]
     public void Outbox_message_without_optional_fields_round_trips()
     {
-        var message = new OutboxMessage { Id = Guid.NewGuid(), To = "+447700900123", Body = "x", Purpose = "confirmation", CreatedAt = T0, NextAttemptAt = T0 };
+        var message = new OutboxMessage { Id = Guid.NewGuid(), To = "+447700900123", Body = "x", Purpose = TextPurpose.Confirmation, CreatedAt = T0, NextAttemptAt = T0 };
 
         RoundTrip(message, out var document).ShouldBe(message);
         document["idempotencyKey"].ShouldBe(BsonNull.Value, "a text without a key is outside the unique index's partial filter");

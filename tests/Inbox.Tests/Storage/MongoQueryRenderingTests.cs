@@ -1,3 +1,4 @@
+using PatientContact.Inbox.Messaging;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
@@ -65,7 +66,7 @@ public sealed class MongoQueryRenderingTests
         ShouldRenderAs(MongoRequestStore.ByReferenceId("ABCD-2345"), """{ "_id": "ABCD-2345" }""");
         ShouldRenderAs(MongoRequestStore.AtVersion("ABCD-2345", 2), """{ "_id": "ABCD-2345", "request.version": { "$numberLong": "2" } }""");
         ShouldRenderAs(MongoRequestStore.SinceFilter("surgery-a", T0), $$"""{ "request.serviceId": "surgery-a", "request.createdAt": { "$gte": {{T0Json}} } }""");
-        ShouldRenderAs(MongoRequestStore.UnmatchedFilter(MatchReasons.PdsUnavailable), """{ "request.match.status": "Unmatched", "request.match.reason": "PDS unavailable" }""");
+        ShouldRenderAs(MongoRequestStore.UnmatchedFilter(MatchReason.PdsUnavailable), """{ "request.match.status": "Unmatched", "request.match.reason": "PDS unavailable" }""");
         Render(MongoRequestStore.NewestFirst).ShouldBe(BsonDocument.Parse("""{ "request.createdAt": -1, "_id": 1 }"""));
         Render(MongoRequestStore.OldestFirst).ShouldBe(BsonDocument.Parse("""{ "request.createdAt": 1, "_id": 1 }"""));
     }
@@ -172,7 +173,7 @@ public sealed class MongoQueryRenderingTests
             Id = Guid.NewGuid(),
             To = "+447700900123",
             Body = "{ \"$set\": { \"to\": \"+440000\" } }",
-            Purpose = "otp",
+            Purpose = TextPurpose.Code,
             CreatedAt = T0,
             Status = OutboxStatus.Sent,
             Attempts = 1,

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using PatientContact.Inbox.Messaging;
 using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Storage;
 using PatientContact.Inbox.Storage.Sqlite;
@@ -179,6 +180,27 @@ public sealed class SqliteStoreContractTests : StoreContractTests
         document.ShouldContain("\"channel\":\"webChat\"");
         document.ShouldContain("\"dateOfBirth\":\"1985-12-10\"");
         document.ShouldContain("\"relationship\":\"parent or guardian\"", customMessage: "stored as the words it was stored as before it was an enum");
+    }
+
+    [Fact]
+    public async Task A_text_s_purpose_is_stored_as_the_words_it_was_stored_as_before_it_was_an_enum()
+    {
+        var now = new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero);
+        await Stores.Outbox.EnqueueAsync(new OutboxMessage { Id = Guid.NewGuid(), To = "+447700900123", Body = "123456 is your code.", Purpose = TextPurpose.Code, CreatedAt = now, NextAttemptAt = now });
+        await Stores.Outbox.EnqueueAsync(new OutboxMessage { Id = Guid.NewGuid(), To = "+447700900124", Body = "Your link.", Purpose = TextPurpose.FollowUpLink, CreatedAt = now, NextAttemptAt = now });
+
+        (await Scalar("SELECT group_concat(purpose, ',') FROM (SELECT purpose FROM outbox ORDER BY recipient);")).ShouldBe("otp,follow-up-link");
+        (await Stores.Outbox.ListForRecipientAsync("+447700900124", 1)).Single().Purpose.ShouldBe(TextPurpose.FollowUpLink);
+    }
+
+    [Fact]
+    public async Task A_match_reason_is_stored_as_the_words_it_was_stored_as_before_it_was_an_enum()
+    {
+        await Stores.Requests.AddAsync(Request("ABCD-2345") with { Match = new MatchResult(MatchStatus.Unmatched, MatchReason.PhoneNotVerified, null) });
+
+        (await Scalar("SELECT match_reason FROM requests;")).ShouldBe("phone not verified");
+        ((string)(await Scalar("SELECT document FROM requests;"))!).ShouldContain("\"reason\":\"phone not verified\"");
+        (await Stores.Requests.ListUnmatchedAsync(MatchReason.PhoneNotVerified, 10)).ShouldHaveSingleItem().ReferenceId.ShouldBe("ABCD-2345");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using PatientContact.Inbox.Messaging;
 using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Storage;
 
@@ -108,7 +109,7 @@ public abstract partial class StoreContractTests
     {
         await Stores.Messages.AddAsync(Outbound("ABCD-2345", T0, null));
         await Stores.Messages.AddAsync(Outbound("EFGH-2345", T0.AddDays(2), null));
-        await Stores.Messages.AddAsync(Outbound("JKMN-2345", T0.AddDays(3), null) with { Author = null, Purpose = "confirmation" });
+        await Stores.Messages.AddAsync(Outbound("JKMN-2345", T0.AddDays(3), null) with { Author = null, Purpose = TextPurpose.Confirmation });
         await Stores.Messages.AddAsync(Outbound("PQRS-2345", T0.AddDays(4), null) with { ServiceId = "surgery-b" });
         await Stores.Messages.AddAsync(Outbound("TVWX-2345", T0.AddDays(5), null) with { Phone = "+447700900999" });
 
@@ -169,7 +170,7 @@ public abstract partial class StoreContractTests
         Status = DeliveryStatus.Queued,
         StatusAt = at,
         Author = "staff@surgery-a.example",
-        Purpose = "staff-reply",
+        Purpose = TextPurpose.StaffReply,
         DedupeKey = dedupeKey,
     };
 

@@ -1,3 +1,4 @@
+using PatientContact.Inbox.Messaging;
 using PatientContact.Inbox.Storage;
 
 namespace PatientContact.Inbox.Tests.Storage;
@@ -13,7 +14,7 @@ public abstract partial class StoreContractTests
         {
             From = "+447700900001",
             Body = "Your code is 123456. Do not share it. – Surgery A",
-            Purpose = "otp",
+            Purpose = TextPurpose.Code,
             Status = OutboxStatus.Held,
             Attempts = 2,
             NextAttemptAt = T0.AddMinutes(5),
@@ -197,7 +198,7 @@ public abstract partial class StoreContractTests
         {
             To = "+447700900999",
             Body = "changed",
-            Purpose = "changed",
+            Purpose = TextPurpose.StaffReply,
             Status = OutboxStatus.Failed,
             Attempts = 3,
             Error = "unreachable",

@@ -149,7 +149,7 @@ public abstract partial class StoreContractTests
     {
         await AddAll(
             Request("AAAA-0001") with { Match = new MatchResult(MatchStatus.Matched, null, "9434765919") },
-            Request("BBBB-0002") with { Match = new MatchResult(MatchStatus.Unmatched, MatchReasons.NoMatch, null) },
+            Request("BBBB-0002") with { Match = new MatchResult(MatchStatus.Unmatched, MatchReason.NoMatch, null) },
             Request("CCCC-0003"));
 
         (await ListedIds(Query() with { Matched = true })).ShouldBe(["AAAA-0001"]);
@@ -429,19 +429,19 @@ public abstract partial class StoreContractTests
     [Fact]
     public async Task Unmatched_for_a_reason_are_listed_oldest_first_up_to_the_limit()
     {
-        var pdsDown = new MatchResult(MatchStatus.Unmatched, MatchReasons.PdsUnavailable, null);
+        var pdsDown = new MatchResult(MatchStatus.Unmatched, MatchReason.PdsUnavailable, null);
         await AddAll(
             Request("AAAA-0001", createdAt: T0.AddMinutes(2)) with { Match = pdsDown },
             Request("BBBB-0002", createdAt: T0.AddMinutes(1)) with { Match = pdsDown },
             Request("CCCC-0003", createdAt: T0.AddMinutes(3)) with { Match = pdsDown },
-            Request("DDDD-0004", createdAt: T0) with { Match = new MatchResult(MatchStatus.Unmatched, MatchReasons.NoMatch, null) },
-            Request("EEEE-0005", createdAt: T0) with { Match = new MatchResult(MatchStatus.Matched, MatchReasons.PdsUnavailable, "9434765919") },
+            Request("DDDD-0004", createdAt: T0) with { Match = new MatchResult(MatchStatus.Unmatched, MatchReason.NoMatch, null) },
+            Request("EEEE-0005", createdAt: T0) with { Match = new MatchResult(MatchStatus.Matched, MatchReason.PdsUnavailable, "9434765919") },
             Request("FFFF-0006", serviceId: "surgery-b", createdAt: T0.AddMinutes(4)) with { Match = pdsDown });
 
-        var unmatched = await Stores.Requests.ListUnmatchedAsync(MatchReasons.PdsUnavailable, limit: 3);
+        var unmatched = await Stores.Requests.ListUnmatchedAsync(MatchReason.PdsUnavailable, limit: 3);
 
         unmatched.Select(r => r.ReferenceId).ShouldBe(["BBBB-0002", "AAAA-0001", "CCCC-0003"]);
-        (await Stores.Requests.ListUnmatchedAsync(MatchReasons.PdsUnavailable, limit: 10)).Count.ShouldBe(4);
-        (await Stores.Requests.ListUnmatchedAsync(MatchReasons.NotYetChecked, limit: 10)).ShouldBeEmpty();
+        (await Stores.Requests.ListUnmatchedAsync(MatchReason.PdsUnavailable, limit: 10)).Count.ShouldBe(4);
+        (await Stores.Requests.ListUnmatchedAsync(MatchReason.NotYetChecked, limit: 10)).ShouldBeEmpty();
     }
 }

@@ -98,7 +98,7 @@ public abstract partial class StoreContractTests
                 RedFlags = [Flag("urgent")],
                 FirstActionAt = T0.AddMinutes(42),
             },
-            Request("AAAA-0003", createdAt: T0.AddHours(1)) with { RedFlags = [Flag("emergency")], Match = new MatchResult(MatchStatus.Unmatched, MatchReasons.SeveralMatches, null) },
+            Request("AAAA-0003", createdAt: T0.AddHours(1)) with { RedFlags = [Flag("emergency")], Match = new MatchResult(MatchStatus.Unmatched, MatchReason.SeveralMatches, null) },
             Request("AAAA-0004", createdAt: T0.AddHours(2), serviceId: "surgery-b"),
             Request("AAAA-0005", createdAt: T0.AddHours(3), serviceId: "surgery-c"),
             Request("AAAA-0006", createdAt: T0.AddDays(1)));
@@ -107,8 +107,8 @@ public abstract partial class StoreContractTests
 
         facts.ShouldBe([
             new RequestFacts("surgery-a", T0, Channel.Sms, "repeat-prescription", "Repeat prescription", true, null, Urgency.Urgent, T0.AddMinutes(42)),
-            new RequestFacts("surgery-a", T0.AddHours(1), Channel.WebChat, "repeat-prescription", "Repeat prescription", false, MatchReasons.SeveralMatches, Urgency.Emergency, null),
-            new RequestFacts("surgery-b", T0.AddHours(2), Channel.WebChat, "repeat-prescription", "Repeat prescription", false, MatchReasons.NotYetChecked, Urgency.None, null),
+            new RequestFacts("surgery-a", T0.AddHours(1), Channel.WebChat, "repeat-prescription", "Repeat prescription", false, MatchReason.SeveralMatches, Urgency.Emergency, null),
+            new RequestFacts("surgery-b", T0.AddHours(2), Channel.WebChat, "repeat-prescription", "Repeat prescription", false, MatchReason.NotYetChecked, Urgency.None, null),
         ]);
         (await Stores.Requests.ListFactsAsync([], T0, T0.AddDays(1))).ShouldBeEmpty();
     }

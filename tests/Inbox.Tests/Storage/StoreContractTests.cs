@@ -1,3 +1,4 @@
+using PatientContact.Inbox.Messaging;
 using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Storage;
 
@@ -99,7 +100,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Id = Guid.NewGuid(),
         To = to,
         Body = "Your request ABCD-2345 has been received.",
-        Purpose = "confirmation",
+        Purpose = TextPurpose.Confirmation,
         IdempotencyKey = idempotencyKey,
         CreatedAt = createdAt ?? T0,
         NextAttemptAt = createdAt ?? T0,

@@ -70,7 +70,7 @@ internal sealed partial class RequestSubmission(IRequestStore requests, IOutboun
             var body = SmsWording.ConfirmationText(s, turn.Service, referenceId);
             var to = s.Answers.Phone!;
             var onRequest = new RequestLink(referenceId, turn.Service.Id);
-            turn.AfterCommit.Add(c => sender.QueueAsync(new OutboundText(to, body, "confirmation", $"confirmation:{referenceId}", From: from, OnRequest: onRequest), c));
+            turn.AfterCommit.Add(c => sender.QueueAsync(new OutboundText(to, body, TextPurpose.Confirmation, $"confirmation:{referenceId}", From: from, OnRequest: onRequest), c));
         }
 
         turn.Ask(Step.Submitted);

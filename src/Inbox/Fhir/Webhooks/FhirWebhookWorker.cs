@@ -95,7 +95,7 @@ public sealed partial class FhirWebhookWorker(
             return delivery with { Status = WebhookStatus.Pending, NextAttemptAt = now + TimeSpan.FromSeconds(10) };
         }
 
-        if (request.Match.Reason == MatchReasons.NotYetChecked && now - delivery.CreatedAt < Settings.MatchWait)
+        if (request.Match.Reason == MatchReason.NotYetChecked && now - delivery.CreatedAt < Settings.MatchWait)
         {
             return delivery with { Status = WebhookStatus.Pending, NextAttemptAt = now + Min(Settings.PollInterval, Settings.MatchWait) };
         }

@@ -42,7 +42,7 @@ public sealed class WebhookQueueingRequestStore(IRequestStore inner, IWebhookSto
     public Task<ContactRequest?> LatestForPhoneAsync(string serviceId, string phone, DateTimeOffset since, CancellationToken cancellationToken = default) =>
         inner.LatestForPhoneAsync(serviceId, phone, since, cancellationToken);
 
-    public Task<IReadOnlyList<ContactRequest>> ListUnmatchedAsync(string reason, int limit, CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<ContactRequest>> ListUnmatchedAsync(MatchReason reason, int limit, CancellationToken cancellationToken = default) =>
         inner.ListUnmatchedAsync(reason, limit, cancellationToken);
 
     public Task<IReadOnlyList<RequestFacts>> ListFactsAsync(IReadOnlyCollection<string> serviceIds, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>

@@ -58,7 +58,7 @@ public sealed record RequestJson(
             new PatientJson(request.Patient.FirstName, request.Patient.LastName, InboxText.Date(request.Patient.DateOfBirth), InboxText.Gender(request.Patient.Gender), request.Patient.Postcode),
             new SubmitterJson(InboxText.Kind(request.SubmittedBy.Kind), request.SubmittedBy.Name, request.SubmittedBy.Relationship?.Label(), request.EnteredBy?.By),
             new ContactJson(request.Contact.Phone, request.Contact.Verified, InboxText.Preference(request.Contact.Preference), request.EnteredBy?.IdentityCheckedByStaff == true),
-            new MatchJson(InboxText.Match(request.Match.Status), request.Match.Reason, request.Match.NhsNumber),
+            new MatchJson(InboxText.Match(request.Match.Status), request.Match.Reason?.Label(), request.Match.NhsNumber),
             [.. request.RedFlags.Select(f => new RedFlagJson(f.Id, f.Severity, Triage.RedFlagLabel(f.Id), f.Advice, f.Step ?? "details", f.Words))],
             InboxText.Channel(request.Channel),
             request.AssignedTo,

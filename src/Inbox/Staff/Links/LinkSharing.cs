@@ -207,7 +207,7 @@ public sealed partial class LinkSharing(
         // to send it again is not kept.
         var address = PatientLinks.Url(publicBaseUrl, service.Id, token);
         var body = Text(service, link, address);
-        await sender.QueueAsync(new OutboundText(link.Phone, body, followUp ? OutboxSecrets.FollowUpLinkPurpose : "link", $"link:{link.Id}", From: SenderNumbers.For(service)), CancellationToken.None);
+        await sender.QueueAsync(new OutboundText(link.Phone, body, followUp ? TextPurpose.FollowUpLink : TextPurpose.Link, $"link:{link.Id}", From: SenderNumbers.For(service)), CancellationToken.None);
         await audit.WriteAsync(staff.Email, AuditActions.LinkSent, service.Id, detail: Describe(link), cancellationToken: CancellationToken.None);
         LogSent(logger, service.Id, link.Kind);
         return new LinkSendResult(link, []);

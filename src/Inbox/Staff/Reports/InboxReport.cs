@@ -121,7 +121,7 @@ public static class InboxReportBuilder
         var matched = facts.Count(f => f.Matched);
         var bars = new List<ChartBar> { Count("Matched to an NHS record", matched) };
         bars.AddRange(facts.Where(f => !f.Matched)
-            .GroupBy(f => f.MatchReason ?? "no reason given")
+            .GroupBy(f => f.MatchReason?.Label() ?? "no reason given")
             .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => Count($"Not matched: {g.Key}", g.Count())));
         var summary = facts.Count == 0

@@ -49,10 +49,8 @@ public sealed partial class RequestChanges(
     /// <summary>Three SMS segments of GSM-7 (fewer characters fit when the text needs UCS-2: see <see cref="MaxTextSegments"/>).</summary>
     public const int MaxTextLength = 459;
     public const int MaxTextSegments = 3;
-    public const string StaffTextPurpose = "staff-reply";
     public const string OptedOutProblem = "This patient has asked for no texts from this number: call them instead.";
     public const string NoSenderProblem = "This service has no SMS number to send texts from: call the patient instead.";
-    public const string StaffMatchReason = "matched by staff";
     private const int MaxRetries = 10;
 
     public Task<ChangeResult> ChangeStatusAsync(StaffMember staff, string referenceId, string? status, long seenVersion, CancellationToken cancellationToken = default) =>
@@ -102,7 +100,7 @@ public sealed partial class RequestChanges(
         ChangeSeenAsync(staff, referenceId, seenVersion, AuditActions.RematchRequested, request =>
             request.Match == MatchResult.Pending
                 ? Refuse("rematch", "Matching is already waiting to run for this request.")
-                : Ok(request with { Match = MatchResult.Pending }, $"was {InboxText.Match(request.Match.Status)}{(request.Match.Reason is { } reason ? $" ({reason})" : "")}"),
+                : Ok(request with { Match = MatchResult.Pending }, $"was {InboxText.Match(request.Match.Status)}{(request.Match.Reason is { } reason ? $" ({reason.Label()})" : "")}"),
             cancellationToken);
 
     /// <summary>Matches the request to an NHS number a person has checked, after the modulus 11 check.</summary>
@@ -127,7 +125,7 @@ public sealed partial class RequestChanges(
 
             return request.Match is { Status: MatchStatus.Matched } current && current.NhsNumber == valid
                 ? Refuse("nhsNumber", "The request is already matched to that NHS number.")
-                : Ok(request with { Match = new MatchResult(MatchStatus.Matched, StaffMatchReason, valid) }, $"was {InboxText.Match(request.Match.Status)}");
+                : Ok(request with { Match = new MatchResult(MatchStatus.Matched, MatchReason.MatchedByStaff, valid) }, $"was {InboxText.Match(request.Match.Status)}");
         }, cancellationToken);
 
     /// <summary>Adds an internal note to the latest version of the request.</summary>
@@ -229,7 +227,7 @@ public sealed partial class RequestChanges(
 
         var key = $"staff-reply:{request.ReferenceId}:{sendId}";
         var queued = await sender.QueueAsync(
-            new OutboundText(request.Contact.Phone, body, StaffTextPurpose, key, From: from, OnRequest: new RequestLink(request.ReferenceId, request.ServiceId, Channel.Sms, staff.Email)),
+            new OutboundText(request.Contact.Phone, body, TextPurpose.StaffReply, key, From: from, OnRequest: new RequestLink(request.ReferenceId, request.ServiceId, Channel.Sms, staff.Email)),
             cancellationToken);
         switch (queued)
         {

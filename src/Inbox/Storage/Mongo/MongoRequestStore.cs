@@ -106,9 +106,8 @@ public sealed class MongoRequestStore(MongoStorage storage) : IRequestStore
         return document?.Request;
     }
 
-    public async Task<IReadOnlyList<ContactRequest>> ListUnmatchedAsync(string reason, int limit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ContactRequest>> ListUnmatchedAsync(MatchReason reason, int limit, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(reason);
         var take = MongoLimits.Clamp(limit);
         if (take == 0)
         {
@@ -168,7 +167,7 @@ public sealed class MongoRequestStore(MongoStorage storage) : IRequestStore
             request["requestTypeId"].AsString,
             request["requestType"].AsString,
             Enum.Parse<MatchStatus>(match["status"].AsString) == MatchStatus.Matched,
-            match.GetValue("reason", BsonNull.Value) is BsonString reason ? reason.AsString : null,
+            match.GetValue("reason", BsonNull.Value) is BsonString reason ? StoredNames<MatchReason>.Read(reason.AsString) : null,
             (Urgency)search.GetValue("urgency", 0).ToInt32(),
             request.GetValue("firstActionAt", BsonNull.Value) is BsonDateTime acted ? Moment(acted) : null);
     }
@@ -209,7 +208,7 @@ public sealed class MongoRequestStore(MongoStorage storage) : IRequestStore
     internal static FilterDefinition<RequestDocument> ForPhoneSince(string serviceId, string phone, DateTimeOffset since) =>
         Filter.Eq(d => d.Request.ServiceId, serviceId) & Filter.Eq(d => d.Request.Contact.Phone, phone) & Filter.Gte(d => d.Request.CreatedAt, since);
 
-    internal static FilterDefinition<RequestDocument> UnmatchedFilter(string reason) =>
+    internal static FilterDefinition<RequestDocument> UnmatchedFilter(MatchReason reason) =>
         Filter.Eq(d => d.Request.Match.Status, MatchStatus.Unmatched) & Filter.Eq(d => d.Request.Match.Reason, reason);
 
     /// <summary>

@@ -1,3 +1,4 @@
+using PatientContact.Inbox.Messaging;
 using Microsoft.Data.Sqlite;
 
 namespace PatientContact.Inbox.Storage.Sqlite;
@@ -24,7 +25,7 @@ public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
             .With("@id", message.Id.ToString("D"))
             .With("@recipient", message.To)
             .With("@body", message.Body)
-            .With("@purpose", message.Purpose)
+            .With("@purpose", message.Purpose.Name())
             .With("@idempotency_key", message.IdempotencyKey)
             .With("@created_at", SqliteValues.Time(message.CreatedAt))
             .With("@status", SqliteValues.Enum(message.Status))
@@ -111,7 +112,7 @@ public sealed class SqliteOutboxStore(SqliteDatabase database) : IOutboxStore
         Id = Guid.Parse(reader.GetString(0)),
         To = reader.GetString(1),
         Body = reader.GetString(2),
-        Purpose = reader.GetString(3),
+        Purpose = TextPurposes.Read(reader.GetString(3)),
         IdempotencyKey = reader.GetNullableString(4),
         CreatedAt = SqliteValues.ReadTime(reader.GetString(5)),
         Status = SqliteValues.ReadEnum<OutboxStatus>(reader.GetString(6)),

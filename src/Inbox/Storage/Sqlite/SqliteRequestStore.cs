@@ -140,9 +140,8 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
         return document is null ? null : Read(document);
     }
 
-    public async Task<IReadOnlyList<ContactRequest>> ListUnmatchedAsync(string reason, int limit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ContactRequest>> ListUnmatchedAsync(MatchReason reason, int limit, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(reason);
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = """
@@ -151,7 +150,7 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
             ORDER BY created_at ASC, reference_id ASC
             LIMIT @limit;
             """;
-        command.With("@reason", reason).With("@limit", SqliteValues.Limit(limit));
+        command.With("@reason", reason.Label()).With("@limit", SqliteValues.Limit(limit));
         var items = new List<ContactRequest>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -191,7 +190,7 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
                 reader.GetString(3),
                 reader.GetString(4),
                 reader.GetBoolean(5),
-                reader.GetNullableString(6),
+                reader.GetNullableString(6) is { } reason ? StoredNames<MatchReason>.Read(reason) : null,
                 (Urgency)reader.GetInt32(7),
                 reader.GetNullableString(8) is { } acted ? SqliteValues.ReadTime(acted) : null));
         }
@@ -230,7 +229,7 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
             .With("@status", SqliteValues.Enum(request.Status))
             .With("@created_at", SqliteValues.Time(request.CreatedAt))
             .With("@matched", request.Match.Status == MatchStatus.Matched)
-            .With("@match_reason", request.Match.Reason)
+            .With("@match_reason", request.Match.Reason?.Label())
             .With("@request_type_id", request.RequestTypeId)
             .With("@red_flagged", request.RedFlags.Count > 0)
             .With("@first_name_lower", request.Patient.FirstName.ToLowerInvariant())
