@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using PatientContact.Inbox;
 using PatientContact.Inbox.Storage;
 
 namespace PatientContact.Conversation.Hosting;
@@ -50,7 +51,8 @@ public static class DataProtectionServiceCollectionExtensions
     /// <summary>The PKCS#12 file at <c>{section}:Path</c> (password <c>{section}:Password</c>), or null when no path is set.</summary>
     private static X509Certificate2? Load(IConfigurationSection section)
     {
-        var path = section["Path"];
+        var settings = section.Get<DataProtectionCertificateOptions>();
+        var path = settings?.Path;
         if (string.IsNullOrWhiteSpace(path))
         {
             return null;
@@ -64,7 +66,7 @@ public static class DataProtectionServiceCollectionExtensions
         X509Certificate2 certificate;
         try
         {
-            certificate = X509CertificateLoader.LoadPkcs12FromFile(path, section["Password"], X509KeyStorageFlags.EphemeralKeySet);
+            certificate = X509CertificateLoader.LoadPkcs12FromFile(path, settings?.Password, X509KeyStorageFlags.EphemeralKeySet);
         }
         catch (CryptographicException)
         {
@@ -80,4 +82,18 @@ public static class DataProtectionServiceCollectionExtensions
 
         return certificate;
     }
+}
+
+/// <summary>
+/// One Data Protection certificate: <c>DataProtection:Certificate</c>, and each of <c>DataProtection:PreviousCertificates</c>.
+/// The current one is required outside Development, so the keys of sign-in cookies are never kept in the store in clear.
+/// </summary>
+public sealed class DataProtectionCertificateOptions
+{
+    /// <summary>The PKCS#12 (.pfx) file holding the certificate and its RSA private key.</summary>
+    [RequiredOutsideDevelopment("the PKCS#12 certificate file whose RSA key encrypts the Data Protection keys kept in the store")]
+    public string? Path { get; set; }
+
+    /// <summary>The file's password, when it has one. A secret.</summary>
+    public string? Password { get; set; }
 }

@@ -1,65 +1,115 @@
+using System.Reflection;
+using PatientContact.Conversation.Channels.WebChat;
+using PatientContact.Conversation.Verification;
+using PatientContact.Inbox;
+using PatientContact.Inbox.Matching.Pds;
+using PatientContact.Inbox.Messaging;
+using PatientContact.Inbox.Staff;
+using PatientContact.Inbox.Storage;
+using PatientContact.Inbox.Storage.Mongo;
+using PatientContact.Inbox.Storage.Sqlite;
+using PatientContact.Inbox.Web;
+
 namespace PatientContact.Conversation.Hosting;
 
-/// <summary>One setting a Production deployment must give, and when it applies.</summary>
-/// <param name="Key">The configuration key, e.g. <c>Twilio:AuthToken</c> (environment variable <c>Twilio__AuthToken</c>).</param>
-/// <param name="Meaning">What it is for, shown when it is missing.</param>
-/// <param name="AppliesWhen">Null when always needed; otherwise only when this says so (e.g. for one store provider).</param>
-/// <param name="AllowedValues">When given, the value must be one of these (ignoring case).</param>
-public sealed record RequiredSetting(
-    string Key,
-    string Meaning,
-    Func<IConfiguration, bool>? AppliesWhen = null,
-    IReadOnlyList<string>? AllowedValues = null);
+/// <summary>
+/// One setting a deployment outside Development must give: a property of an options class marked
+/// <see cref="RequiredOutsideDevelopmentAttribute"/>, read with the section the class is bound from.
+/// </summary>
+public sealed class RequiredSetting
+{
+    public RequiredSetting(string section, PropertyInfo property)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(property);
+        var declaration = property.GetCustomAttribute<RequiredOutsideDevelopmentAttribute>()
+            ?? throw new ArgumentException($"{property.DeclaringType?.Name}.{property.Name} is not marked [RequiredOutsideDevelopment].", nameof(property));
+        Section = section;
+        Property = property;
+        Key = section.Length == 0 ? property.Name : $"{section}:{property.Name}";
+        Meaning = declaration.Meaning;
+        AppliesWhen = declaration.When is { } when ? Condition(property.DeclaringType!, when) : null;
+        var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        AllowedValues = type.IsEnum ? Enum.GetNames(type) : null;
+    }
+
+    /// <summary>The section the options class is bound from; empty for a top-level setting such as <c>PublicBaseUrl</c>.</summary>
+    public string Section { get; }
+
+    /// <summary>The options property the setting binds to.</summary>
+    public PropertyInfo Property { get; }
+
+    /// <summary>The configuration key, e.g. <c>Twilio:AuthToken</c> (environment variable <c>Twilio__AuthToken</c>).</summary>
+    public string Key { get; }
+
+    /// <summary>What it is for, shown when it is missing.</summary>
+    public string Meaning { get; }
+
+    /// <summary>Null when always needed; otherwise only when this says so (e.g. for one store provider).</summary>
+    public Func<IConfiguration, bool>? AppliesWhen { get; }
+
+    /// <summary>For an enum property, its names: the value must be one of these (ignoring case).</summary>
+    public IReadOnlyList<string>? AllowedValues { get; }
+
+    /// <summary>The options class's own <c>static bool {when}(IConfiguration)</c>; a name that finds none stops start-up at once.</summary>
+    private static Func<IConfiguration, bool> Condition(Type options, string when)
+    {
+        var method = options.GetMethod(when, BindingFlags.Public | BindingFlags.Static, [typeof(IConfiguration)]);
+        if (method is null || method.ReturnType != typeof(bool))
+        {
+            throw new InvalidOperationException($"{options.Name} has no public static bool {when}(IConfiguration), which a required setting names as its condition.");
+        }
+
+        return method.CreateDelegate<Func<IConfiguration, bool>>();
+    }
+}
 
 /// <summary>
 /// The settings every Production deployment sets (SPEC section 8). Start-up in Production refuses a
-/// configuration missing any of them, naming each. A feature that needs a new setting adds it to
-/// <see cref="Required"/>.
+/// configuration missing any of them, naming each. Each options class declares its own, with
+/// <see cref="RequiredOutsideDevelopmentAttribute"/> on the property; this only walks the classes.
 /// </summary>
 public static class ProductionSettings
 {
-    private static bool Provider(IConfiguration c, string name) =>
-        string.Equals(c["Storage:Provider"], name, StringComparison.OrdinalIgnoreCase);
-
-    private static bool SignIn(IConfiguration c, string name) =>
-        string.Equals(c["Staff:SignIn"], name, StringComparison.OrdinalIgnoreCase);
-
-    private static bool PdsOn(IConfiguration c) =>
-        !string.Equals(c["Pds:Enabled"], "false", StringComparison.OrdinalIgnoreCase);
-
-    private static bool PdsSignedIn(IConfiguration c) =>
-        PdsOn(c) && string.Equals(c["Pds:Auth:Mode"], "ApplicationRestricted", StringComparison.OrdinalIgnoreCase);
-
-    public static IReadOnlyList<RequiredSetting> Required { get; } =
+    /// <summary>
+    /// The options classes that declare required settings, each with the section it is bound from, in the order
+    /// problems are listed. A new setting on one of these classes needs only its attribute; a new class that
+    /// declares one is added here (a test fails until it is).
+    /// </summary>
+    public static IReadOnlyList<(string Section, Type Options)> OptionsClasses { get; } =
     [
-        new("PublicBaseUrl", "the public https address of the service, which Twilio signs its webhooks over"),
-        new("Storage:Provider", "the store: Sqlite or MongoDb", AllowedValues: ["Sqlite", "MongoDb"]),
-        new("Storage:Sqlite:Path", "the SQLite file", c => Provider(c, "Sqlite")),
-        new("Storage:MongoDb:ConnectionString", "the MongoDB connection string", c => Provider(c, "MongoDb")),
-        new("Storage:MongoDb:Database", "the MongoDB database name", c => Provider(c, "MongoDb")),
-        new("Twilio:AccountSid", "the Twilio account texts are sent from"),
-        new("Twilio:AuthToken", "the Twilio auth token (REST API password and webhook signing key)"),
-        new("Twilio:ApiBaseUrl", "the Twilio REST API address, https://api.twilio.com"),
-        new("Pds:BaseUrl", "the Personal Demographics Service FHIR address (or Pds:Enabled=false to store every request unmatched)", PdsOn),
-        new("Pds:TokenUrl", "the PDS OAuth token endpoint", PdsSignedIn),
-        new("Pds:Auth:ApiKey", "the PDS application's API key", PdsSignedIn),
-        new("Pds:Auth:KeyId", "the id of the PDS application's registered public key", PdsSignedIn),
-        new("Pds:Auth:PrivateKey", "the PDS application's private key (PEM)", PdsSignedIn),
-        new("Verification:HashKey", "the key one-time codes are hashed with (Base64, at least 16 bytes)"),
-        new("WebChat:TokenKey", "the key web chat tokens are signed with"),
-        new("DataProtection:Certificate:Path", "the PKCS#12 certificate file whose RSA key encrypts the Data Protection keys kept in the store"),
-        new("Staff:SignIn", "how staff sign in: Local or Oidc", AllowedValues: ["Local", "Oidc"]),
-        new("Staff:Oidc:Authority", "the OpenID Connect provider staff sign in with", c => SignIn(c, "Oidc")),
-        new("Staff:Oidc:ClientId", "this service's client id at the OpenID Connect provider", c => SignIn(c, "Oidc")),
-        new("Staff:Oidc:ClientSecret", "this service's client secret at the OpenID Connect provider", c => SignIn(c, "Oidc")),
+        ("", typeof(PublicAddressOptions)), // PublicBaseUrl is a top-level setting
+        (StorageOptions.SectionName, typeof(StorageOptions)),
+        (SqliteStorageOptions.SectionName, typeof(SqliteStorageOptions)),
+        (MongoStorageOptions.SectionName, typeof(MongoStorageOptions)),
+        (TwilioOptions.Section, typeof(TwilioOptions)),
+        (PdsOptions.SectionName, typeof(PdsOptions)),
+        ($"{PdsOptions.SectionName}:{nameof(PdsOptions.Auth)}", typeof(PdsAuthOptions)),
+        (VerificationOptions.SectionName, typeof(VerificationOptions)),
+        (WebChatOptions.SectionName, typeof(WebChatOptions)),
+        (DataProtectionServiceCollectionExtensions.CertificateSection, typeof(DataProtectionCertificateOptions)),
+        (StaffOptions.SectionName, typeof(StaffOptions)),
+        ($"{StaffOptions.SectionName}:{nameof(StaffOptions.Oidc)}", typeof(StaffOidcOptions)),
     ];
 
-    /// <summary>What is wrong with <paramref name="configuration"/> for Production: one line per missing or invalid setting.</summary>
+    /// <summary>Every required setting the classes in <see cref="OptionsClasses"/> declare, in that order.</summary>
+    public static IReadOnlyList<RequiredSetting> Declared { get; } =
+    [
+        .. OptionsClasses.SelectMany(o => o.Options.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(property => property.IsDefined(typeof(RequiredOutsideDevelopmentAttribute)))
+            .Select(property => new RequiredSetting(o.Section, property))),
+    ];
+
+    /// <summary>
+    /// What is wrong with <paramref name="configuration"/> for Production: one line per missing or invalid setting.
+    /// It reads the configuration, not bound options, so a setting whose property has a default is still missing
+    /// when the configuration does not give it.
+    /// </summary>
     public static IReadOnlyList<string> Check(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var problems = new List<string>();
-        foreach (var setting in Required)
+        foreach (var setting in Declared)
         {
             if (setting.AppliesWhen is { } applies && !applies(configuration))
             {

@@ -16,7 +16,7 @@ public static class IntakeServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<ConversationOptions>().BindConfiguration("Conversation")
             .ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<VerificationOptions>().BindConfiguration("Verification").ValidateOnStart();
+        services.AddOptions<VerificationOptions>().BindConfiguration(VerificationOptions.SectionName).ValidateOnStart();
         services.AddSingleton<OneTimeCodes>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerificationOptions>, VerificationOptionsValidator>());
         services.AddSingleton<CodeSendLimiter>();

@@ -1,13 +1,17 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using PatientContact.Inbox;
 
 namespace PatientContact.Conversation.Verification;
 
 /// <summary>Settings for one-time codes; <see cref="HashKey"/> is a secret from configuration.</summary>
 public sealed class VerificationOptions
 {
+    public const string SectionName = "Verification";
+
     /// <summary>Base64 key for hashing codes at rest. Development makes a random one per process when unset.</summary>
+    [RequiredOutsideDevelopment("the key one-time codes are hashed with (Base64, at least 16 bytes)")]
     public string? HashKey { get; set; }
     public TimeSpan CodeLifetime { get; set; } = TimeSpan.FromMinutes(10);
     public int MaxWrongTries { get; set; } = 5;

@@ -20,7 +20,7 @@ public static class MatchingServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(environment);
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddOptions<PdsOptions>().BindConfiguration("Pds").ValidateOnStart();
+        services.AddOptions<PdsOptions>().BindConfiguration(PdsOptions.SectionName).ValidateOnStart();
         services.AddPublicAddress();
         services.AddSingleton<IPostConfigureOptions<PdsOptions>>(sp => new PdsDevelopmentDefaults(sp.GetRequiredService<IOptions<PublicAddressOptions>>(), environment));
         services.AddSingleton<IValidateOptions<PdsOptions>>(new PdsOptionsValidator(environment));

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
 
 namespace PatientContact.Inbox.Staff;
 
@@ -17,6 +18,7 @@ public sealed class StaffOptions
 {
     public const string SectionName = "Staff";
 
+    [RequiredOutsideDevelopment("how staff sign in: Local or Oidc")]
     public StaffSignInMode SignIn { get; set; } = StaffSignInMode.Local;
 
     /// <summary>Emails of the people who may read the whole audit trail, whichever way they sign in.</summary>
@@ -73,11 +75,14 @@ public sealed class StaffOptions
 public sealed class StaffOidcOptions
 {
     /// <summary>The issuer, e.g. <c>https://login.microsoftonline.com/{tenant}/v2.0</c>; its discovery document is read from here.</summary>
+    [RequiredOutsideDevelopment("the OpenID Connect provider staff sign in with", When = nameof(IsTheSignIn))]
     public string? Authority { get; set; }
 
+    [RequiredOutsideDevelopment("this service's client id at the OpenID Connect provider", When = nameof(IsTheSignIn))]
     public string? ClientId { get; set; }
 
     /// <summary>A secret: set it from the environment or a secret store, never in a file in the repository.</summary>
+    [RequiredOutsideDevelopment("this service's client secret at the OpenID Connect provider", When = nameof(IsTheSignIn))]
     public string? ClientSecret { get; set; }
 
     /// <summary>
@@ -99,6 +104,13 @@ public sealed class StaffOidcOptions
 
     /// <summary>Off only for a local test provider over plain HTTP.</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
+
+    /// <summary>Whether <c>Staff:SignIn</c> is <c>Oidc</c>: only then is the provider required.</summary>
+    public static bool IsTheSignIn(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return string.Equals(configuration[$"{StaffOptions.SectionName}:{nameof(StaffOptions.SignIn)}"], nameof(StaffSignInMode.Oidc), StringComparison.OrdinalIgnoreCase);
+    }
 }
 
 /// <summary>Development-only demo settings (section "Demo").</summary>

@@ -18,6 +18,7 @@ public sealed class PublicAddressOptions
 
     /// <summary>An absolute http(s) address with no query; null when not set.</summary>
     [Url]
+    [RequiredOutsideDevelopment("the public https address of the service, which Twilio signs its webhooks over")]
     public string? PublicBaseUrl { get; set; }
 
     /// <summary>Whether <paramref name="value"/> is an address the service can be reached at: absolute http(s), no query or fragment.</summary>

@@ -1,6 +1,8 @@
+using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PatientContact.Conversation.Hosting;
+using PatientContact.Inbox;
 using PatientContact.EndToEnd.Tests.Support;
 
 namespace PatientContact.EndToEnd.Tests.Hosting;
@@ -62,6 +64,31 @@ public class ProductionSettingsTests
         // The SQLite path is only needed when SQLite is the store.
         ProductionSettings.Check(Build(new(complete) { ["Storage:Provider"] = "Sqlite" }))
             .ShouldBe(["Storage:Sqlite:Path is not set (the SQLite file)."]);
+    }
+
+    [Fact]
+    public void Each_required_setting_is_declared_on_the_options_property_it_binds_from()
+    {
+        // A class declaring a required setting that the check does not walk would never be checked.
+        var declaring = new[] { typeof(ProductionSettings).Assembly, typeof(RequiredOutsideDevelopmentAttribute).Assembly }
+            .SelectMany(assembly => assembly.GetTypes())
+            .Where(type => type.GetProperties().Any(property => property.IsDefined(typeof(RequiredOutsideDevelopmentAttribute))));
+        ProductionSettings.OptionsClasses.Select(o => o.Options).ShouldBe(declaring, ignoreOrder: true);
+
+        ProductionSettings.Declared.ShouldNotBeEmpty();
+        foreach (var setting in ProductionSettings.Declared)
+        {
+            foreach (var value in setting.AllowedValues ?? ["https://binds.example/"])
+            {
+                // Only the one key is given: it must land on the property that declares it.
+                var configuration = Build(new() { [setting.Key] = value });
+                var section = setting.Section.Length == 0 ? configuration : configuration.GetSection(setting.Section);
+                var bound = section.Get(setting.Property.DeclaringType!);
+
+                bound.ShouldNotBeNull($"{setting.Key} binds nothing from section '{setting.Section}'");
+                (setting.Property.GetValue(bound)?.ToString()).ShouldBe(value, $"{setting.Key} binds to {setting.Property.DeclaringType!.Name}.{setting.Property.Name}");
+            }
+        }
     }
 
     [Fact]

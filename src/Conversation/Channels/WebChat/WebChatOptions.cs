@@ -1,15 +1,19 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using PatientContact.Inbox;
 
 namespace PatientContact.Conversation.Channels.WebChat;
 
 /// <summary>Settings of the web chat channel (section "WebChat").</summary>
 public sealed class WebChatOptions
 {
+    public const string SectionName = "WebChat";
+
     /// <summary>
     /// Base64 key (at least 32 bytes) that signs Direct Line tokens. Required outside Development;
     /// Development makes a random one per process when unset, so open chats stop at a restart.
     /// </summary>
+    [RequiredOutsideDevelopment("the key web chat tokens are signed with")]
     public string? TokenKey { get; set; }
 
     /// <summary>How long a token works; the widget refreshes it every 15 minutes while the page is open.</summary>

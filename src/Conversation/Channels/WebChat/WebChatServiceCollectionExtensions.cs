@@ -14,7 +14,7 @@ public static partial class WebChatServiceCollectionExtensions
     public static IServiceCollection AddWebChat(this IServiceCollection services)
     {
         services.AddOptions<WebChatOptions>()
-            .BindConfiguration("WebChat")
+            .BindConfiguration(WebChatOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebChatOptions>, WebChatOptionsValidation>();

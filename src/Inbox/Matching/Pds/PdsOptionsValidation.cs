@@ -32,7 +32,7 @@ public sealed class PdsOptionsValidator(IHostEnvironment environment) : IValidat
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
-        Annotations(options, "Pds", errors);
+        Annotations(options, PdsOptions.SectionName, errors);
         Annotations(options.Auth, "Pds:Auth", errors);
         Annotations(options.Search, "Pds:Search", errors);
         Annotations(options.Resilience, "Pds:Resilience", errors);

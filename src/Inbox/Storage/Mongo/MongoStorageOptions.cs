@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace PatientContact.Inbox.Storage.Mongo;
 
 /// <summary>Where the MongoDB store lives and how long the driver waits for it (<c>Storage:MongoDb</c>).</summary>
@@ -7,9 +9,11 @@ public sealed class MongoStorageOptions
     public const string SectionName = "Storage:MongoDb";
 
     /// <summary>A <c>mongodb://</c> or <c>mongodb+srv://</c> connection string; may hold a password, so it comes from a secret store.</summary>
+    [RequiredOutsideDevelopment("the MongoDB connection string", When = nameof(IsTheStore))]
     public string? ConnectionString { get; set; }
 
     /// <summary>The database every collection of the service is kept in.</summary>
+    [RequiredOutsideDevelopment("the MongoDB database name", When = nameof(IsTheStore))]
     public string? Database { get; set; }
 
     /// <summary>How long an operation waits to find a usable server before it fails (the driver's default is 30 s).</summary>
@@ -32,4 +36,7 @@ public sealed class MongoStorageOptions
 
     /// <summary>An applied input's key is removed by a TTL index this long after it was written, behind the service's own purge.</summary>
     public TimeSpan InputRetention { get; set; } = TimeSpan.FromDays(4);
+
+    /// <summary>Whether MongoDB is the store chosen: only then are its connection string and database required.</summary>
+    public static bool IsTheStore(IConfiguration configuration) => StorageOptions.Chooses(configuration, StorageProvider.MongoDb);
 }
