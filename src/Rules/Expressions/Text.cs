@@ -32,8 +32,11 @@ public static class Text
     // Keyed by the pattern string, which is a constant in a compiled expression: filled at load, read per turn.
     private static readonly ConcurrentDictionary<string, Phrase[]> Phrases = new(StringComparer.Ordinal);
 
+    // The same, keyed by the string object itself.
+    private static readonly ConditionalWeakTable<string, Phrase[]> ByReference = [];
+
     // The words of one normalised text, read once however many rules ask about it.
-    private static readonly ConditionalWeakTable<string, Word[]> Read = [];
+    private static readonly ConditionalWeakTable<string, WordsRead> Read = [];
 
     /// <summary>Whether any of the <c>|</c>-separated phrases occurs in text already put through <see cref="Normalise"/>.</summary>
     public static bool ContainsAny(string normalisedText, string phrases)
@@ -60,7 +63,7 @@ public static class Text
     {
         ArgumentNullException.ThrowIfNull(normalisedText);
         var words = WordsOf(normalisedText);
-        var blanked = new bool[words.Length];
+        var blanked = new bool[words.Words.Length];
         foreach (var phrase in PhrasesFor(ignoring))
         {
             phrase.Blank(words, blanked);
@@ -157,7 +160,7 @@ public static class Text
 
     private static bool IsApostrophe(char c) => c is '\'' or '\u2019' or '\u2018' or '\u02BC' or '\u2032' or '`' or '\u00B4';
 
-    private static Word[] WordsOf(string normalisedText) => Read.GetValue(normalisedText, static text => ReadWords(text));
+    private static WordsRead WordsOf(string normalisedText) => Read.GetValue(normalisedText, static text => new WordsRead(ReadWords(text)));
 
     private static Word[] ReadWords(string normalisedText)
     {
@@ -182,7 +185,10 @@ public static class Text
     private static Phrase[] PhrasesFor(string phrases)
     {
         ArgumentNullException.ThrowIfNull(phrases);
-        return Phrases.GetOrAdd(phrases, static p => Split(p));
+
+        // A rule's phrase list is one string object for the life of its compiled expression: found by reference
+        // first, without hashing a thousand characters on every call.
+        return ByReference.GetValue(phrases, static p => Phrases.GetOrAdd(p, static q => Split(q)));
     }
 
     private static Phrase[] Split(string phrases)
@@ -244,8 +250,52 @@ public static class Text
         public static readonly Word Break = new(SentenceBreak, SentenceBreak);
     }
 
+    /// <summary>
+    /// A text's words in order, and what is in it at all: its stems and spellings as sets, and its long stems (the
+    /// ones a fuzzy key can be one edit from). A phrase with a word found nowhere in the text cannot match, so most
+    /// of the rules' phrases are set aside with a set lookup or two instead of a scan along the words.
+    /// </summary>
+    private sealed class WordsRead
+    {
+        public WordsRead(Word[] words)
+        {
+            Words = words;
+            foreach (var word in words)
+            {
+                if (word.Stem == SentenceBreak)
+                {
+                    continue;
+                }
+
+                Stems.Add(word.Stem);
+                Spelled.Add(word.Spelled);
+                if (word.Stem.Length >= FuzzyFrom - 1)
+                {
+                    LongStems.Add(word.Stem);
+                }
+            }
+        }
+
+        public Word[] Words { get; }
+
+        public HashSet<string> Stems { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> Spelled { get; } = new(StringComparer.Ordinal);
+
+        public List<string> LongStems { get; } = [];
+    }
+
     private sealed record Matcher(string Key, MatchKind Kind)
     {
+        /// <summary>Whether some word of the text matches, wherever it is: what <see cref="Matches"/> would find at some place.</summary>
+        public bool AnywhereIn(WordsRead text) => Kind switch
+        {
+            MatchKind.Stem => text.Stems.Contains(Key),
+            MatchKind.StemOrNearly => text.Stems.Contains(Key) || text.LongStems.Exists(stem => stem[0] == Key[0] && WordForms.WithinOneEdit(stem, Key)),
+            MatchKind.Prefix => text.Spelled.Any(spelled => spelled.StartsWith(Key, StringComparison.Ordinal)),
+            _ => text.Spelled.Contains(Key),
+        };
+
         public bool Matches(in Word word) => word.Stem != SentenceBreak && Kind switch
         {
             MatchKind.Stem => word.Stem == Key,
@@ -257,8 +307,14 @@ public static class Text
 
     private sealed class Phrase(Matcher[] matchers)
     {
-        public bool FoundIn(Word[] words, bool[]? blanked)
+        public bool FoundIn(WordsRead text, bool[]? blanked)
         {
+            if (!CanBeIn(text))
+            {
+                return false;
+            }
+
+            var words = text.Words;
             for (var start = 0; start + matchers.Length <= words.Length; start++)
             {
                 if (MatchesAt(words, blanked, start))
@@ -270,8 +326,14 @@ public static class Text
             return false;
         }
 
-        public void Blank(Word[] words, bool[] blanked)
+        public void Blank(WordsRead text, bool[] blanked)
         {
+            if (!CanBeIn(text))
+            {
+                return;
+            }
+
+            var words = text.Words;
             for (var start = 0; start + matchers.Length <= words.Length; start++)
             {
                 if (MatchesAt(words, blanked: null, start))
@@ -279,6 +341,20 @@ public static class Text
                     Array.Fill(blanked, true, start, matchers.Length);
                 }
             }
+        }
+
+        /// <summary>False when a word of the phrase is nowhere in the text, so the phrase cannot be there.</summary>
+        private bool CanBeIn(WordsRead text)
+        {
+            foreach (var matcher in matchers)
+            {
+                if (!matcher.AnywhereIn(text))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private bool MatchesAt(Word[] words, bool[]? blanked, int start)
