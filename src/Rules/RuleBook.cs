@@ -8,7 +8,8 @@ namespace PatientContact.Rules;
 /// <summary>The rule files of one folder, validated and compiled; made by <see cref="RuleBookLoader.Load"/>.</summary>
 public sealed class RuleBook : IRuleBook
 {
-    private const string Input = "input";
+    /// <summary>The name a rule's expression calls its input by (<c>input.Details</c>).</summary>
+    internal const string Input = "input";
 
     private readonly RulesEngine.RulesEngine _engine;
     private readonly string _requestTypesWorkflow;

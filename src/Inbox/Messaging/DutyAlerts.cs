@@ -24,7 +24,7 @@ public static class DutyAlerts
             duty,
             Body(service, request.ReferenceId),
             TextPurpose.DutyAlert,
-            $"duty-alert:{request.ReferenceId}",
+            $"{TextPurpose.DutyAlert.Name()}:{request.ReferenceId}",
             From: service.SmsNumbers.FirstOrDefault());
     }
 

@@ -32,7 +32,7 @@ internal sealed class CompiledRedFlags
         }
 
         var parser = new RuleExpressionParser(settings);
-        var input = new[] { RuleParameter.Create("input", new RedFlagInput("", "", "")) };
+        var input = new[] { RuleParameter.Create(RuleBook.Input, new RedFlagInput("", "", "")) };
         return new CompiledRedFlags([.. workflow.Rules.Where(r => r.Enabled).Select(r => (r.RuleName, parser.Compile<bool>(r.Expression, input)))]);
     }
 
