@@ -25,6 +25,7 @@ public sealed record Choice(string Value, string Label);
 /// <param name="Attachments">Pictures or other files that came with the message (MMS), which are not taken yet.</param>
 /// <param name="EnteredBy">On the staff channel: the email of the member of staff entering the request.</param>
 /// <param name="Photos">Photos that came with the message, already checked by the channel (web chat upload, MMS).</param>
+/// <param name="Counted">A shared limit's count the channel read before the turn (the SMS sender's), added with the turn's save.</param>
 public sealed record TurnInput(
     string ConversationKey,
     string ServiceId,
@@ -36,7 +37,8 @@ public sealed record TurnInput(
     string? FollowUpLinkId = null,
     int Attachments = 0,
     string? EnteredBy = null,
-    IReadOnlyList<IncomingPhoto>? Photos = null);
+    IReadOnlyList<IncomingPhoto>? Photos = null,
+    Inbox.Storage.RateCount? Counted = null);
 
 /// <summary>
 /// One photo a channel received, checked (<see cref="Inbox.Attachments.PhotoCheck"/>). <paramref name="Id"/> is the

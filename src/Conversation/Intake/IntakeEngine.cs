@@ -63,7 +63,7 @@ public sealed class IntakeEngine
         ArgumentNullException.ThrowIfNull(verificationOptions);
         (_conversations, _rules, _time, _logger, _replies) = (conversations, rules, time, logger, replies);
         _photos = new HeldPhotos(attachments);
-        _inputs = new AppliedInputs(inputs, logger);
+        _inputs = new AppliedInputs(inputs);
         _options = conversationOptions.Value;
         _metrics = new TurnMetrics(counters, telemetry);
         // Shared across conversations when registered; an engine built by hand (tests, tools) gets its own limiter.
@@ -121,11 +121,15 @@ public sealed class IntakeEngine
                 session.Remember(input.InputId, turn.Replies);
             }
 
+            // The input's key and the channel's limit count are written with the conversation: one write a turn.
             var next = new ConversationRecord(
-                input.ConversationKey, service.Id, session.Step.ToId(), SessionJson.Write(session), (record?.Version ?? 0) + 1, turn.Now);
+                input.ConversationKey, service.Id, session.Step.ToId(), SessionJson.Write(session), (record?.Version ?? 0) + 1, turn.Now)
+            {
+                AppliedInput = _inputs.KeyToRecord(input),
+                Counted = input.Counted,
+            };
             if (await _conversations.TrySaveAsync(next, cancellationToken))
             {
-                await _inputs.RememberAsync(input, turn.Now, cancellationToken);
                 foreach (var effect in turn.AfterCommit)
                 {
                     await effect(cancellationToken);

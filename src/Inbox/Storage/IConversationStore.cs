@@ -10,7 +10,22 @@ public sealed record ConversationRecord(
     string State,
     string Data,
     long Version,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>
+    /// The key of the client's input this version applies (<see cref="IInputIndex"/>), added to the index by the
+    /// save that writes this version and only if it writes it; never read back. Null when the turn's input id is
+    /// not one the index keeps.
+    /// </summary>
+    public string? AppliedInput { get; init; }
+
+    /// <summary>
+    /// A shared limit's count (<see cref="IRateCounterStore"/>) that the turn adds one to, by the save that writes
+    /// this version and only if it writes it; never read back. A turn that is answered from memory, or loses its
+    /// race, counts nothing.
+    /// </summary>
+    public RateCount? Counted { get; init; }
+}
 
 /// <summary>Conversations in progress, with optimistic concurrency on <see cref="ConversationRecord.Version"/>.</summary>
 public interface IConversationStore
@@ -20,6 +35,9 @@ public interface IConversationStore
     /// <summary>
     /// Writes the record when it is the next version: version 1 only if no record has the key,
     /// version n only if the stored one is n-1. Returns false when another writer got there first.
+    /// With it, and only when it is written, the record's <see cref="ConversationRecord.AppliedInput"/> and
+    /// <see cref="ConversationRecord.Counted"/>: in the same transaction where the store has one writer
+    /// (SQLite), so a turn is one write; right after it otherwise (MongoDB), a failure there logged and passed over.
     /// </summary>
     Task<bool> TrySaveAsync(ConversationRecord record, CancellationToken cancellationToken = default);
 

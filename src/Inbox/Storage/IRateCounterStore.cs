@@ -13,4 +13,14 @@ public interface IRateCounterStore
     /// <paramref name="expiresAt"/>.
     /// </summary>
     Task<long> IncrementAsync(string key, DateTimeOffset windowStart, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The key's count in the window starting at <paramref name="windowStart"/>, without adding to it (0 when
+    /// nothing was counted): a limit that reads before a turn and counts with the turn's own write
+    /// (<see cref="ConversationRecord.Counted"/>).
+    /// </summary>
+    Task<long> CountAsync(string key, DateTimeOffset windowStart, CancellationToken cancellationToken = default);
 }
+
+/// <summary>One count of a shared limit: its key and fixed window, and when the count may be forgotten.</summary>
+public sealed record RateCount(string Key, DateTimeOffset WindowStart, DateTimeOffset ExpiresAt);

@@ -4,6 +4,7 @@ using PatientContact.Conversation.Intake;
 using PatientContact.Conversation.Tests.Support;
 using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Storage;
+using PatientContact.Inbox.Storage.Sqlite;
 
 namespace PatientContact.Conversation.Tests.Intake;
 
@@ -78,6 +79,26 @@ public sealed class AppliedInputTests : IDisposable
 
         patient.Last!.Replayed.ShouldBeTrue();
         (await _harness.Conversations.GetAsync(patient.Key))!.Version.ShouldBe(before.Version);
+    }
+
+    [Fact]
+    public async Task A_text_s_turn_stores_the_conversation_its_input_and_its_sender_count_in_one_write()
+    {
+        var patient = await Texter().OpenAsync();
+        await patient.SayAsync("1", inputId: "SMfirst");
+        var counts = new SqliteRateCounterStore(_harness.Database);
+        var count = new RateCount("sms-sender:one-write", _harness.Clock.GetUtcNow(), _harness.Clock.GetUtcNow().AddMinutes(10));
+        var writes = _harness.Database.Writes;
+
+        var result = await _harness.Engine.HandleAsync(patient.Input("help", "SMhelp") with { Counted = count });
+
+        result.Replayed.ShouldBeFalse();
+        (_harness.Database.Writes - writes).ShouldBe(1, "one write through SQLite's one writer for the whole turn");
+        (await _harness.Inputs.ContainsAsync(AppliedInputs.KeyOf(patient.Input("help", "SMhelp")))).ShouldBeTrue();
+        (await counts.CountAsync(count.Key, count.WindowStart)).ShouldBe(1);
+
+        (await _harness.Engine.HandleAsync(patient.Input("help", "SMhelp") with { Counted = count })).Replayed.ShouldBeTrue();
+        (await counts.CountAsync(count.Key, count.WindowStart)).ShouldBe(1, "a retried text is answered from memory and not counted again");
     }
 
     [Fact]

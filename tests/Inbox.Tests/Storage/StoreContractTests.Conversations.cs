@@ -1,3 +1,5 @@
+using PatientContact.Inbox.Storage;
+
 namespace PatientContact.Inbox.Tests.Storage;
 
 public abstract partial class StoreContractTests
@@ -32,6 +34,34 @@ public abstract partial class StoreContractTests
 
         (await Stores.Conversations.GetAsync("webchat:1")).ShouldBe(second);
         (await Stores.Conversations.GetAsync("webchat:unknown")).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task A_saved_turn_records_its_applied_input_and_count_with_it_and_a_lost_race_records_neither()
+    {
+        var window = new RateCount("sms-sender:abc", T0, T0.AddMinutes(10));
+        await Stores.Conversations.TrySaveAsync(Conversation("sms:1", 1));
+        var turn = Conversation("sms:1", 2, T0.AddMinutes(1), """{"turn":2}""") with { AppliedInput = "input-2", Counted = window };
+
+        (await Stores.Conversations.TrySaveAsync(turn)).ShouldBeTrue();
+        (await Stores.Conversations.TrySaveAsync(turn with { Data = "{}", AppliedInput = "input-lost" })).ShouldBeFalse();
+
+        (await Stores.Conversations.GetAsync("sms:1"))!.Data.ShouldBe("""{"turn":2}""");
+        (await Stores.Inputs.ContainsAsync("input-2")).ShouldBeTrue();
+        (await Stores.Inputs.ContainsAsync("input-lost")).ShouldBeFalse("the save that lost its race wrote nothing");
+        (await Stores.RateCounters.CountAsync(window.Key, window.WindowStart)).ShouldBe(1, "counted once, by the save that was written");
+    }
+
+    [Fact]
+    public async Task A_first_version_that_loses_its_race_records_no_input_or_count()
+    {
+        var window = new RateCount("sms-sender:first", T0, T0.AddMinutes(10));
+        await Stores.Conversations.TrySaveAsync(Conversation("sms:2", 1));
+
+        (await Stores.Conversations.TrySaveAsync(Conversation("sms:2", 1) with { AppliedInput = "input-first", Counted = window })).ShouldBeFalse();
+
+        (await Stores.Inputs.ContainsAsync("input-first")).ShouldBeFalse();
+        (await Stores.RateCounters.CountAsync(window.Key, window.WindowStart)).ShouldBe(0);
     }
 
     [Fact]

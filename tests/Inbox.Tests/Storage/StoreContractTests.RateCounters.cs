@@ -14,6 +14,19 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task Rate_counter_is_read_without_adding_to_it()
+    {
+        (await Stores.RateCounters.CountAsync("sender:read", T0)).ShouldBe(0, "nothing counted yet");
+
+        await Stores.RateCounters.IncrementAsync("sender:read", T0, T0.AddMinutes(10));
+        await Stores.RateCounters.IncrementAsync("sender:read", T0, T0.AddMinutes(10));
+
+        (await Stores.RateCounters.CountAsync("sender:read", T0)).ShouldBe(2);
+        (await Stores.RateCounters.CountAsync("sender:read", T0)).ShouldBe(2, "reading adds nothing");
+        (await Stores.RateCounters.CountAsync("sender:read", T0.AddMinutes(10))).ShouldBe(0, "the next window has its own count");
+    }
+
+    [Fact]
     public async Task Rate_counter_increments_at_once_are_each_counted_exactly_once()
     {
         var counts = await RunConcurrently(8, _ => Stores.RateCounters.IncrementAsync("sender:busy", T0, T0.AddMinutes(10)));

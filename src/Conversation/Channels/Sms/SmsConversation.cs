@@ -82,7 +82,8 @@ public sealed partial class SmsConversation(
                 break;
         }
 
-        switch (await throttle.CheckAsync(service.Id, sms.From, cancellationToken))
+        var check = await throttle.CheckAsync(service.Id, sms.From, cancellationToken);
+        switch (check.Result)
         {
             case SenderThrottleResult.Tell:
                 return SmsReplyComposer.Best(SenderThrottle.SlowDown);
@@ -100,7 +101,7 @@ public sealed partial class SmsConversation(
         {
             result = await engine.HandleAsync(
                 new TurnInput(key, service.Id, Channel.Sms, sms.MessageSid, text ?? (sms.NumMedia > 0 ? string.Empty : null), sms.From, Attachments: sms.NumMedia,
-                    Photos: fetched.Photos.Count > 0 ? fetched.Photos : null),
+                    Photos: fetched.Photos.Count > 0 ? fetched.Photos : null, Counted: check.Count),
                 cancellationToken);
             // Kept (or refused) and the turn stored: Twilio's copy goes.
             if (media is not null)

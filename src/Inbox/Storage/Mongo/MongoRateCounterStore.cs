@@ -15,7 +15,7 @@ public sealed class MongoRateCounterStore(MongoStorage storage) : IRateCounterSt
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
-        var id = key + "@" + windowStart.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var id = IdOf(key, windowStart);
         var update = Builders<RateCounterDocument>.Update.Inc(d => d.Count, 1L).SetOnInsert(d => d.ExpiresAt, expiresAt);
         for (var attempt = 1; ; attempt++)
         {
@@ -31,4 +31,15 @@ public sealed class MongoRateCounterStore(MongoStorage storage) : IRateCounterSt
             }
         }
     }
+
+    public async Task<long> CountAsync(string key, DateTimeOffset windowStart, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
+        var counted = await storage.RateCounters.Find(Builders<RateCounterDocument>.Filter.Eq(d => d.Id, IdOf(key, windowStart)))
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return counted?.Count ?? 0;
+    }
+
+    private static string IdOf(string key, DateTimeOffset windowStart) => key + "@" + windowStart.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 }

@@ -19,26 +19,33 @@ public sealed class SqliteConversationStore(SqliteDatabase database) : IConversa
         ArgumentNullException.ThrowIfNull(record);
         ArgumentOutOfRangeException.ThrowIfLessThan(record.Version, 1);
         await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
-        // Each a single statement: SQLite holds the write lock from the check to the write.
-        var command = writer.Prepared.Prepared(record.Version == 1
-            ? """
-              INSERT INTO conversations (key, service_id, state, data, version, updated_at)
-              VALUES (@key, @service_id, @state, @data, @version, @updated_at)
-              ON CONFLICT (key) DO NOTHING;
-              """
-            : """
-              UPDATE conversations
-              SET service_id = @service_id, state = @state, data = @data, version = @version, updated_at = @updated_at
-              WHERE key = @key AND version = @version - 1;
-              """);
-        command
-            .With("@key", record.Key)
-            .With("@service_id", record.ServiceId)
-            .With("@state", record.State)
-            .With("@data", record.Data)
-            .With("@version", record.Version)
-            .With("@updated_at", SqliteValues.Time(record.UpdatedAt));
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        if (record.AppliedInput is null && record.Counted is null)
+        {
+            // A single statement: SQLite holds the write lock from the check to the write.
+            return await Save(writer.Prepared, record, transaction: null).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }
+
+        // The turn's input and count go in the same commit as the conversation, so an SMS turn is one write
+        // through the one writer; both only when the conversation itself was written.
+        await using var transaction = writer.Connection.BeginTransaction(deferred: false);
+        if (await Save(writer.Prepared, record, transaction).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        if (record.AppliedInput is { } input)
+        {
+            await SqliteInputIndex.Add(writer.Prepared, input, record.UpdatedAt, transaction).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (record.Counted is { } count)
+        {
+            await SqliteRateCounterStore.Increment(writer.Prepared, count, transaction).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     public async Task<IReadOnlyList<ConversationRecord>> ListIdleAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken = default)
@@ -71,6 +78,26 @@ public sealed class SqliteConversationStore(SqliteDatabase database) : IConversa
         command.With("@key", key).With("@version", version);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
+
+    /// <summary>The insert of version 1 or the update from the version before, prepared on the writer.</summary>
+    private static Microsoft.Data.Sqlite.SqliteCommand Save(SqlitePreparedConnection writer, ConversationRecord record, Microsoft.Data.Sqlite.SqliteTransaction? transaction) =>
+        writer.Prepared(record.Version == 1
+            ? """
+              INSERT INTO conversations (key, service_id, state, data, version, updated_at)
+              VALUES (@key, @service_id, @state, @data, @version, @updated_at)
+              ON CONFLICT (key) DO NOTHING;
+              """
+            : """
+              UPDATE conversations
+              SET service_id = @service_id, state = @state, data = @data, version = @version, updated_at = @updated_at
+              WHERE key = @key AND version = @version - 1;
+              """, transaction)
+            .With("@key", record.Key)
+            .With("@service_id", record.ServiceId)
+            .With("@state", record.State)
+            .With("@data", record.Data)
+            .With("@version", record.Version)
+            .With("@updated_at", SqliteValues.Time(record.UpdatedAt));
 
     private static ConversationRecord Read(Microsoft.Data.Sqlite.SqliteDataReader reader) => new(
         Key: reader.GetString(0),

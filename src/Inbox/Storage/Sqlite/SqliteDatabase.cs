@@ -60,7 +60,11 @@ public sealed partial class SqliteDatabase : IDisposable
     /// <summary>Writes committed with <c>synchronous = FULL</c> since this object was made (see <see cref="OpenDurableWriterAsync"/>).</summary>
     public long DurableWrites => Interlocked.Read(ref _durableWrites);
 
+    /// <summary>Write turns taken since this object was made (<see cref="OpenWriterAsync"/>): every write waits for one.</summary>
+    public long Writes => Interlocked.Read(ref _writes);
+
     private long _durableWrites;
+    private long _writes;
 
     /// <summary>
     /// Opens a connection, creating the file and schema first if this is the first use. Callers
@@ -96,6 +100,7 @@ public sealed partial class SqliteDatabase : IDisposable
                 _writer = new SqlitePreparedConnection(await OpenRawAsync(cancellationToken).ConfigureAwait(false));
             }
 
+            Interlocked.Increment(ref _writes);
             return new SqliteWriteLease(_writer, this, _writeTurn);
         }
         catch
@@ -133,7 +138,7 @@ public sealed partial class SqliteDatabase : IDisposable
 
     /// <summary>
     /// Lends a long-lived connection for reads, with the statements already prepared on it
-    /// (<see cref="SqlitePreparedConnection.Prepared"/>). Dispose the lease when done: the connection is kept for the next reader.
+    /// (<see cref="SqlitePreparedConnection.Prepared(string)"/>). Dispose the lease when done: the connection is kept for the next reader.
     /// </summary>
     public async Task<SqliteReadLease> OpenReaderAsync(CancellationToken cancellationToken = default)
     {
@@ -297,7 +302,7 @@ public sealed class SqliteWriteLease : IAsyncDisposable
 
     public SqliteConnection Connection => Prepared.Connection;
 
-    /// <summary>The connection's kept statements (<see cref="SqlitePreparedConnection.Prepared"/>), for writes outside a transaction.</summary>
+    /// <summary>The connection's kept statements (<see cref="SqlitePreparedConnection.Prepared(string, Microsoft.Data.Sqlite.SqliteTransaction)"/>), for writes inside a transaction or not.</summary>
     public SqlitePreparedConnection Prepared { get; }
 
     /// <summary>Set on a durable writer: its connection is put back to <c>synchronous = NORMAL</c> before the next writer has it.</summary>
@@ -354,7 +359,7 @@ public sealed class SqliteReadLease : IDisposable
 
     public SqliteConnection Connection => (_connection ?? throw new ObjectDisposedException(nameof(SqliteReadLease))).Connection;
 
-    /// <inheritdoc cref="SqlitePreparedConnection.Prepared"/>
+    /// <inheritdoc cref="SqlitePreparedConnection.Prepared(string)"/>
     public SqliteCommand Prepared(string sql) => (_connection ?? throw new ObjectDisposedException(nameof(SqliteReadLease))).Prepared(sql);
 
     public void Dispose()

@@ -24,9 +24,15 @@ public sealed class SqlitePreparedConnection : IDisposable
     /// <summary>
     /// The command for <paramref name="sql"/>, prepared on first use and kept; its parameters are cleared for
     /// the caller to add. Do not dispose it, and dispose its reader (which resets the statement) before the lease.
-    /// Not for use inside a transaction on this connection.
+    /// Outside a transaction; inside one, pass it (<see cref="Prepared(string, SqliteTransaction)"/>).
     /// </summary>
-    public SqliteCommand Prepared(string sql)
+    public SqliteCommand Prepared(string sql) => Prepared(sql, null);
+
+    /// <summary>
+    /// <see cref="Prepared(string)"/> for a statement run inside <paramref name="transaction"/> on this connection.
+    /// The command is enlisted only until its next use: every use names its transaction, or none.
+    /// </summary>
+    public SqliteCommand Prepared(string sql, SqliteTransaction? transaction)
     {
         ArgumentException.ThrowIfNullOrEmpty(sql);
         if (!_commands.TryGetValue(sql, out var command))
@@ -40,6 +46,7 @@ public sealed class SqlitePreparedConnection : IDisposable
         }
 
         command.Parameters.Clear();
+        command.Transaction = transaction;
         return command;
     }
 
