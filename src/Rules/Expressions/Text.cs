@@ -288,13 +288,40 @@ public static class Text
     private sealed record Matcher(string Key, MatchKind Kind)
     {
         /// <summary>Whether some word of the text matches, wherever it is: what <see cref="Matches"/> would find at some place.</summary>
+        /// <remarks>Asked of every phrase's words on every text, so plain loops: a lambda here allocated on each call.</remarks>
         public bool AnywhereIn(WordsRead text) => Kind switch
         {
             MatchKind.Stem => text.Stems.Contains(Key),
-            MatchKind.StemOrNearly => text.Stems.Contains(Key) || text.LongStems.Exists(stem => stem[0] == Key[0] && WordForms.WithinOneEdit(stem, Key)),
-            MatchKind.Prefix => text.Spelled.Any(spelled => spelled.StartsWith(Key, StringComparison.Ordinal)),
+            MatchKind.StemOrNearly => text.Stems.Contains(Key) || NearlyAnyOf(text.LongStems),
+            MatchKind.Prefix => StartsAnyOf(text.Spelled),
             _ => text.Spelled.Contains(Key),
         };
+
+        private bool NearlyAnyOf(List<string> stems)
+        {
+            foreach (var stem in stems)
+            {
+                if (stem[0] == Key[0] && WordForms.WithinOneEdit(stem, Key))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private bool StartsAnyOf(HashSet<string> spellings)
+        {
+            foreach (var spelled in spellings)
+            {
+                if (spelled.StartsWith(Key, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         public bool Matches(in Word word) => word.Stem != SentenceBreak && Kind switch
         {
