@@ -19,7 +19,7 @@ public static class FhirExportApi
     {
         ArgumentNullException.ThrowIfNull(api);
         api.MapGet("/requests/{referenceId}/fhir", GetAsync)
-            .WithSummary("The request as a FHIR R4 Bundle (collection): QuestionnaireResponse, Patient, RelatedPerson, Task, Flag, Communication (UK Core profiles).")
+            .WithSummary("The request as a FHIR R4 Bundle (collection): QuestionnaireResponse, Patient, RelatedPerson, Task, Flag, Communication, Media (UK Core profiles).")
             .Produces<string>(StatusCodes.Status200OK, FhirJson.MediaType)
             .Produces(StatusCodes.Status404NotFound);
         return api;

@@ -17,6 +17,7 @@ public static class FhirSystems
     public const string FlagPriorityExtension = "http://hl7.org/fhir/StructureDefinition/flag-priority";
     public const string FlagPriority = "http://hl7.org/fhir/flag-priority-code";
     public const string AdministrativeGender = "http://hl7.org/fhir/administrative-gender";
+    public const string MediaType = "http://terminology.hl7.org/CodeSystem/media-type";
 
     /// <summary>UK Core profiles, claimed in each resource's <c>meta.profile</c>.</summary>
     public static class Profiles
@@ -28,6 +29,7 @@ public static class FhirSystems
         public const string Task = Base + "UKCore-Task";
         public const string Flag = Base + "UKCore-Flag";
         public const string Communication = Base + "UKCore-Communication";
+        public const string Media = Base + "UKCore-Media";
     }
 
     /// <summary>The reference IDs patients are given, under this deployment's public address.</summary>

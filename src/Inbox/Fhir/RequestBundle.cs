@@ -22,8 +22,8 @@ public sealed record RequestBundleInput(
 /// A submitted request as a FHIR R4 <c>Bundle</c> of type <c>collection</c> (SPEC section 14), following the UK
 /// Core profiles: the <c>Patient</c> (NHS number under <see cref="FhirSystems.NhsNumber"/> once matched), a
 /// <c>RelatedPerson</c> when someone sent it for the patient, the <c>QuestionnaireResponse</c> of the conversation
-/// (each item's <c>linkId</c> a step id), a <c>Task</c> whose status follows the request's, a <c>Flag</c> per red flag
-/// and a <c>Communication</c> per message. Entries are named <c>urn:uuid:</c> from the reference ID, so exporting the
+/// (each item's <c>linkId</c> a step id), a <c>Task</c> whose status follows the request's, a <c>Flag</c> per red flag,
+/// a <c>Communication</c> per message and a <c>Media</c> per photo. Entries are named <c>urn:uuid:</c> from the reference ID, so exporting the
 /// same request twice gives the same ids and a receiver can recognise what it already has.
 /// </summary>
 /// <remarks>
@@ -51,6 +51,11 @@ public static class RequestBundle
         foreach (var message in input.Messages)
         {
             writer.Add($"communication/{message.Id:D}", Communication(input, message, patient, submitter, task));
+        }
+
+        for (var i = 0; i < request.Attachments.Count; i++)
+        {
+            writer.Add($"media/{request.Attachments[i].Id}", Media(input, request.Attachments[i], i, patient, submitter, task));
         }
 
         return writer.ToBundle(new Identifier(FhirSystems.ReferenceId(input.PublicBaseUrl), request.ReferenceId), input.Now);
@@ -201,6 +206,37 @@ public static class RequestBundle
         var (code, display) = Triage.SeverityOf(hit.Severity) == Urgency.Emergency ? ("PH", "High priority") : ("PM", "Medium priority");
         flag.Extension.Add(new Extension(FhirSystems.FlagPriorityExtension, new CodeableConcept(FhirSystems.FlagPriority, code, display)));
         return flag;
+    }
+
+    /// <summary>
+    /// A photo the patient sent, as a UK Core <c>Media</c> that is part of the request's <c>Task</c>. The image itself is
+    /// not in the bundle (five photos of up to 10 MB each would be most of it): <c>content.url</c> is the photo's own
+    /// address in the inbox API, which answers the same staff and integration tokens as this export, audited.
+    /// </summary>
+    private static Media Media(RequestBundleInput input, RequestAttachment photo, int index, ResourceReference patient, ResourceReference submitter, ResourceReference task)
+    {
+        var request = input.Request;
+        return new Media
+        {
+            Meta = new Meta { Profile = [FhirSystems.Profiles.Media] },
+            Status = EventStatus.Completed,
+            Type = new CodeableConcept(FhirSystems.MediaType, "image", "Image"),
+            PartOf = [task],
+            Subject = patient,
+            Operator = submitter,
+            Created = new FhirDateTime(request.CreatedAt),
+            Issued = request.CreatedAt,
+            Width = photo.Width,
+            Height = photo.Height,
+            Content = new Attachment
+            {
+                ContentType = photo.ContentType,
+                Url = $"{input.PublicBaseUrl.TrimEnd('/')}/api/inbox/requests/{Uri.EscapeDataString(request.ReferenceId)}/attachments/{Uri.EscapeDataString(photo.Id)}",
+                // R4 declares size an unsignedInt (Size is R5's integer64, written as a string); photos are at most 10 MB.
+                SizeUnsignedInt = checked((int)photo.Bytes),
+                Title = $"Photo {index + 1} of {request.Attachments.Count} sent by the patient",
+            },
+        };
     }
 
     private static Communication Communication(RequestBundleInput input, RequestMessage message, ResourceReference patient, ResourceReference submitter, ResourceReference task)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using PatientContact.Inbox.Requests;
 using System.Net;
 using System.Net.Http.Headers;
@@ -7,6 +8,7 @@ using Hl7.Fhir.Model;
 using PatientContact.Conversation.Intake;
 using PatientContact.EndToEnd.Tests.Inbox;
 using PatientContact.EndToEnd.Tests.Support;
+using PatientContact.Tests.Support;
 using PatientContact.Inbox.Fhir;
 using PatientContact.Inbox.Staff;
 using static PatientContact.EndToEnd.Tests.Inbox.InboxTestSupport;
@@ -161,6 +163,52 @@ public sealed class FhirExportTests : IAsyncLifetime
         bundle.Identifier!.Value.ShouldBe(reference);
         FhirValidation.Errors(bundle).ShouldBeEmpty();
         (await AuditAsync(_host, reference, RiversideStaff)).ShouldContain(a => a.Action == AuditActions.Exported && a.Detail == "fhir");
+    }
+
+    [Fact]
+    public async Task Photos_on_a_request_export_as_media_that_point_at_the_photo_which_the_same_token_can_fetch()
+    {
+        var reference = await SubmitAsync(_host);
+        var stored = await RequestAsync(_host, reference);
+        byte[][] images = [TestImages.Jpeg(640, 480), TestImages.Png(320, 240)];
+        var photos = new List<RequestAttachment>();
+        var store = _host.Services.GetRequiredService<PatientContact.Inbox.Storage.IAttachmentStore>();
+        for (var i = 0; i < images.Length; i++)
+        {
+            var (type, width, height) = i == 0 ? ("image/jpeg", 640, 480) : ("image/png", 320, 240);
+            var id = $"{reference}-photo-{i}".Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
+            await store.AddAsync(new PatientContact.Inbox.Storage.AttachmentInfo(id, "seeded", stored.ServiceId, type, images[i].Length, width, height,
+                Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(images[i])), stored.CreatedAt), images[i]);
+            photos.Add(new RequestAttachment(id, type, images[i].Length, width, height));
+        }
+
+        var requests = _host.Services.GetRequiredService<PatientContact.Inbox.Storage.IRequestStore>();
+        (await requests.TryUpdateAsync(stored with { Attachments = photos, Version = stored.Version + 1 })).ShouldBeTrue();
+        using var api = Bearer(_issuer.AccessToken("gp-system", Audience, "inbox.read:riverside-gp"));
+
+        var bundle = FhirValidation.Parse<Bundle>(await api.GetStringAsync($"/api/inbox/requests/{reference}/fhir"));
+
+        FhirValidation.Errors(bundle).ShouldBeEmpty();
+        var media = bundle.Entry.Select(e => e.Resource).OfType<Media>().ToList();
+        media.Select(m => (m.Content.ContentType, m.Width, m.Height, m.Content.SizeUnsignedInt)).ShouldBe(
+            [("image/jpeg", 640, 480, (int?)images[0].Length), ("image/png", 320, 240, (int?)images[1].Length)]);
+        var task = bundle.Entry.Select(e => e.Resource).OfType<FhirTask>().Single();
+        var patient = bundle.Entry.Select(e => e.Resource).OfType<Patient>().Single();
+        media.ShouldAllBe(m => m.Status == EventStatus.Completed && m.Type!.Coding[0].Code == "image");
+        media.ShouldAllBe(m => m.PartOf.Single().Reference == FullUrl(bundle, task) && m.Subject!.Reference == FullUrl(bundle, patient));
+        media.ShouldAllBe(m => m.Meta!.Profile.Single() == "https://fhir.hl7.org.uk/StructureDefinition/UKCore-Media");
+        media[1].Content.Title.ShouldBe("Photo 2 of 2 sent by the patient");
+
+        // The url is the photo's own address in the inbox API: the same token fetches the image, and the view is audited.
+        var url = new Uri(media[0].Content.Url.ShouldNotBeNull());
+        url.AbsolutePath.ShouldBe($"/api/inbox/requests/{reference}/attachments/{photos[0].Id}");
+        using var image = await api.GetAsync(url.PathAndQuery);
+        image.StatusCode.ShouldBe(HttpStatusCode.OK);
+        image.Content.Headers.ContentType!.MediaType.ShouldBe("image/jpeg");
+        (await image.Content.ReadAsByteArrayAsync()).ShouldBe(images[0]);
+        (await AuditAsync(_host, reference)).ShouldContain(a => a.Action == AuditActions.AttachmentViewed && a.Detail == $"{photos[0].Id} full");
+        FhirValidation.Parse<Bundle>(await api.GetStringAsync($"/api/inbox/requests/{reference}/fhir")).Entry.Select(e => e.FullUrl)
+            .ShouldBe(bundle.Entry.Select(e => e.FullUrl), "exporting again gives the same ids");
     }
 
     private static DataType Answer(QuestionnaireResponse response, string stepId) =>
