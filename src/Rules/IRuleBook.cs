@@ -10,6 +10,9 @@ public interface IRuleBook
     /// <summary>The service with this slug, ignoring case; null if there is none.</summary>
     ServiceDefinition? FindService(string serviceId);
 
+    /// <summary>The request type with this rule id (<c>medical-request</c>), as the request-type lists offer it; null if none.</summary>
+    RequestTypeOption? FindRequestType(string id);
+
     /// <summary>The service patients reach by texting this E.164 number, e.g. <c>+447700900001</c>; null if none.</summary>
     ServiceDefinition? FindServiceBySmsNumber(string e164);
 

@@ -131,6 +131,8 @@ public sealed class RuleBook : IRuleBook
         return offered;
     }
 
+    public RequestTypeOption? FindRequestType(string id) => _requestTypes.GetValueOrDefault(id ?? throw new ArgumentNullException(nameof(id)));
+
     public async ValueTask<IReadOnlyList<RedFlagMatch>> FindRedFlagsAsync(ServiceDefinition service, string details)
     {
         ArgumentNullException.ThrowIfNull(service);

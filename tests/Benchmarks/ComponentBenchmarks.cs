@@ -42,7 +42,7 @@ public class ComponentBenchmarks
         }
 
         _json = SessionJson.Write(_session);
-        _readSession = SessionJson.Read(_json);
+        _readSession = SessionJson.Read(_json, _rules);
         _machine = new IntakeMachine();
     }
 
@@ -66,7 +66,7 @@ public class ComponentBenchmarks
     [Benchmark(Description = "Session JSON read, 6 kept replies read (before)")]
     public int ReadSessionWithReplies()
     {
-        var session = SessionJson.Read(_json);
+        var session = SessionJson.Read(_json, _rules);
         var replies = 0;
         foreach (var kept in session.Processed)
         {
@@ -78,7 +78,7 @@ public class ComponentBenchmarks
 
     /// <summary>As a turn reads now: the kept replies left as JSON until a retry asks for them.</summary>
     [Benchmark(Description = "Session JSON read, 6 kept replies left as JSON (after)")]
-    public IntakeSession ReadSession() => SessionJson.Read(_json);
+    public IntakeSession ReadSession() => SessionJson.Read(_json, _rules);
 
     [Benchmark(Description = "Configure a state machine")]
     public IntakeMachine ConfigureMachine() => new();

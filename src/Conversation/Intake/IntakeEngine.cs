@@ -89,7 +89,7 @@ public sealed class IntakeEngine
                 throw new InvalidOperationException("A conversation key was used for a second service.");
             }
 
-            var session = record is null ? new IntakeSession { Channel = input.Channel } : SessionJson.Read(record.Data);
+            var session = record is null ? new IntakeSession { Channel = input.Channel } : SessionJson.Read(record.Data, _rules.Current);
             if (input.InputId is not null && session.Processed.Find(p => p.Id == input.InputId) is { } done)
             {
                 return new TurnResult(done.Replies, Replayed: true);
@@ -159,7 +159,7 @@ public sealed class IntakeEngine
     public async Task<bool> ExpireAsync(ConversationRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var session = SessionJson.Read(record.Data);
+        var session = SessionJson.Read(record.Data, rules: null);
         if (session.Step.IsEnd() || session.Step == Step.Welcome)
         {
             return await _conversations.TryDeleteAsync(record.Key, record.Version, cancellationToken);
@@ -186,7 +186,7 @@ public sealed class IntakeEngine
 
     /// <summary>The ids of the photos a stored conversation holds that no request has taken (it is not at the submitted step).</summary>
     public static IReadOnlyList<string> UnsubmittedPhotos(ConversationRecord record) =>
-        HeldPhotos.Unsubmitted(SessionJson.Read((record ?? throw new ArgumentNullException(nameof(record))).Data));
+        HeldPhotos.Unsubmitted(SessionJson.Read((record ?? throw new ArgumentNullException(nameof(record))).Data, rules: null));
 
     private async Task RunStepAsync(Turn turn, CancellationToken ct)
     {

@@ -21,8 +21,53 @@ public sealed class IntakeSession
     public bool Changing { get; set; }
     public int InvalidStreak { get; set; }
 
-    /// <summary>The request types offered at the request-type step, kept so the answer is read against what was shown.</summary>
+    /// <summary>
+    /// The request types offered at the request-type step, kept so the answer is read against what was shown. Stored by
+    /// id only (<see cref="OfferedTypeIds"/>: their words are the rules', about 40% of a session's JSON otherwise) and
+    /// found again in the rule book when the session is read (<see cref="SessionJson.Read(string, IRuleBook?)"/>).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public List<RequestTypeOption> OfferedTypes { get; set; } = [];
+
+    /// <summary>
+    /// <see cref="OfferedTypes"/> as stored: their ids, in the order offered. A type the rules no longer have is left
+    /// out when read back (the patient's own choice stays in <see cref="Answers"/>, with its label).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonPropertyName("offered")]
+    public List<string> OfferedTypeIds
+    {
+        get => OfferedTypes.Count == 0 && _unresolved is { } ids ? ids : OfferedTypes.ConvertAll(t => t.Id);
+        set => _unresolved = value;
+    }
+
+    /// <summary>Read only: sessions stored before the ids, which held each offered type whole.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("offeredTypes")]
+    public List<RequestTypeOption>? StoredOfferedTypes
+    {
+        get => null;
+        set => OfferedTypes = value ?? [];
+    }
+
+    private List<string>? _unresolved;
+
+    /// <summary>Finds the stored ids' request types in the rules (after the session is read).</summary>
+    internal void FindOfferedTypes(IRuleBook rules)
+    {
+        if (_unresolved is not { } ids)
+        {
+            return;
+        }
+
+        _unresolved = null;
+        OfferedTypes = new List<RequestTypeOption>(ids.Count);
+        foreach (var id in ids)
+        {
+            if (rules.FindRequestType(id) is { } type)
+            {
+                OfferedTypes.Add(type);
+            }
+        }
+    }
 
     public Answers Answers { get; set; } = new();
     public CodeState Code { get; set; } = new();

@@ -14,8 +14,20 @@ internal sealed partial class SessionJson : JsonSerializerContext
 {
     public static string Write(IntakeSession session) => JsonSerializer.Serialize(session, Default.IntakeSession);
 
-    public static IntakeSession Read(string json) =>
-        JsonSerializer.Deserialize(json, Default.IntakeSession) ?? throw new JsonException("A stored conversation was empty.");
+    /// <summary>
+    /// The stored session, with its offered request types found in <paramref name="rules"/> (the session keeps their
+    /// ids). Without rules (the purger's reads) the offered types stay unread and are written back as the same ids.
+    /// </summary>
+    public static IntakeSession Read(string json, Rules.IRuleBook? rules)
+    {
+        var session = JsonSerializer.Deserialize(json, Default.IntakeSession) ?? throw new JsonException("A stored conversation was empty.");
+        if (rules is not null)
+        {
+            session.FindOfferedTypes(rules);
+        }
+
+        return session;
+    }
 
     /// <summary>The replies kept with an applied input, as JSON (see <see cref="ProcessedInput"/>).</summary>
     public static byte[] WriteReplies(IReadOnlyList<BotReply> replies) => JsonSerializer.SerializeToUtf8Bytes(replies, Default.IReadOnlyListBotReply);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using PatientContact.Conversation.Intake;
 using PatientContact.Inbox.Storage;
+using PatientContact.Rules;
 
 namespace PatientContact.Conversation.Channels.Form;
 
@@ -20,7 +21,7 @@ public sealed record FormOutcome(Step Before, Step After, IReadOnlyList<BotReply
 /// The form channel over the conversation engine: reads a conversation to draw its page, and turns a posted page
 /// into the engine's turns (the same answers a chat would send: a choice number, the words typed, <c>back</c>).
 /// </summary>
-public sealed class FormTurns(IntakeEngine engine, IConversationStore conversations, IOptions<ConversationOptions> options, TimeProvider time)
+public sealed class FormTurns(IntakeEngine engine, IConversationStore conversations, IRuleBookProvider rules, IOptions<ConversationOptions> options, TimeProvider time)
 {
     public TimeSpan IdleTimeout => options.Value.IdleTimeout;
 
@@ -29,7 +30,7 @@ public sealed class FormTurns(IntakeEngine engine, IConversationStore conversati
     {
         ArgumentNullException.ThrowIfNull(conversation);
         var record = await conversations.GetAsync(conversation.Key, ct);
-        return record is null || record.ServiceId != conversation.ServiceId ? null : SessionJson.Read(record.Data);
+        return record is null || record.ServiceId != conversation.ServiceId ? null : SessionJson.Read(record.Data, rules.Current);
     }
 
     /// <summary>Its answers were deleted for idleness, or are due to be: the page says so and shows none of them.</summary>
