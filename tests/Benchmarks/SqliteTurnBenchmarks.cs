@@ -6,7 +6,8 @@ using PatientContact.Inbox.Storage.Sqlite;
 namespace PatientContact.Benchmarks;
 
 /// <summary>
-/// The SQLite statements of an SMS turn (the opt-out check, the conversation read, its update), on one
+/// The SQLite statements of an SMS turn (the opt-out check, the conversation read, its update; and with the sender
+/// limit's count and the replay memory's applied input, as three writes or as one), on one
 /// file (WAL) in the temp folder: through the stores, whose statements stay prepared on kept connections,
 /// against the same statements as the stores ran them before, on a connection from the pool and
 /// prepared afresh every call.
@@ -22,7 +23,10 @@ public class SqliteTurnBenchmarks
     private SqliteDatabase _database = null!;
     private SqliteConversationStore _conversations = null!;
     private SqliteOptOutStore _optOuts = null!;
+    private SqliteRateCounterStore _counters = null!;
+    private SqliteInputIndex _inputs = null!;
     private long _version;
+    private long _input;
 
     [GlobalSetup]
     public void Setup()
@@ -31,6 +35,8 @@ public class SqliteTurnBenchmarks
         _database = new SqliteDatabase(Path.Combine(_folder, "bench.db"));
         _conversations = new SqliteConversationStore(_database);
         _optOuts = new SqliteOptOutStore(_database);
+        _counters = new SqliteRateCounterStore(_database);
+        _inputs = new SqliteInputIndex(_database);
         _version = 1;
         if (!_conversations.TrySaveAsync(new ConversationRecord(Key, "riverside-gp", "details", Data, _version, DateTimeOffset.UtcNow)).GetAwaiter().GetResult())
         {
@@ -69,6 +75,54 @@ public class SqliteTurnBenchmarks
         var record = await _conversations.GetAsync(Key) ?? throw new InvalidOperationException("The conversation is missing.");
         var saved = await _conversations.TrySaveAsync(record with { Version = record.Version + 1, UpdatedAt = DateTimeOffset.UtcNow });
         return saved ? true : throw new InvalidOperationException("The update was refused.");
+    }
+
+    /// <summary>
+    /// The whole SMS turn's store calls as the sender limit and the replay memory made them: the count added in its
+    /// own write before the turn, the applied input in its own write after it. Three writes through the one writer.
+    /// </summary>
+    [Benchmark(Description = "SMS turn with limit and replay memory: three writes (counter, conversation, input)")]
+    public async Task<bool> ThreeWrites()
+    {
+        var (input, window) = NextInput();
+        await _counters.IncrementAsync(Key, window, window.AddMinutes(10));
+        if (await _optOuts.IsOptedOutAsync(Phone) || await _inputs.ContainsAsync(input))
+        {
+            return false;
+        }
+
+        var record = await _conversations.GetAsync(Key) ?? throw new InvalidOperationException("The conversation is missing.");
+        var saved = await _conversations.TrySaveAsync(record with { Version = record.Version + 1, UpdatedAt = DateTimeOffset.UtcNow });
+        await _inputs.AddAsync(input, DateTimeOffset.UtcNow);
+        return saved ? true : throw new InvalidOperationException("The update was refused.");
+    }
+
+    /// <summary>The same turn now: the count read before it, and count and input written in the conversation's own transaction.</summary>
+    [Benchmark(Description = "SMS turn with limit and replay memory: one write (count and input with the conversation)")]
+    public async Task<bool> OneWrite()
+    {
+        var (input, window) = NextInput();
+        if (await _counters.CountAsync(Key, window) < 0 || await _optOuts.IsOptedOutAsync(Phone) || await _inputs.ContainsAsync(input))
+        {
+            return false;
+        }
+
+        var record = await _conversations.GetAsync(Key) ?? throw new InvalidOperationException("The conversation is missing.");
+        var saved = await _conversations.TrySaveAsync(record with
+        {
+            Version = record.Version + 1,
+            UpdatedAt = DateTimeOffset.UtcNow,
+            AppliedInput = input,
+            Counted = new RateCount(Key, window, window.AddMinutes(10)),
+        });
+        return saved ? true : throw new InvalidOperationException("The update was refused.");
+    }
+
+    /// <summary>A new input key each call (as each text has its own MessageSid), counted in a window of the minute.</summary>
+    private (string Input, DateTimeOffset Window) NextInput()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return ("input-" + Interlocked.Increment(ref _input), new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero));
     }
 
     private async Task<bool> OptedOutPooledAsync()
