@@ -78,6 +78,7 @@ public static partial class InboxTestSupport
                 "request-type" => "1",
                 "details" => answers.Details,
                 "red-flag" => "1",
+                "photos" => "2",
                 "proxy" => answers.ProxyName is null ? "1" : "2",
                 "proxy-name" => answers.ProxyName!,
                 "proxy-relationship" => "2",

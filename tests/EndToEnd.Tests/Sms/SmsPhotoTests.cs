@@ -17,7 +17,6 @@ namespace PatientContact.EndToEnd.Tests.Sms;
 public sealed class SmsPhotoTests : IAsyncLifetime
 {
     private const string Riverside = SmsHost.Riverside;
-    private readonly string _rules = PhotoRules.Copy();
     private TwilioApiFake _twilio = null!;
     private TwilioApiFake _elsewhere = null!;
     private ServiceHost _host = null!;
@@ -32,7 +31,6 @@ public sealed class SmsPhotoTests : IAsyncLifetime
             ["Twilio:AccountSid"] = _twilio.AccountSid,
             ["Twilio:AuthToken"] = _twilio.AuthToken,
             ["Twilio:ApiBaseUrl"] = _twilio.BaseUrl.ToString(),
-            ["Rules:Directory"] = _rules,
             ["Demo:StaffPassword"] = InboxTestSupport.DemoPassword,
         });
         _sms = new TwilioSms(_host, _twilio.AuthToken);
@@ -43,7 +41,6 @@ public sealed class SmsPhotoTests : IAsyncLifetime
         await _host.DisposeAsync();
         await _twilio.DisposeAsync();
         await _elsewhere.DisposeAsync();
-        Directory.Delete(_rules, recursive: true);
     }
 
     [Fact]
@@ -164,34 +161,5 @@ public sealed class SmsPhotoTests : IAsyncLifetime
         var reference = System.Text.RegularExpressions.Regex.Match(reply ?? string.Empty, "[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}").Value;
         reference.ShouldNotBeEmpty($"no reference in: {reply}");
         return (await _host.Services.GetRequiredService<IRequestStore>().GetAsync(reference))!;
-    }
-}
-
-/// <summary>A copy of the repository's rules in which the medical request allows photos (the demo rules do not yet).</summary>
-internal static class PhotoRules
-{
-    public static string Copy()
-    {
-        var target = Path.Combine(Path.GetTempPath(), "pc-e2e-photo-rules-" + Guid.NewGuid().ToString("N"));
-        var source = Path.Combine(RepoPaths.Root, "rules");
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var to = Path.Combine(target, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-            File.Copy(file, to);
-        }
-
-        var path = Path.Combine(target, "request-types.json");
-        var json = JsonNode.Parse(File.ReadAllText(path))!;
-        foreach (var rule in json["Rules"]!.AsArray())
-        {
-            if (rule!["RuleName"]!.GetValue<string>() == "medical-request")
-            {
-                rule["Properties"]!["photos"] = true;
-            }
-        }
-
-        File.WriteAllText(path, json.ToJsonString());
-        return target;
     }
 }
