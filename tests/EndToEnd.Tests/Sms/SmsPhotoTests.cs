@@ -129,6 +129,25 @@ public sealed class SmsPhotoTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_media_redirect_to_plain_http_on_another_host_is_not_followed_and_nothing_is_kept()
+    {
+        // Twilio's content store is https; a 307 to another loopback server over http is not followed, so neither
+        // the credentials nor the request itself reach it.
+        const string from = "+447700900254";
+        await _sms.TextAsync(from, Riverside, "Hello", "1", "1", "I have a rash on my arm that has spread over three days.");
+
+        var messageSid = TwilioSms.NewMessageSid();
+        var url = _twilio.AddRedirectedMedia(messageSid, _elsewhere.AddMedia(messageSid, TestImages.Jpeg()));
+        var reply = await PostMmsAsync(from, messageSid, url);
+
+        reply.Message!.ShouldContain("We could not get that picture. Please try sending it again.");
+        _elsewhere.Requests.ShouldBeEmpty("the redirect to another host over http was not followed");
+        _twilio.Requests.Where(r => r.Method == "GET").ShouldHaveSingleItem().Authorization.ShouldStartWith("Basic ");
+        var conversation = await _host.Services.GetRequiredService<IConversationStore>().GetAsync($"sms:riverside-gp:{from}");
+        conversation!.Data.ShouldNotContain("image/jpeg");
+    }
+
+    [Fact]
     public async Task An_mms_that_is_not_a_photo_is_refused_with_its_reason_and_still_deleted()
     {
         const string from = "+447700900253";
