@@ -109,6 +109,18 @@ public sealed class SmsPhotoTests : IAsyncLifetime
 
         var views = (await InboxTestSupport.AuditAsync(_host, request.ReferenceId)).Where(a => a.Action == AuditActions.AttachmentViewed).ToList();
         views.Select(v => (v.Actor, v.Detail)).ShouldBe([(InboxTestSupport.RiversideStaff, $"{photo.Id} full")]);
+
+        // The page's thumbnail: a small JPEG of its own, audited as the thumbnail view.
+        using var thumbnail = await staff.Http.GetAsync($"/api/inbox/requests/{request.ReferenceId}/attachments/{photo.Id}?view=thumbnail");
+        thumbnail.StatusCode.ShouldBe(HttpStatusCode.OK);
+        thumbnail.Content.Headers.ContentType!.MediaType.ShouldBe("image/jpeg");
+        thumbnail.Headers.GetValues("Content-Security-Policy").Single().ShouldContain("sandbox");
+        var small = PatientContact.Inbox.Attachments.PhotoCheck.Inspect(await thumbnail.Content.ReadAsByteArrayAsync()).Photo.ShouldNotBeNull();
+        small.ContentType.ShouldBe("image/jpeg");
+        small.Width.ShouldBeLessThanOrEqualTo(240);
+        (small.Width, small.Height).ShouldBe((240, 180));
+        (await InboxTestSupport.AuditAsync(_host, request.ReferenceId)).Where(a => a.Action == AuditActions.AttachmentViewed).Select(v => v.Detail)
+            .ShouldBe([$"{photo.Id} full", $"{photo.Id} thumbnail"], ignoreOrder: true);
     }
 
     [Fact]
