@@ -17,7 +17,7 @@ namespace PatientContact.Benchmarks;
 public class EngineBenchmarks
 {
     private static readonly string[] Answers =
-        ["1", "1", "I have had a cough for two weeks.", "1", "Jane", "Smith", "22/10/2010", "2", "LS1 6AE", "07700 900123", "no", "1", "1"];
+        ["1", "1", "I have had a cough for two weeks.", "2", "1", "Jane", "Smith", "22/10/2010", "2", "LS1 6AE", "07700 900123", "no", "1", "1"];
 
     private BenchmarkHost _host = null!;
     private IntakeEngine _engine = null!;

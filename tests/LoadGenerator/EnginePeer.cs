@@ -18,7 +18,7 @@ public static class EnginePeer
 {
     private static readonly string[] Script =
     [
-        "1", "1", "I have had a cough for two weeks and it is not getting better.", "1", "Jane", "Smith",
+        "1", "1", "I have had a cough for two weeks and it is not getting better.", "2", "1", "Jane", "Smith",
         "22/10/2010", "1", "LS1 6AE", "07700 900123", "2", "1", "1",
     ];
 

@@ -126,7 +126,7 @@ public static partial class FaultRun
         var from = "+447700900" + patient.ToString("D3", CultureInfo.InvariantCulture);
         string[] script =
         [
-            "new request", "1", "1", Details(n), "1", "Jane", "Smith", "22/10/2010", "1", "ls1 6ae", "0" + from[3..], "1", "1",
+            "new request", "1", "1", Details(n), "2", "1", "Jane", "Smith", "22/10/2010", "1", "ls1 6ae", "0" + from[3..], "1", "1",
         ];
         var url = new Uri(baseAddress, "/sms/twilio").ToString();
         var retries = 0;
@@ -180,7 +180,7 @@ public static partial class FaultRun
 
     private static async Task<Outcome> WebChatConversationAsync(HttpClient http, int patient, int n, Random random, CancellationToken ct)
     {
-        string[] script = ["1", "1", Details(n), "1", "Jane", "Smith", "22/10/2010", "1", "LS1 6AE", "0113 496 0000", "1"];
+        string[] script = ["1", "1", Details(n), "2", "1", "Jane", "Smith", "22/10/2010", "1", "LS1 6AE", "0113 496 0000", "1"];
         var retries = 0;
         var began = Stopwatch.GetTimestamp();
 

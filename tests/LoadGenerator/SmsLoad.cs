@@ -22,7 +22,7 @@ public static class SmsLoad
     /// </summary>
     private static string[] Script(string nationalNumber) =>
     [
-        "new request", "1", "1", "I have had a cough for two weeks and it is not getting better.", "1", "Jane", "Smith",
+        "new request", "1", "1", "I have had a cough for two weeks and it is not getting better.", "2", "1", "Jane", "Smith",
         "22/10/2010", "1", "ls1 6ae", nationalNumber, "1", "1",
     ];
 

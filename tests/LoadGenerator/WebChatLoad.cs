@@ -15,7 +15,7 @@ public static class WebChatLoad
 {
     private static readonly string[] Script =
     [
-        "1", "1", "I have had a cough for two weeks and it is not getting better.", "1", "Jane", "Smith",
+        "1", "1", "I have had a cough for two weeks and it is not getting better.", "2", "1", "Jane", "Smith",
         "22/10/2010", "1", "LS1 6AE", "0113 496 0000", "1",
     ];
 

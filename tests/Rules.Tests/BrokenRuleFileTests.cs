@@ -17,8 +17,8 @@ public sealed class BrokenRuleFileTests : IDisposable
 
         ex.File.ShouldBe("rules/request-types.json");
         ex.Rule.ShouldBeNull();
-        ex.Reason.ShouldStartWith("Invalid JSON at line 19");
-        ex.Message.ShouldStartWith("rules/request-types.json: Invalid JSON at line 19");
+        ex.Reason.ShouldStartWith("Invalid JSON at line 20");
+        ex.Message.ShouldStartWith("rules/request-types.json: Invalid JSON at line 20");
     }
 
     [Fact]
@@ -131,12 +131,12 @@ public sealed class BrokenRuleFileTests : IDisposable
     [Fact]
     public async Task Photos_true_on_a_request_type_loads_as_allowing_photos()
     {
-        EditRule("request-types.json", "medical-request", rule => rule["Properties"]!["photos"] = true);
+        EditRule("request-types.json", "admin-request", rule => rule["Properties"]!["photos"] = true);
 
         var book = RuleBookLoader.Load(_rules.Directory);
         var types = await book.GetRequestTypesAsync(book.FindService("riverside-gp")!, Channels.WebChat, new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero));
 
-        types.Where(t => t.Photos).Select(t => t.Id).ShouldBe(["medical-request"]);
+        types.Where(t => t.Photos).Select(t => t.Id).ShouldBe(["medical-request", "admin-request"]);
     }
 
     [Fact]

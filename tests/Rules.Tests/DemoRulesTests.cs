@@ -103,6 +103,19 @@ public sealed class DemoRulesTests
         types.Select(t => t.Id).ShouldBe(["feeling-worse", "medication-question", "appointment-question", "admin-request"]);
     }
 
+    [Theory]
+    [InlineData("riverside-gp", new[] { "medical-request" })]
+    [InlineData("northside-community", new[] { "flare-up" })]
+    [InlineData("hillview-mental-health", new string[0])]
+    public async Task Photos_are_offered_for_the_physical_symptom_types_only(string serviceId, string[] withPhotos)
+    {
+        var types = await Book.GetRequestTypesAsync(Book.FindService(serviceId)!, Channels.WebChat, Monday);
+
+        types.Where(t => t.Photos).Select(t => t.Id).ShouldBe(withPhotos,
+            "Photos for a health problem or returning symptoms; not for admin, medication, appointments, advice, or a mental health crisis.");
+        types.Single(t => t.Id == "admin-request").Photos.ShouldBeFalse();
+    }
+
     [Property(MaxTest = 200, EndSize = 2 * 366 * 24 * 60)]
     public bool Demo_services_take_requests_at_any_moment(int minutes, int requestsToday)
     {

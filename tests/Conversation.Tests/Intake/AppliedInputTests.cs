@@ -25,7 +25,7 @@ public sealed class AppliedInputTests : IDisposable
         await patient.SayAsync("1", inputId: "c:first-answer");
         var first = patient.Last!.Replies;
         first[^1].Choices.ShouldNotBeEmpty();
-        foreach (var answer in new[] { "1", "Sore knee for a week", "1", "Jane", "Smith" })
+        foreach (var answer in new[] { "2", "I need a fit note for work", "1", "Jane", "Smith" })
         {
             await patient.SayAsync(answer);
         }

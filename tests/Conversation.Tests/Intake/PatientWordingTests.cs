@@ -243,6 +243,8 @@ public sealed class PatientWordingTests : IDisposable
         patient.Step.ShouldBe("proxy");
 
         await patient.SayAsync("back");
+        patient.Step.ShouldBe("photos");
+        await patient.SayAsync("back");
         await patient.SayAsync("back");
 
         patient.Step.ShouldBe("details");

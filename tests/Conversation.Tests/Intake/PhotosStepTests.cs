@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using PatientContact.Conversation.Intake;
 using PatientContact.Conversation.Intake.Steps;
 using PatientContact.Conversation.Tests.Support;
@@ -7,19 +6,12 @@ using PatientContact.Tests.Support;
 
 namespace PatientContact.Conversation.Tests.Intake;
 
-/// <summary>The photos step over the engine, with the medical request allowing photos as a service's rules would say.</summary>
+/// <summary>The photos step over the engine, with the demo rules (the medical request and the flare-up allow photos).</summary>
 public sealed class PhotosStepTests : IDisposable
 {
-    private readonly string _rules = PhotoRules.Copy();
-    private readonly EngineHarness _harness;
+    private readonly EngineHarness _harness = new() { SaysNoToPhotos = false };
 
-    public PhotosStepTests() => _harness = new EngineHarness(_rules);
-
-    public void Dispose()
-    {
-        _harness.Dispose();
-        Directory.Delete(_rules, recursive: true);
-    }
+    public void Dispose() => _harness.Dispose();
 
     [Fact]
     public async Task Photos_question_follows_the_details_with_plain_guidance_and_no_goes_on_to_who_it_is_for()
@@ -210,34 +202,5 @@ public sealed class PhotosStepTests : IDisposable
     {
         var photo = new IncomingPhoto(IncomingPhoto.IdFor(patient.Key, inputId, 0), PhotoCheck.Inspect(file));
         await patient.SendPhotosAsync(inputId, [photo], _harness.Engine);
-    }
-}
-
-/// <summary>A copy of the repository's rules in which the medical request and the flare-up allow photos.</summary>
-internal static class PhotoRules
-{
-    public static string Copy()
-    {
-        var target = Path.Combine(Path.GetTempPath(), "pc-photo-rules-" + Guid.NewGuid().ToString("N"));
-        var source = Path.Combine(RepoPaths.Root, "rules");
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var to = Path.Combine(target, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-            File.Copy(file, to);
-        }
-
-        var path = Path.Combine(target, "request-types.json");
-        var json = JsonNode.Parse(File.ReadAllText(path))!;
-        foreach (var rule in json["Rules"]!.AsArray())
-        {
-            if (rule!["RuleName"]!.GetValue<string>() is "medical-request" or "flare-up")
-            {
-                rule["Properties"]!["photos"] = true;
-            }
-        }
-
-        File.WriteAllText(path, json.ToJsonString());
-        return target;
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using PatientContact.Conversation.Intake;
+using PatientContact.Conversation.Intake.Steps;
 using PatientContact.Conversation.Verification;
 using PatientContact.Inbox.Messaging;
 using PatientContact.Inbox.Requests;
@@ -51,6 +52,14 @@ public sealed class EngineHarness : IDisposable
     public IAttachmentStore Attachments { get; }
     public IRuleBookProvider Rules => _rules;
     public IntakeEngine Engine { get; }
+
+    /// <summary>
+    /// True (the default): when the engine asks "Do you want to add photos?" (after the details of a type with
+    /// <c>photos: true</c>, like the demo medical request), the patient answers No, so walks written for the steps
+    /// around it read as before ("back" to the question leaves it asked). The photos tests set it false to answer
+    /// the question themselves.
+    /// </summary>
+    public bool SaysNoToPhotos { get; set; } = true;
     public ConversationOptions Options { get; } = new();
     public VerificationOptions Verification { get; } = new() { HashKey = Convert.ToBase64String(new byte[32]) };
 
@@ -120,6 +129,11 @@ public sealed class PatientSession(EngineHarness harness, string serviceId, Chan
     public async Task<PatientSession> SayAsync(string text, string? inputId = null, IntakeEngine? engine = null)
     {
         Last = await (engine ?? harness.Engine).HandleAsync(new TurnInput(Key, serviceId, channel, inputId ?? $"in-{++_inputs}", text, senderPhone, FollowUpLinkId: followUpLinkId));
+        if (harness.SaysNoToPhotos && text is not ("back" or "go back") && Step == "photos" && Last.Replies.Any(r => r.Text == PhotosStep.Question))
+        {
+            Last = await (engine ?? harness.Engine).HandleAsync(new TurnInput(Key, serviceId, channel, $"in-{++_inputs}", "No", senderPhone, FollowUpLinkId: followUpLinkId));
+        }
+
         return this;
     }
 

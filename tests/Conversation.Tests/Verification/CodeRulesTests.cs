@@ -262,7 +262,7 @@ public sealed class CodeRulesTests : IDisposable
         {
             var visitor = new Visitor(engine, clientAddress);
             visitor.Last = await engine.HandleAsync(new TurnInput(visitor.Key, "riverside-gp", Channel.WebChat, "open", null, null, clientAddress));
-            foreach (var answer in new[] { "1", "1", "Sore knee", "1", "Jane", "Smith", "22/10/2010", "1", "LS1 6AE" })
+            foreach (var answer in new[] { "1", "1", "Sore knee", "No", "1", "Jane", "Smith", "22/10/2010", "1", "LS1 6AE" })
             {
                 await visitor.SayAsync(answer);
             }

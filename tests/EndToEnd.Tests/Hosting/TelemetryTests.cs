@@ -64,7 +64,7 @@ public sealed class TelemetryTests : IAsyncLifetime
     {
         var sms = new TwilioSms(_host, _twilio.AuthToken);
         var replies = await sms.TextAsync(From, SmsHost.Northside,
-            "hi", "1", "1", "I get chest pain when I walk up the stairs", "carry on", "1", "Ada", "Lovelace", "10/12/1985", "1", "LS1 6AE", "07700 900812", "yes");
+            "hi", "1", "1", "I get chest pain when I walk up the stairs", "carry on", "2", "1", "Ada", "Lovelace", "10/12/1985", "1", "LS1 6AE", "07700 900812", "yes");
         replies[^1].Message!.ShouldStartWith("We've texted a 6-digit code to");
         var code = (await _twilio.WaitForRequestsAsync(1, TimeSpan.FromSeconds(20))).ShouldHaveSingleItem();
         var digits = Regex.Match(code.Form["Body"], @"\b\d{6}\b").Value;

@@ -178,7 +178,8 @@ public sealed class InboxBrowserTests(BrowserFixture browser) : IClassFixture<Br
         var chat = await BrowserChat.OpenAsync(browser, _host);
         await chat.AnswerAsync("no", "What is your request about?");
         await chat.AnswerAsync("Medical request", "Tell us about your request");
-        await chat.AnswerAsync("My asthma inhaler is running out and I need a new one.", "Who is this request for?");
+        await chat.AnswerAsync("My asthma inhaler is running out and I need a new one.", "Do you want to add photos?");
+        await chat.ChooseAsync("No", "Who is this request for?");
         await chat.AnswerAsync("Myself", "What is your first name?");
         await chat.AnswerAsync("Jane", "What is your last name?");
         await chat.AnswerAsync("Smith", "What is your date of birth?");

@@ -48,6 +48,9 @@ public static partial class InboxTestSupport
         public string FirstName { get; init; } = "Jane";
         public string LastName { get; init; } = "Smith";
         public string Phone { get; init; } = "07700 900123";
+
+        /// <summary>Files sent at the photos step (in one message, as the web chat upload sends them); none: the patient answers No.</summary>
+        public IReadOnlyList<byte[]> Photos { get; init; } = [];
     }
 
     /// <summary>
@@ -61,9 +64,20 @@ public static partial class InboxTestSupport
         var engine = host.Services.GetRequiredService<IntakeEngine>();
         var key = $"inbox-test:{Guid.NewGuid():N}";
         var result = await engine.HandleAsync(new TurnInput(key, serviceId, Channel.WebChat, "open", null, null));
+        var photosSent = false;
         for (var turn = 1; turn < 40; turn++)
         {
             var step = result.Step.ToId();
+            if (step == "photos" && answers.Photos.Count > 0 && !photosSent && result.Replies.All(r => r.Choices.Count == 0))
+            {
+                // Asked for them (after "Yes, add photos"): all in one message, as the widget uploads them.
+                var inputId = $"t{turn}";
+                IncomingPhoto[] photos = [.. answers.Photos.Select((file, i) => new IncomingPhoto(IncomingPhoto.IdFor(key, inputId, i), PatientContact.Inbox.Attachments.PhotoCheck.Inspect(file)))];
+                result = await engine.HandleAsync(new TurnInput(key, serviceId, Channel.WebChat, inputId, string.Empty, null, Photos: photos));
+                photosSent = true;
+                continue;
+            }
+
             if (step == "submitted")
             {
                 var said = string.Join("\n", result.Replies.Select(r => r.Text));
@@ -78,6 +92,7 @@ public static partial class InboxTestSupport
                 "request-type" => "1",
                 "details" => answers.Details,
                 "red-flag" => "1",
+                "photos" => answers.Photos.Count == 0 ? "2" : photosSent ? "done" : "1",
                 "proxy" => answers.ProxyName is null ? "1" : "2",
                 "proxy-name" => answers.ProxyName!,
                 "proxy-relationship" => "2",

@@ -74,7 +74,8 @@ public sealed partial class FollowUpLinkBrowserTests(BrowserFixture browser) : I
         await Expect(chat.Page.Locator("main")).ToContainTextAsync("This is your personal link");
         await chat.ChooseAsync("No, it's not an emergency", "What is your request about?");
         await chat.ChooseAsync("Flare-up or symptoms returning", "Tell us about your request");
-        await chat.AnswerAsync("My knee is swollen again, like in the spring.", "Who is this request for?");
+        await chat.AnswerAsync("My knee is swollen again, like in the spring.", "Do you want to add photos?");
+        await chat.ChooseAsync("No", "Who is this request for?");
         await chat.ChooseAsync("Myself", "what is your date of birth?");
         (await chat.Page.Locator("main").InnerTextAsync()).ShouldNotContain("Smith");
         await chat.AnswerAsync("22/10/2010", "These are the details we have for you");

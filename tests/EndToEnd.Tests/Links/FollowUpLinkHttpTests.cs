@@ -799,6 +799,7 @@ public sealed partial class FollowUpLinkHttpTests(FollowUpLinkHostFixture fixtur
         "emergency" => "No, it's not an emergency",
         "request-type" => "Flare-up or symptoms returning",
         "details" => "My knee is swollen again, like in the spring.",
+        "photos" => "No",
         "proxy" => "Myself",
         "gender" => "Female",
         "postcode" => "LS1 6AE",

@@ -111,7 +111,7 @@ public sealed class MatchingBySmsTests(MatchingHosts fixture)
             // "new request", not "hi": the web chat tests of this collection submit requests with
             // Jane's mobile as the contact number, and a plain text from it would then be a reply to
             // that request (SPEC section 10), whichever test runs first.
-            var texts = new List<string> { "new request", "1", "1", "I have had a cough for two weeks.", "1", First, Last, Born, "1", Postcode, Phone };
+            var texts = new List<string> { "new request", "1", "1", "I have had a cough for two weeks.", "2", "1", First, Last, Born, "1", Postcode, Phone };
             if (E164(Phone) != From)
             {
                 texts.Add(HasPhone ? "1" : "2");

@@ -57,7 +57,7 @@ public sealed class MatchingByWebChatTests(MatchingHosts fixture)
         static string StepOf(List<JsonObject> replies) => replies[^1]["channelData"]!["step"]!.GetValue<string>();
 
         List<JsonObject> replies = [];
-        foreach (var answer in new[] { "1", "1", "I have had a cough for two weeks.", "1", first, last, born, "1", postcode, phone, hasPhone ? "1" : "2" })
+        foreach (var answer in new[] { "1", "1", "I have had a cough for two weeks.", "2", "1", first, last, born, "1", postcode, phone, hasPhone ? "1" : "2" })
         {
             replies = await Say(answer);
         }

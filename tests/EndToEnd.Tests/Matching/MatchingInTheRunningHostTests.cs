@@ -82,7 +82,7 @@ public sealed partial class MatchingInTheRunningHostTests : IAsyncLifetime
             await engine.HandleAsync(new TurnInput(key, "riverside-gp", Channel.WebChat, text is null ? "open" : $"in-{++inputs}", text, null, "127.0.0.1"));
 
         await Say(null);
-        foreach (var answer in new[] { "1", "1", "I have had a cough for two weeks.", "1", first, last, born, "1", postcode, phone })
+        foreach (var answer in new[] { "1", "1", "I have had a cough for two weeks.", "2", "1", first, last, born, "1", postcode, phone })
         {
             await Say(answer);
         }

@@ -233,7 +233,7 @@ public sealed class TwoWayMessagesTests : IAsyncLifetime
     {
         // Texting from the number given shows the patient holds it: no code, and no confirmation text.
         var replies = await _sms.TextAsync(patient, SmsHost.Riverside,
-            "hello", "1", "1", "I have had a cough for two weeks", "1", "Jane", "Smith", "22/10/2010", "1", "LS1 6AE", "0" + patient[3..], "1", "1");
+            "hello", "1", "1", "I have had a cough for two weeks", "2", "1", "Jane", "Smith", "22/10/2010", "1", "LS1 6AE", "0" + patient[3..], "1", "1");
         var reference = System.Text.RegularExpressions.Regex.Match(replies[^1].Message!, "reference is (\\S{9})").Groups[1].Value;
         reference.Length.ShouldBe(9, replies[^1].Message);
         await InboxTestSupport.MatchedAsync(_host, reference);

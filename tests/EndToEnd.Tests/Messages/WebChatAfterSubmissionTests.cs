@@ -17,7 +17,7 @@ public sealed class WebChatAfterSubmissionTests(WebChatHostFixture fixture) : IC
     {
         using var client = Host.CreateClient();
         var chat = await new DirectLineHttp(client).StartAsync();
-        foreach (var answer in new[] { "1", "1", "A rash on my arm for a week", "1", "Jane", "Smith", "22/10/2010", "1", "LS1 6AE", "07700 900123", "1" })
+        foreach (var answer in new[] { "1", "1", "A rash on my arm for a week", "2", "1", "Jane", "Smith", "22/10/2010", "1", "LS1 6AE", "07700 900123", "1" })
         {
             await chat.SayAsync(answer);
         }

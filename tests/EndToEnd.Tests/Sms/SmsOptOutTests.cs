@@ -12,7 +12,7 @@ public sealed class SmsOptOutTests(SmsHost sms) : IClassFixture<SmsHost>
     public async Task Stop_discards_the_conversation_and_no_text_after_it_gets_a_reply()
     {
         const string from = "+447700900401";
-        await sms.Twilio.TextAsync(from, SmsHost.Riverside, "hello", "1", "1", "Sore knee for two weeks", "1", "Jane");
+        await sms.Twilio.TextAsync(from, SmsHost.Riverside, "hello", "1", "1", "Sore knee for two weeks", "2", "1", "Jane");
         (await sms.ConversationAsync("riverside-gp", from)).ShouldNotBeNull();
 
         var stop = await sms.Twilio.TextAsync(from, SmsHost.Riverside, "STOP");

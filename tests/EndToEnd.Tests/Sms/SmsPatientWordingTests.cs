@@ -31,7 +31,9 @@ public sealed class SmsPatientWordingTests(SmsHost sms) : IClassFixture<SmsHost>
     {
         var from = NewSender();
 
-        var texts = await TextAsync(from, "hi", "no", answer, "My question for the practice", "me", "Jane", "Smith", "22/10/2010", "f", "LS1 6AE", "0113 496 0000");
+        // The medical request asks about photos after the details; admin does not.
+        string[] photos = label == "Medical request" ? ["no"] : [];
+        var texts = await TextAsync(from, ["hi", "no", answer, "My question for the practice", .. photos, "me", "Jane", "Smith", "22/10/2010", "f", "LS1 6AE", "0113 496 0000"]);
 
         texts[2].ShouldStartWith("Tell us about your request");
         texts[^1].ShouldContain($"Request: {label}\n");
@@ -52,7 +54,7 @@ public sealed class SmsPatientWordingTests(SmsHost sms) : IClassFixture<SmsHost>
     [InlineData("22-Oct-2010")]
     public async Task Dates_of_birth_are_read_as_people_text_them(string date)
     {
-        var texts = await TextAsync(NewSender(), "hi", "no", "medical", "A rash on my arm for a week", "me", "Jane", "Smith", date);
+        var texts = await TextAsync(NewSender(), "hi", "no", "medical", "A rash on my arm for a week", "no", "me", "Jane", "Smith", date);
 
         texts[^1].ShouldStartWith("What is your gender?");
     }
@@ -60,7 +62,7 @@ public sealed class SmsPatientWordingTests(SmsHost sms) : IClassFixture<SmsHost>
     [Fact]
     public async Task A_month_not_recognised_is_said_in_the_services_voice()
     {
-        var texts = await TextAsync(NewSender(), "hi", "no", "medical", "A rash on my arm for a week", "me", "Jane", "Smith", "22 Octobre 2010");
+        var texts = await TextAsync(NewSender(), "hi", "no", "medical", "A rash on my arm for a week", "no", "me", "Jane", "Smith", "22 Octobre 2010");
 
         texts[^1].ShouldStartWith("We did not recognise the month.");
     }
@@ -70,7 +72,7 @@ public sealed class SmsPatientWordingTests(SmsHost sms) : IClassFixture<SmsHost>
     {
         var from = NewSender();
 
-        var texts = await TextAsync(from, "hi", "no", "medical", "A rash on my arm for a week", "me", "jane smith");
+        var texts = await TextAsync(from, "hi", "no", "medical", "A rash on my arm for a week", "no", "me", "jane smith");
         texts[^1].ShouldBe("Is Smith your last name?\n1. Yes\n2. No");
         texts = await TextAsync(from, "yes", "22/10/2010", "f", "LS1 6AE", "0113 496 0000");
 
@@ -89,8 +91,8 @@ public sealed class SmsPatientWordingTests(SmsHost sms) : IClassFixture<SmsHost>
 
         texts[0].ShouldContain("You wrote: \"I have had a cough for two weeks\"\nReply keep to keep it, or send a new answer.");
         texts[1].ShouldStartWith("Please tell us a bit more, so we know what you need. Write at least 8 characters (yours has 1).");
-        texts[2].ShouldStartWith("Who is this request for?");
-        texts = await TextAsync(from, "me", "Jane", "Smith", "22/10/2010", "f", "LS1 6AE", "0113 496 0000");
+        texts[2].ShouldStartWith("Do you want to add photos?");
+        texts = await TextAsync(from, "no", "me", "Jane", "Smith", "22/10/2010", "f", "LS1 6AE", "0113 496 0000");
         texts[^1].ShouldContain("Details: I have had a cough for two weeks\n");
     }
 
@@ -115,7 +117,7 @@ public sealed class SmsPatientWordingTests(SmsHost sms) : IClassFixture<SmsHost>
     public async Task Short_details_are_shown_whole_in_the_review()
     {
         var details = "I have had a cough for two weeks. It is worse at night, and I cough up yellow phlegm. I have tried honey and lemon, and cough mixture from the chemist, but nothing helps.";
-        var texts = await TextAsync(NewSender(), "hi", "no", "medical", details, "me", "Jane", "Smith", "22/10/2010", "f", "LS1 6AE", "0113 496 0000");
+        var texts = await TextAsync(NewSender(), "hi", "no", "medical", details, "no", "me", "Jane", "Smith", "22/10/2010", "f", "LS1 6AE", "0113 496 0000");
 
         texts[^1].ShouldContain($"Details: {details}\n");
     }
@@ -126,7 +128,7 @@ public sealed class SmsPatientWordingTests(SmsHost sms) : IClassFixture<SmsHost>
         var details = string.Join(' ', Enumerable.Range(1, 120).Select(i => $"word{i}"));
         details.Length.ShouldBeGreaterThan(600);
         var from = NewSender();
-        var texts = await TextAsync(from, "hi", "no", "medical", details, "me", "Jane", "Smith", "22/10/2010", "f", "LS1 6AE", "0113 496 0000");
+        var texts = await TextAsync(from, "hi", "no", "medical", details, "no", "me", "Jane", "Smith", "22/10/2010", "f", "LS1 6AE", "0113 496 0000");
 
         var review = texts[^1];
         var cut = System.Text.RegularExpressions.Regex.Match(review, @"Details: (.+)\.\.\. \((\d+) more characters\. Reply details to see it all\.\)\n");
@@ -172,7 +174,7 @@ public sealed class SmsPatientWordingTests(SmsHost sms) : IClassFixture<SmsHost>
         var twilio = new TwilioSms(host, token);
 
         var replies = (await twilio.TextAsync("+447700900399", SmsHost.Riverside,
-            "hi", "no", "medical", "A rash on my arm for a week", "me", "Jane", "Smith", "22/10/2010", "f", "LS1 6AE", "0113 496 0000", "submit")).Select(r => r.Message!).ToList();
+            "hi", "no", "medical", "A rash on my arm for a week", "no", "me", "Jane", "Smith", "22/10/2010", "f", "LS1 6AE", "0113 496 0000", "submit")).Select(r => r.Message!).ToList();
 
         replies[0].ShouldStartWith("Hello from Riverside GP Practice. Send us a request that is not urgent.\n\nIs this an emergency?");
         replies[^1].ShouldContain("A member of our team reads every request.");

@@ -17,7 +17,6 @@ namespace PatientContact.EndToEnd.Tests.Sms;
 public sealed class SmsPhotoTests : IAsyncLifetime
 {
     private const string Riverside = SmsHost.Riverside;
-    private readonly string _rules = PhotoRules.Copy();
     private TwilioApiFake _twilio = null!;
     private TwilioApiFake _elsewhere = null!;
     private ServiceHost _host = null!;
@@ -32,7 +31,6 @@ public sealed class SmsPhotoTests : IAsyncLifetime
             ["Twilio:AccountSid"] = _twilio.AccountSid,
             ["Twilio:AuthToken"] = _twilio.AuthToken,
             ["Twilio:ApiBaseUrl"] = _twilio.BaseUrl.ToString(),
-            ["Rules:Directory"] = _rules,
             ["Demo:StaffPassword"] = InboxTestSupport.DemoPassword,
         });
         _sms = new TwilioSms(_host, _twilio.AuthToken);
@@ -43,7 +41,6 @@ public sealed class SmsPhotoTests : IAsyncLifetime
         await _host.DisposeAsync();
         await _twilio.DisposeAsync();
         await _elsewhere.DisposeAsync();
-        Directory.Delete(_rules, recursive: true);
     }
 
     [Fact]
@@ -112,6 +109,18 @@ public sealed class SmsPhotoTests : IAsyncLifetime
 
         var views = (await InboxTestSupport.AuditAsync(_host, request.ReferenceId)).Where(a => a.Action == AuditActions.AttachmentViewed).ToList();
         views.Select(v => (v.Actor, v.Detail)).ShouldBe([(InboxTestSupport.RiversideStaff, $"{photo.Id} full")]);
+
+        // The page's thumbnail: a small JPEG of its own, audited as the thumbnail view.
+        using var thumbnail = await staff.Http.GetAsync($"/api/inbox/requests/{request.ReferenceId}/attachments/{photo.Id}?view=thumbnail");
+        thumbnail.StatusCode.ShouldBe(HttpStatusCode.OK);
+        thumbnail.Content.Headers.ContentType!.MediaType.ShouldBe("image/jpeg");
+        thumbnail.Headers.GetValues("Content-Security-Policy").Single().ShouldContain("sandbox");
+        var small = PatientContact.Inbox.Attachments.PhotoCheck.Inspect(await thumbnail.Content.ReadAsByteArrayAsync()).Photo.ShouldNotBeNull();
+        small.ContentType.ShouldBe("image/jpeg");
+        small.Width.ShouldBeLessThanOrEqualTo(240);
+        (small.Width, small.Height).ShouldBe((240, 180));
+        (await InboxTestSupport.AuditAsync(_host, request.ReferenceId)).Where(a => a.Action == AuditActions.AttachmentViewed).Select(v => v.Detail)
+            .ShouldBe([$"{photo.Id} full", $"{photo.Id} thumbnail"], ignoreOrder: true);
     }
 
     [Fact]
@@ -127,6 +136,25 @@ public sealed class SmsPhotoTests : IAsyncLifetime
         reply.Message!.ShouldContain("We could not get that picture.");
         _elsewhere.Requests.ShouldBeEmpty("nothing was fetched from another host");
         _twilio.Requests.ShouldBeEmpty();
+        var conversation = await _host.Services.GetRequiredService<IConversationStore>().GetAsync($"sms:riverside-gp:{from}");
+        conversation!.Data.ShouldNotContain("image/jpeg");
+    }
+
+    [Fact]
+    public async Task A_media_redirect_to_plain_http_on_another_host_is_not_followed_and_nothing_is_kept()
+    {
+        // Twilio's content store is https; a 307 to another loopback server over http is not followed, so neither
+        // the credentials nor the request itself reach it.
+        const string from = "+447700900254";
+        await _sms.TextAsync(from, Riverside, "Hello", "1", "1", "I have a rash on my arm that has spread over three days.");
+
+        var messageSid = TwilioSms.NewMessageSid();
+        var url = _twilio.AddRedirectedMedia(messageSid, _elsewhere.AddMedia(messageSid, TestImages.Jpeg()));
+        var reply = await PostMmsAsync(from, messageSid, url);
+
+        reply.Message!.ShouldContain("We could not get that picture. Please try sending it again.");
+        _elsewhere.Requests.ShouldBeEmpty("the redirect to another host over http was not followed");
+        _twilio.Requests.Where(r => r.Method == "GET").ShouldHaveSingleItem().Authorization.ShouldStartWith("Basic ");
         var conversation = await _host.Services.GetRequiredService<IConversationStore>().GetAsync($"sms:riverside-gp:{from}");
         conversation!.Data.ShouldNotContain("image/jpeg");
     }
@@ -164,34 +192,5 @@ public sealed class SmsPhotoTests : IAsyncLifetime
         var reference = System.Text.RegularExpressions.Regex.Match(reply ?? string.Empty, "[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}").Value;
         reference.ShouldNotBeEmpty($"no reference in: {reply}");
         return (await _host.Services.GetRequiredService<IRequestStore>().GetAsync(reference))!;
-    }
-}
-
-/// <summary>A copy of the repository's rules in which the medical request allows photos (the demo rules do not yet).</summary>
-internal static class PhotoRules
-{
-    public static string Copy()
-    {
-        var target = Path.Combine(Path.GetTempPath(), "pc-e2e-photo-rules-" + Guid.NewGuid().ToString("N"));
-        var source = Path.Combine(RepoPaths.Root, "rules");
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var to = Path.Combine(target, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-            File.Copy(file, to);
-        }
-
-        var path = Path.Combine(target, "request-types.json");
-        var json = JsonNode.Parse(File.ReadAllText(path))!;
-        foreach (var rule in json["Rules"]!.AsArray())
-        {
-            if (rule!["RuleName"]!.GetValue<string>() == "medical-request")
-            {
-                rule["Properties"]!["photos"] = true;
-            }
-        }
-
-        File.WriteAllText(path, json.ToJsonString());
-        return target;
     }
 }

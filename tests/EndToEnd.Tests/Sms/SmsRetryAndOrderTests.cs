@@ -54,7 +54,7 @@ public sealed class SmsRetryAndOrderTests(SmsHost sms) : IClassFixture<SmsHost>
     public async Task Two_different_texts_at_once_are_both_applied_one_after_the_other()
     {
         const string from = "+447700900303";
-        await sms.Twilio.TextAsync(from, SmsHost.Riverside, "hello", "1", "1", "Repeat prescription for my inhaler please", "1");
+        await sms.Twilio.TextAsync(from, SmsHost.Riverside, "hello", "1", "1", "Repeat prescription for my inhaler please", "2", "1");
         var before = (await sms.ConversationAsync("riverside-gp", from))!;
         before.State.ShouldBe("first-name");
         var first = TwilioSms.Fields(TwilioSms.NewMessageSid(), from, SmsHost.Riverside, "Jane");
@@ -101,7 +101,7 @@ public sealed class SmsRetryAndOrderTests(SmsHost sms) : IClassFixture<SmsHost>
         var fields = TwilioSms.Fields(TwilioSms.NewMessageSid(), from, SmsHost.Riverside, "1");
         var signature = (await sms.Twilio.SignAsync([(sms.Twilio.WebhookUrl, fields)]))[0];
         (await sms.Twilio.PostAsync(fields, signature)).Message!.ShouldStartWith("What is your request about?");
-        await sms.Twilio.TextAsync(from, SmsHost.Riverside, "1", "Repeat prescription for my inhaler please", "1", "Jane", "Smith", "1/2/1980", "2");
+        await sms.Twilio.TextAsync(from, SmsHost.Riverside, "1", "Repeat prescription for my inhaler please", "2", "1", "Jane", "Smith", "1/2/1980", "2");
         var before = (await sms.ConversationAsync("riverside-gp", from))!;
         before.State.ShouldBe("postcode");
 

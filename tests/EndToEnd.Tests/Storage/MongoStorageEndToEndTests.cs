@@ -50,7 +50,7 @@ public sealed partial class MongoStorageEndToEndTests(MongoTestServer server)
         const string from = "+447700900124";
 
         var replies = await twilio.TextAsync(from, Riverside,
-            "Hello", "N", "medical request", "My eczema has flared up again and the cream is not working.", "Myself",
+            "Hello", "N", "medical request", "My eczema has flared up again and the cream is not working.", "No", "Myself",
             "jane", "SMITH", "22/10/2010", "f", "ls16ae", "07700 900124", "Text me please", "yes please");
 
         var last = replies[^1].Message;

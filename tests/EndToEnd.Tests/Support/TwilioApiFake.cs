@@ -70,12 +70,28 @@ public sealed class TwilioApiFake : IAsyncDisposable
         return $"{BaseUrl.ToString().TrimEnd('/')}/2010-04-01/Accounts/{AccountSid}/Messages/{messageSid}/Media/{mediaSid}";
     }
 
+    /// <summary>Media answered with a 307 to another address, as Twilio sends a media GET on to its content store.</summary>
+    public ConcurrentDictionary<string, string> MediaRedirects { get; } = new();
+
+    /// <summary>A media URL whose GET is answered with a 307 to <paramref name="to"/> (the media stays until deleted).</summary>
+    public string AddRedirectedMedia(string messageSid, string to)
+    {
+        var url = AddMedia(messageSid, [], "image/jpeg");
+        MediaRedirects[url[(url.LastIndexOf('/') + 1)..]] = to;
+        return url;
+    }
+
     private IResult GetMedia(HttpContext http, string accountSid, string messageSid, string mediaSid)
     {
         var received = new TwilioApiRequest("GET", http.Request.Path.Value ?? string.Empty, http.Request.Headers.Authorization.ToString(), string.Empty, new Dictionary<string, string>(), 0);
         if (!Authorized(received.Authorization) || accountSid != AccountSid)
         {
             return Record(received, Refuse(401, 20003, "Authenticate"), 401);
+        }
+
+        if (MediaRedirects.TryGetValue(mediaSid, out var to))
+        {
+            return Record(received, Results.Redirect(to, permanent: false, preserveMethod: true), 307);
         }
 
         return Media.TryGetValue(mediaSid, out var media) && media.MessageSid == messageSid

@@ -23,7 +23,8 @@ public sealed class WebChatAccessibilityTests(BrowserFixture browser)
 
         await chat.ChooseAsync("No, it's not an emergency", "What is your request about?");
         await chat.ChooseAsync("Medical request (a new or ongoing health problem)", "Tell us about your request");
-        await chat.AnswerAsync("My knee has been swollen for a week.", "Who is this request for?");
+        await chat.AnswerAsync("My knee has been swollen for a week.", "Do you want to add photos?");
+        await chat.ChooseAsync("No", "Who is this request for?");
         await Accessibility.ShouldHaveNoViolationsAsync(chat.Page, "mid-conversation, with choices shown");
         chat.ShouldHaveNoProblems();
         await chat.CloseAsync();

@@ -36,7 +36,8 @@ public sealed class WebChatBrowserTests(BrowserFixture browser)
         await chat.ChooseAsync("No, it's not an emergency", "What is your request about?");
         (await chat.ChoicesAsync()).ShouldBe(["Medical request (a new or ongoing health problem)", "Admin request (fit notes, letters, test results, repeat prescriptions)", "NHS online advice and guidance on conditions"]);
         await chat.ChooseAsync("Medical request (a new or ongoing health problem)", "Tell us about your request");
-        await chat.AnswerAsync(Details, "Who is this request for?");
+        await chat.AnswerAsync(Details, "Do you want to add photos?");
+        await chat.ChooseAsync("No", "Who is this request for?");
         await chat.ChooseAsync("Myself", "What is your first name?");
         await chat.AnswerAsync("Jane", "What is your last name?");
         await chat.AnswerAsync("Smith", "What is your date of birth?");
@@ -71,7 +72,8 @@ public sealed class WebChatBrowserTests(BrowserFixture browser)
 
         await chat.AnswerAsync("no", "What is your request about?");
         await chat.AnswerAsync("1", "Tell us about your request");
-        await chat.AnswerAsync(Details, "Who is this request for?");
+        await chat.AnswerAsync(Details, "Do you want to add photos?");
+        await chat.AnswerAsync("no", "Who is this request for?");
         await chat.AnswerAsync("1", "What is your first name?");
         await chat.AnswerAsync("Jane", "What is your last name?");
         await chat.AnswerAsync("Smith", "What is your date of birth?");
@@ -103,7 +105,8 @@ public sealed class WebChatBrowserTests(BrowserFixture browser)
 
         await chat.ChooseAsync("No, it's not an emergency", "What is your request about?");
         await chat.ChooseAsync("Medical request (a new or ongoing health problem)", "Tell us about your request");
-        await chat.AnswerAsync(markup, "Who is this request for?");
+        await chat.AnswerAsync(markup, "Do you want to add photos?");
+        await chat.ChooseAsync("No", "Who is this request for?");
         await chat.ChooseAsync("Myself", "What is your first name?");
         await chat.AnswerAsync("Jane", "What is your last name?");
         await chat.AnswerAsync("Smith", "What is your date of birth?");

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using PatientContact.EndToEnd.Tests.Inbox;
-using PatientContact.EndToEnd.Tests.Sms;
 using PatientContact.EndToEnd.Tests.Support;
 using PatientContact.Inbox.Attachments;
 using PatientContact.Inbox.Storage;
@@ -18,12 +17,9 @@ namespace PatientContact.EndToEnd.Tests.WebChat;
 /// listed on the request for its staff; bad files refused with their reasons and nothing kept.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class WebChatPhotoBrowserTests(BrowserFixture browser) : IDisposable
+public sealed class WebChatPhotoBrowserTests(BrowserFixture browser)
 {
     private const string Details = "I have a rash on my arm that has spread over three days.";
-    private readonly string _rules = PhotoRules.Copy();
-
-    public void Dispose() => Directory.Delete(_rules, recursive: true);
 
     [Fact]
     public async Task A_jpeg_with_gps_and_a_png_uploaded_with_the_widget_reach_staff_and_the_stored_jpeg_has_no_exif_or_gps()
@@ -107,7 +103,7 @@ public sealed class WebChatPhotoBrowserTests(BrowserFixture browser) : IDisposab
     }
 
     private async Task<ServiceHost> StartAsync() =>
-        await ServiceHost.StartAsync(WebChatTestSupport.Settings(("Rules:Directory", _rules), ("Demo:StaffPassword", InboxTestSupport.DemoPassword)));
+        await ServiceHost.StartAsync(WebChatTestSupport.Settings(("Demo:StaffPassword", InboxTestSupport.DemoPassword)));
 
     private async Task<BrowserChat> ToPhotosAsync(ServiceHost host)
     {

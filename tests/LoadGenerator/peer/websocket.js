@@ -13,7 +13,7 @@ const patients = Number(patientsText);
 const warmupMs = Number(warmupText);
 const durationMs = Number(durationText);
 const maxThinkMs = Number(thinkText);
-const script = ['1', '1', 'I have had a cough for two weeks and it is not getting better.', '1', 'Jane', 'Smith', '22/10/2010', '1', 'LS1 6AE', '0113 496 0000', '1'];
+const script = ['1', '1', 'I have had a cough for two weeks and it is not getting better.', '2', '1', 'Jane', 'Smith', '22/10/2010', '1', 'LS1 6AE', '0113 496 0000', '1'];
 
 const reply = [];
 const push = [];

@@ -136,7 +136,8 @@ async function runOne(index) {
   await waitForStep('emergency', 0);
   await say('No', 'request-type');
   await say('1', 'details');
-  await say(`Patient ${index} has had a sore knee for two weeks.`, 'proxy');
+  await say(`Patient ${index} has had a sore knee for two weeks.`, 'photos');
+  await say('No', 'proxy');
   await say('Myself', 'first-name');
   await say(name, 'last-name');
   await say('Testpatient', 'date-of-birth');

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using PatientContact.Inbox.Attachments;
 using PatientContact.Inbox.Staff.Requests;
 using PatientContact.Inbox.Staff.SignIn;
 using PatientContact.Inbox.Storage;
@@ -48,8 +49,16 @@ public static class AttachmentApi
         headers.XContentTypeOptions = "nosniff";
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
         headers.CacheControl = "no-store";
-        var extension = stored.Info.ContentType == "image/png" ? "png" : "jpg";
         var index = request.Attachments.ToList().FindIndex(a => a.Id == listed.Id) + 1;
+        if (view == "thumbnail")
+        {
+            // The page's small copy: a JPEG at most 240 pixels on its longest side, made from the clean stored photo.
+            var thumbnail = PhotoCheck.Thumbnail(new CleanPhoto(stored.Content, stored.Info.ContentType, listed.Width, listed.Height, string.Empty));
+            headers.ContentDisposition = $"inline; filename=\"{request.ReferenceId}-photo-{index}-thumbnail.jpg\"";
+            return TypedResults.File(thumbnail, "image/jpeg");
+        }
+
+        var extension = stored.Info.ContentType == "image/png" ? "png" : "jpg";
         headers.ContentDisposition = $"inline; filename=\"{request.ReferenceId}-photo-{index}.{extension}\"";
         return TypedResults.File(stored.Content, stored.Info.ContentType);
     }
