@@ -12,6 +12,8 @@ public enum AnswerKind
     Date,
     /// <summary>The one-time code, with a button to send a new one.</summary>
     Code,
+    /// <summary>A file input for photos, with a second button to add them and choose more.</summary>
+    Photos,
 }
 
 /// <summary>

@@ -34,6 +34,9 @@ internal sealed class Turn(IntakeSession session, ServiceDefinition service, Tur
 
     public void Say(string text) => Replies.Add(BotReply.Say(text, Session.Step));
 
+    /// <summary>Why something sent was not taken, without counting it as a wrong answer (a page shows it as an error).</summary>
+    public void Refuse(string reason) => Replies.Add(BotReply.Say(reason, Session.Step) with { Reason = true });
+
     public void Ask(Step step) => Replies.Add(Questions.Ask(step, Session, Service));
 
     /// <summary>The question again after another message. By SMS the review is asked in short, so the message before it still fits.</summary>

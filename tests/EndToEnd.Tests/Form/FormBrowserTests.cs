@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 using PatientContact.EndToEnd.Tests.Support;
 using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Storage;
+using PatientContact.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 using static PatientContact.EndToEnd.Tests.Inbox.InboxTestSupport;
 
@@ -65,6 +66,35 @@ public sealed partial class FormBrowserTests(BrowserFixture browser) : IClassFix
         await AxeAsync(page, "details with an error");
         await page.Locator("#answer").FillAsync("My joints have flared up again and the pain is keeping me awake.");
         await ContinueAsync(page);
+
+        // The GP practice's medical request and the community trust's flare-up take photos; the mental health trust's first type does not.
+        var photos = serviceId != "hillview-mental-health";
+        if (photos)
+        {
+            await CheckedAsync(page, "photos");
+            await page.GetByLabel(someoneElse ? "No" : "Yes, add photos").CheckAsync();
+            await ContinueAsync(page);
+        }
+
+        if (photos && !someoneElse)
+        {
+            await CheckedAsync(page, "photos");
+            await Expect(page.Locator(".nhsuk-hint")).ToContainTextAsync("You have not added any photos yet.");
+            await page.Locator("#answer").SetInputFilesAsync(new FilePayload { Name = "rash.jpg", MimeType = "image/jpeg", Buffer = "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>"u8.ToArray() });
+            await page.GetByRole(AriaRole.Button, new() { Name = "Add photos and choose more" }).ClickAsync();
+            await Expect(page.Locator(".nhsuk-error-summary")).ToContainTextAsync("rash.jpg: That file is not a photo we can take.");
+            await AxeAsync(page, "photos with an error");
+            await page.Locator("#answer").SetInputFilesAsync(
+            [
+                new FilePayload { Name = "rash-close.jpg", MimeType = "image/jpeg", Buffer = TestImages.JpegWithGps() },
+                new FilePayload { Name = "rash-wide.png", MimeType = "image/png", Buffer = TestImages.PngWithText() },
+            ]);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Add photos and choose more" }).ClickAsync();
+            await CheckedAsync(page, "photos");
+            await Expect(page.Locator(".nhsuk-inset-text").First).ToContainTextAsync("Photo 1 added.");
+            await Expect(page.Locator(".nhsuk-hint")).ToContainTextAsync("You have added 2 photos.");
+            await ContinueAsync(page);
+        }
 
         await CheckedAsync(page, "proxy");
         if (someoneElse)
@@ -145,6 +175,7 @@ public sealed partial class FormBrowserTests(BrowserFixture browser) : IClassFix
         stored.ServiceId.ShouldBe(serviceId);
         stored.Channel.ShouldBe(Channel.Form);
         stored.SubmittedBy.Kind.ShouldBe(someoneElse ? SubmitterKind.Proxy : SubmitterKind.Self);
+        stored.Attachments.Select(a => a.ContentType).ShouldBe(photos && !someoneElse ? ["image/jpeg", "image/png"] : []);
     }
 
     [Fact]
@@ -161,6 +192,7 @@ public sealed partial class FormBrowserTests(BrowserFixture browser) : IClassFix
         await Accessibility.ShouldHaveNoViolationsAsync(page, "request type with JavaScript on");
         await ChooseAsync(page, "request-type", 1);
         await TypeAsync(page, "details", "I need my repeat prescription for my inhaler, please.");
+        await ChooseAsync(page, "photos", 2);
         await ChooseAsync(page, "proxy", 1);
         await TypeAsync(page, "first-name", "Jane");
         await TypeAsync(page, "last-name", "Smith");

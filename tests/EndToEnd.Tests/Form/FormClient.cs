@@ -57,6 +57,9 @@ public sealed class FormClient(ServiceHost host, string basePath = "/c/riverside
 
     public string BasePath { get; } = basePath;
 
+    /// <summary>Answers No whenever the photos question comes up, as most patients do (a test about photos turns it off).</summary>
+    public bool SaysNoToPhotos { get; set; } = true;
+
     /// <summary>The last page received.</summary>
     public FormResponse Page { get; private set; } = null!;
 
@@ -101,6 +104,31 @@ public sealed class FormClient(ServiceHost host, string basePath = "/c/riverside
         return await FollowAsync(await Browser.PostAsync(BasePath, [.. all]));
     }
 
+    /// <summary>
+    /// Sends the photos page's form as a browser does (multipart, the files under <c>photos</c>), with
+    /// <paramref name="command"/> <c>add</c> for "Add photos and choose more", or none for Continue.
+    /// </summary>
+    public async Task<FormResponse> SendPhotosAsync(string? command, params (string Name, byte[] Content)[] files)
+    {
+        using var form = new MultipartFormDataContent();
+        form.Add(new StringContent(Page.Token), "__RequestVerificationToken");
+        form.Add(new StringContent(Page.Step ?? throw new InvalidOperationException($"No question form on {Page.Path}: {Page.Text}")), "step");
+        form.Add(new StringContent(Page.InputId), "inputId");
+        if (command is not null)
+        {
+            form.Add(new StringContent(command), "command");
+        }
+
+        foreach (var (name, content) in files)
+        {
+            var part = new ByteArrayContent(content);
+            part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(name.EndsWith(".png", StringComparison.Ordinal) ? "image/png" : "image/jpeg");
+            form.Add(part, "photos", name);
+        }
+
+        return await FollowAsync(await Browser.PostAsync(ActionOf(Page.Html), form));
+    }
+
     /// <summary>The Back button's own form.</summary>
     public async Task<FormResponse> BackAsync()
     {
@@ -128,6 +156,11 @@ public sealed class FormClient(ServiceHost host, string basePath = "/c/riverside
         }
 
         Page = new FormResponse(response.StatusCode, path ?? BasePath, await response.Content.ReadAsStringAsync());
+        if (SaysNoToPhotos && Page.Step == "photos" && Page.Html.Contains("type=\"radio\"", StringComparison.Ordinal))
+        {
+            return await SendAsync(Page, ("answer", "2"));
+        }
+
         return Page;
     }
 

@@ -290,7 +290,16 @@ public sealed class FormHttpTests : IAsyncLifetime
     internal static async Task WalkToReviewAsync(FormClient form)
     {
         await form.StartAsync();
-        foreach (var answer in (string[])["1", "1", "My repeat prescription for my inhaler, please.", "1", "Jane", "Smith"])
+        await form.AnswerAsync("1");
+        await form.AnswerAsync("1");
+        await form.AnswerAsync("My repeat prescription for my inhaler, please.");
+        await WalkOnToReviewAsync(form);
+    }
+
+    /// <summary>From who the request is for to the review, as Jane Smith for herself, with her code.</summary>
+    internal static async Task WalkOnToReviewAsync(FormClient form)
+    {
+        foreach (var answer in (string[])["1", "Jane", "Smith"])
         {
             await form.AnswerAsync(answer);
         }

@@ -24,6 +24,14 @@ public sealed partial class CookieBrowser(HttpClient http) : IDisposable
     public Task<HttpResponseMessage> PostAsync(string path, params (string Key, string Value)[] fields) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = StaffClient.Form(fields) });
 
+    /// <param name="expectContinue">Sends <c>Expect: 100-continue</c> and the body only when the server asks for it, so an early refusal is read rather than cut off.</param>
+    public Task<HttpResponseMessage> PostAsync(string path, HttpContent content, bool expectContinue = false)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        request.Headers.ExpectContinue = expectContinue;
+        return SendAsync(request);
+    }
+
     public void Dispose() => _http.Dispose();
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]

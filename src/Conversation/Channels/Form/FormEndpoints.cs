@@ -17,7 +17,7 @@ public sealed record PatientAssets(string ServiceName, string StylesUrl, string 
 /// <summary>
 /// The form channel, <c>/c/{serviceId}/form</c>: the conversation as NHS.UK pages, one question a page, that need no
 /// JavaScript. A start page; then <c>/c/{serviceId}/form/{step}</c> for the step the conversation is at, each
-/// posting to <c>/c/{serviceId}/form</c>; <c>/c/{serviceId}/form/change/{step}</c> for a review's Change link. A
+/// posting to <c>/c/{serviceId}/form</c> (the photos page's files to <c>/c/{serviceId}/form/photos</c>); <c>/c/{serviceId}/form/change/{step}</c> for a review's Change link. A
 /// personal follow-up link's form starts at <c>/c/{serviceId}/f/{token}/form</c>. The conversation is kept by a
 /// cookie scoped to the service's form pages.
 /// </summary>
@@ -30,6 +30,7 @@ public static class FormEndpoints
         app.MapGet("/c/{serviceId}/f/{token}/form", FollowUpStartPageAsync);
         app.MapPost("/c/{serviceId}/f/{token}/form", FollowUpStartAsync);
         app.MapPost("/c/{serviceId}/form", PostAsync);
+        app.MapPost("/c/{serviceId}/form/photos", PhotosAsync);
         app.MapGet("/c/{serviceId}/form/change/{step}", ChangeAsync);
         app.MapGet("/c/{serviceId}/form/{step}", StepAsync);
         return app;
@@ -153,6 +154,43 @@ public static class FormEndpoints
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         return (await FormFlow.PostAsync(context, channel, form, turns, notices)).Result;
+    }
+
+    /// <summary>
+    /// The photos page's upload. Before the body is read, the browser's conversation must be at the photos step:
+    /// anyone else is sent to their own page and the rest of what they sent is never read.
+    /// </summary>
+    private static async Task<IResult> PhotosAsync(HttpContext context, string serviceId, IRuleBookProvider rules, WebChatAssets assets, WebChatHeaders headers,
+        FormCookies cookies, FormTurns turns, FormNotices notices, IAntiforgery antiforgery)
+    {
+        if (rules.Current.FindService(serviceId) is not { } service)
+        {
+            return NotFoundPage.Respond(context, assets, headers);
+        }
+
+        headers.ForFormPage(context);
+        var basePath = BasePath(service.Id);
+        var session = cookies.Read(context, FormCookies.PatientCookie, service.Id, Channel.Form) is { } conversation
+            ? await turns.ReadAsync(conversation, context.RequestAborted)
+            : null;
+        if (session is null || session.Step == Step.Welcome)
+        {
+            return FormFlow.SeeOther(basePath);
+        }
+
+        if (session.Step != Step.Photos || turns.IsExpired(session))
+        {
+            return FormFlow.SeeOther($"{basePath}/{FormTurns.PageStep(session, turns.IsExpired(session))}");
+        }
+
+        if (await FormFlow.CheckFormAsync(context, photos: true) is { } problem)
+        {
+            return Message(service, assets, problem, $"{basePath}/{Step.Photos.ToId()}");
+        }
+
+        return ChannelFor(context, serviceId, rules, assets, headers, cookies, antiforgery) is { } channel
+            ? await FormFlow.PostPhotosAsync(context, channel, turns, notices)
+            : FormFlow.SeeOther(basePath);
     }
 
     /// <summary>The browser's conversation with this service, and how its pages are drawn; null without one.</summary>

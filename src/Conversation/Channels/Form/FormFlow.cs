@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.Features;
 using PatientContact.Conversation.Intake;
+using PatientContact.Inbox.Attachments;
 using PatientContact.Rules;
 
 namespace PatientContact.Conversation.Channels.Form;
@@ -23,6 +24,9 @@ public static class FormFlow
 {
     /// <summary>The largest form body read; the longest answer (the details) is a few KB.</summary>
     public const long MaxFormBytes = 64 * 1024;
+
+    /// <summary>What a photos page says when "Add photos" was chosen with no file.</summary>
+    public const string ChooseAPhoto = "Choose a photo to add, or choose Continue to carry on without adding more.";
 
     private const int MaxInputIdLength = 64;
 
@@ -103,29 +107,82 @@ public static class FormFlow
         }
 
         // A change made from the review ends where it began (the review), yet it was taken: it redirects as a move does,
-        // so a refresh never posts it again.
-        if ((outcome.Moved || post.Change is not null) && !outcome.Replies.Any(r => r.Reason))
+        // so a refresh never posts it again. So does "Yes" to photos, which stays at the step to show the file input.
+        var taken = outcome.Moved || post.Change is not null || outcome.After == Step.Photos;
+        return (await AnsweredAsync(context, channel, turns, notices, session, outcome, taken, typed), outcome);
+    }
+
+    /// <summary>
+    /// Runs a photos page (<see cref="PhotoForm"/>, already read by <see cref="CheckFormAsync"/> or the staff pages' check):
+    /// its files are checked and kept, or refused with their names; Continue then carries on.
+    /// </summary>
+    public static async Task<IResult> PostPhotosAsync(HttpContext context, FormChannel channel, FormTurns turns, FormNotices notices)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(turns);
+        ArgumentNullException.ThrowIfNull(notices);
+        var ct = context.RequestAborted;
+        var session = await turns.ReadAsync(channel.Conversation, ct);
+        if (session is null || session.Step == Step.Welcome)
+        {
+            return SeeOther(channel.StartPath);
+        }
+
+        var form = await context.Request.ReadFormAsync(ct);
+        var inputId = form["inputId"].ToString();
+        if (inputId.Length is 0 or > MaxInputIdLength)
+        {
+            return SeeOther($"{channel.Site.BasePath}/{FormTurns.PageStep(session, turns.IsExpired(session))}");
+        }
+
+        var files = PhotoForm.Files(context);
+        var adding = form["command"] == "add";
+        if (adding && files.Count == 0)
+        {
+            var page = FormPages.Build(channel.Site, channel.Service, session, turns.IsExpired(session), turns.IdleTimeout, [BotReply.Say(ChooseAPhoto, Step.Photos) with { Reason = true }]);
+            return channel.Render(page, StatusCodes.Status400BadRequest);
+        }
+
+        var outcome = await turns.PhotosAsync(channel.Conversation, session, form["step"].ToString(), "form:" + inputId, files, carryOn: !adding, channel.ClientAddress, ct);
+        if (outcome.Stale)
+        {
+            return SeeOther($"{channel.Site.BasePath}/{FormTurns.PageStep(session, turns.IsExpired(session))}");
+        }
+
+        return await AnsweredAsync(context, channel, turns, notices, session, outcome, taken: true, typed: null);
+    }
+
+    /// <summary>
+    /// After a turn: when it was taken with nothing refused, a redirect to where the conversation is (what was said
+    /// before its question kept for that page); otherwise the page at once, with the engine's reasons and what was typed.
+    /// </summary>
+    private static async Task<IResult> AnsweredAsync(
+        HttpContext context, FormChannel channel, FormTurns turns, FormNotices notices, IntakeSession session, FormOutcome outcome, bool taken, Dictionary<string, string>? typed)
+    {
+        var refused = outcome.Replies.Any(r => r.Reason);
+        if (taken && !refused)
         {
             // What was said before the next question goes with the redirect; an ending's own message too.
             var said = outcome.After.IsEnd() ? outcome.Replies : outcome.Replies.Take(Math.Max(0, outcome.Replies.Count - 1)).ToList();
             notices.Write(context, channel.CookiePath, channel.Conversation.Id, outcome.After.ToId(), said);
-            return (SeeOther(channel.Site.StepPath(outcome.After)), outcome);
+            return SeeOther(channel.Site.StepPath(outcome.After));
         }
 
-        var now = await turns.ReadAsync(channel.Conversation, ct) ?? session;
-        var refused = outcome.Replies.Any(r => r.Reason);
+        var now = await turns.ReadAsync(channel.Conversation, context.RequestAborted) ?? session;
         var page = FormPages.Build(channel.Site, channel.Service, now, turns.IsExpired(now), turns.IdleTimeout, outcome.Replies, refused ? typed : null);
-        return (channel.Render(page, refused ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK), outcome);
+        return channel.Render(page, refused ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK);
     }
 
     /// <summary>
     /// Reads the form within <see cref="MaxFormBytes"/> and checks its anti-forgery token. Null when it is fine;
     /// otherwise what to say (413 for a form too large, 400 for one not sent from this site or unreadable).
     /// </summary>
-    public static async Task<(int Status, string Heading, string Body)?> CheckFormAsync(HttpContext context)
+    /// <param name="photos">A photos page: read as a <see cref="PhotoForm"/>, within its limits, instead.</param>
+    public static async Task<(int Status, string Heading, string Body)?> CheckFormAsync(HttpContext context, bool photos = false)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        if (!photos && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
             size.MaxRequestBodySize = MaxFormBytes;
         }
@@ -137,7 +194,15 @@ public static class FormFlow
                 return (StatusCodes.Status400BadRequest, "The form could not be sent", "The form could not be read. Go back, reload the page and try again.");
             }
 
-            await context.Request.ReadFormAsync(context.RequestAborted);
+            if (photos)
+            {
+                await PhotoForm.ReadAsync(context);
+            }
+            else
+            {
+                await context.Request.ReadFormAsync(context.RequestAborted);
+            }
+
             var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
             if (!await antiforgery.IsRequestValidAsync(context))
             {
@@ -146,7 +211,8 @@ public static class FormFlow
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return (StatusCodes.Status413PayloadTooLarge, "The form is too large", "What was sent is more than this form takes. Go back, shorten what you typed and try again.");
+            return (StatusCodes.Status413PayloadTooLarge, "The form is too large",
+                photos ? Inbox.Staff.Pages.InboxPages.PhotosTooLarge : "What was sent is more than this form takes. Go back, shorten what you typed and try again.");
         }
         catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PatientContact.Conversation.Intake;
+using PatientContact.Inbox.Attachments;
 using PatientContact.Inbox.Storage;
 using PatientContact.Rules;
 
@@ -92,6 +93,52 @@ public sealed class FormTurns(IntakeEngine engine, IConversationStore conversati
 
         return new FormOutcome(before, result.Step, result.Replies, Stale: false);
     }
+
+    /// <summary>
+    /// A photos page: its files as one turn (checked, kept or refused by the photos step, as a chat's upload is), then,
+    /// for Continue with none refused, the chat's <c>done</c>. A page not at the photos step runs nothing.
+    /// </summary>
+    public async Task<FormOutcome> PhotosAsync(
+        FormConversation conversation, IntakeSession session, string postedStep, string inputId, IReadOnlyList<PostedFile> files, bool carryOn, string? clientAddress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(conversation);
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(files);
+        var before = session.Step;
+        if (before != Step.Photos || postedStep != PageStep(session, IsExpired(session)))
+        {
+            return new FormOutcome(before, before, [], Stale: true);
+        }
+
+        var replies = new List<BotReply>();
+        var after = before;
+        if (files.Count > 0)
+        {
+            IncomingPhoto[] photos = [.. files.Select((file, i) => new IncomingPhoto(IncomingPhoto.IdFor(conversation.Key, inputId, i), file.Check()))];
+            var taken = await engine.HandleAsync(Input(conversation, inputId, null, clientAddress) with { Photos = photos }, ct);
+            replies.AddRange(taken.Replies);
+            after = taken.Step;
+        }
+
+        if (carryOn && after == Step.Photos && !replies.Any(r => r.Reason))
+        {
+            if (replies.Count > 0)
+            {
+                // The question asked after the photos: the next step's question follows instead.
+                replies.RemoveAt(replies.Count - 1);
+            }
+
+            var done = await TurnAsync(conversation, inputId + ":done", Intake.Steps.PhotosStep.DoneWord, clientAddress, ct);
+            replies.AddRange(done.Replies);
+            after = done.Step;
+        }
+
+        return new FormOutcome(before, after, [.. replies.Select(r => r.Reason ? r with { Text = OnAPage(r.Text) } : r)], Stale: false);
+    }
+
+    /// <summary>The chat's words for carrying on, as a page has it (a button, not a word to type).</summary>
+    private static string OnAPage(string reason) =>
+        reason.Replace($"Type {Intake.Steps.PhotosStep.DoneWord} to carry on.", "Choose Continue to carry on.", StringComparison.Ordinal);
 
     /// <summary>The step id a page of this conversation posts: <c>expired</c> while its answers are (due to be) deleted.</summary>
     public static string PageStep(IntakeSession session, bool expired) => expired ? Step.Expired.ToId() : session.Step.ToId();

@@ -24,6 +24,8 @@ public static class StaffEntryEndpoints
         group.MapGet("", StartPageAsync);
         group.MapPost("/start", StartAsync);
         group.MapPost("", PostAsync);
+        // Read by the staff pages' form check within the photo limits, not the usual form size.
+        group.MapPost("/photos", PhotosAsync).WithMetadata(Inbox.Attachments.PhotoForm.Endpoint);
         group.MapGet("/change/{step}", ChangeAsync);
         group.MapGet("/{step}", StepAsync);
         return app;
@@ -90,6 +92,11 @@ public static class StaffEntryEndpoints
 
         return result;
     }
+
+    private static async Task<IResult> PhotosAsync(HttpContext context, IRuleBookProvider rules, FormCookies cookies, FormTurns turns, FormNotices notices) =>
+        ChannelFor(context, rules, cookies) is { } channel
+            ? await FormFlow.PostPhotosAsync(context, channel, turns, notices)
+            : InboxPages.SeeOther(BasePath);
 
     /// <summary>This person's conversation in progress and how its pages are drawn; null without one (or for a service they no longer work for).</summary>
     private static FormChannel? ChannelFor(HttpContext context, IRuleBookProvider rules, FormCookies cookies)

@@ -8,7 +8,7 @@ namespace PatientContact.Conversation.Intake.Steps;
 
 /// <summary>
 /// After the details (and the red-flag step), where the request type allows photos: do you want to add any, then the
-/// photos themselves (web chat upload, MMS) until the patient types done. Each photo is checked by
+/// photos themselves (web chat upload, MMS, a page's file input) until the patient types done (Continue on a page). Each photo is checked by
 /// <see cref="PhotoCheck"/> and stored before the conversation moves on; a refused one is named with its reason.
 /// </summary>
 public sealed class PhotosStep : IntakeStep
@@ -43,10 +43,16 @@ public sealed class PhotosStep : IntakeStep
 
     /// <summary>When the chosen type allows photos, on the channels that can take them.</summary>
     public override bool IsRequired(IntakeSession session) =>
-        session.Channel is Channel.WebChat or Channel.Sms
+        session.Channel is Channel.WebChat or Channel.Sms or Channel.Form or Channel.Staff
         && session.OfferedTypes.Find(t => t.Id == session.Answers.RequestTypeId)?.Photos == true;
 
     public override bool IsAnswered(IntakeSession session) => session.Answers.PhotosDone;
+
+    /// <summary>On a page: the yes or no question, then a file input (the guidance and how many are added as its hint).</summary>
+    public override StepInput Input(IntakeSession session) =>
+        session.Answers.WantsPhotos != true
+            ? new(AnswerKind.Choice)
+            : new(AnswerKind.Photos, Question: "Add photos", Hint: $"{Guidance} {Added(session.Answers.Photos.Count)}");
 
     public override BotReply Ask(IntakeSession session, ServiceDefinition service, Availability? availability)
     {
@@ -154,13 +160,13 @@ public sealed class PhotosStep : IntakeStep
 
             if (s.Answers.Photos.Count >= PhotoCheck.MaxPhotos)
             {
-                turn.Say(PhotoCheck.TooMany);
+                turn.Refuse(PhotoCheck.TooMany);
                 break;
             }
 
             if (photo.Check.Photo is not { } clean)
             {
-                turn.Say(photo.Check.Refusal!);
+                turn.Refuse(photo.Check.Refusal!);
                 continue;
             }
 
@@ -174,6 +180,8 @@ public sealed class PhotosStep : IntakeStep
 
         turn.Ask(s.Step);
     }
+
+    private static string Added(int photos) => photos == 0 ? "You have not added any photos yet." : $"You have added {Count(photos)}.";
 
     private static string Count(int photos) => photos == 1 ? "1 photo" : $"{photos} photos";
 }

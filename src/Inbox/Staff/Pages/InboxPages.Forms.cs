@@ -11,6 +11,9 @@ public static partial class InboxPages
     /// <summary>The largest staff form body read; the longest real one (a text to a patient) is a few KB.</summary>
     public const long MaxFormBytes = 256 * 1024;
 
+    /// <summary>What a photos page says when more was sent than it takes.</summary>
+    public const string PhotosTooLarge = "What was sent is more than this page takes. Go back and add up to 5 photos of up to 10 MB each.";
+
     /// <summary>
     /// Anti-forgery on every form: a POST without a valid token changes nothing. The form is read here
     /// first, within <see cref="MaxFormBytes"/>: one too large is answered 413 and one that cannot be
@@ -21,7 +24,8 @@ public static partial class InboxPages
         var context = invocation.HttpContext;
         if (HttpMethods.IsPost(context.Request.Method))
         {
-            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            var photos = Attachments.PhotoForm.Takes(context);
+            if (!photos && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
             {
                 size.MaxRequestBodySize = MaxFormBytes;
             }
@@ -29,7 +33,12 @@ public static partial class InboxPages
             var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
             try
             {
-                if (context.Request.HasFormContentType)
+                if (photos)
+                {
+                    // A photos page: read as a stream within the photo limits, its files kept for the page.
+                    await Attachments.PhotoForm.ReadAsync(context);
+                }
+                else if (context.Request.HasFormContentType)
                 {
                     await context.Request.ReadFormAsync(context.RequestAborted);
                 }
@@ -43,7 +52,7 @@ public static partial class InboxPages
             catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
                 return Message(context, StatusCodes.Status413PayloadTooLarge, "The form is too large",
-                    "What was sent is more than this form takes. Go back, shorten what you typed and try again.");
+                    photos ? PhotosTooLarge : "What was sent is more than this form takes. Go back, shorten what you typed and try again.");
             }
             catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
             {
