@@ -148,6 +148,8 @@ public static class EnginePeer
 
         public Task<bool> TryUpdateAsync(ContactRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+        public Task<bool> TryUpdateAsync(ContactRequest request, AuditEntry audit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
         public Task<long> CountSinceAsync(string serviceId, DateTimeOffset since, CancellationToken cancellationToken = default) => Task.FromResult(0L);
 
         public Task<IReadOnlyList<ContactRequest>> ListUnmatchedAsync(MatchReason reason, int limit, CancellationToken cancellationToken = default) =>

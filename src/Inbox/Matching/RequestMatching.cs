@@ -9,12 +9,11 @@ namespace PatientContact.Inbox.Matching;
 /// <summary>
 /// Runs the matching policy over stored requests and writes the outcome back: only the match changes,
 /// on the latest version of the request, so nothing staff did meanwhile is lost. Requests PDS did not
-/// answer are tried again with a growing wait. Each change of outcome is written to the audit trail.
+/// answer are tried again with a growing wait. Each change of outcome is written to the audit trail in the same write as the change.
 /// </summary>
 public sealed partial class RequestMatching(
     PatientMatcher matcher,
     IRequestStore requests,
-    IAuditStore audit,
     IOptions<MatchingOptions> options,
     TimeProvider time,
     ILogger<RequestMatching> logger,
@@ -139,10 +138,9 @@ public sealed partial class RequestMatching(
 
             var now = time.GetUtcNow();
             var updated = current with { Match = result, Version = current.Version + 1, UpdatedAt = now };
-            if (await requests.TryUpdateAsync(updated, cancellationToken).ConfigureAwait(false))
+            var outcome = result.Status == MatchStatus.Matched ? "matched" : $"unmatched: {result.Reason?.Label()}";
+            if (await requests.TryUpdateAsync(updated, new AuditEntry(now, AuditActor, AuditAction, current.ServiceId, referenceId, outcome), cancellationToken).ConfigureAwait(false))
             {
-                var outcome = result.Status == MatchStatus.Matched ? "matched" : $"unmatched: {result.Reason?.Label()}";
-                await audit.AppendAsync(new AuditEntry(now, AuditActor, AuditAction, current.ServiceId, referenceId, outcome), cancellationToken).ConfigureAwait(false);
                 LogStored(logger, referenceId, outcome);
                 telemetry?.MatchOutcome(result.Status == MatchStatus.Matched, result.Reason);
                 return;

@@ -59,5 +59,9 @@ public static class AuditActions
 public sealed class StaffAudit(IAuditStore audit, TimeProvider time)
 {
     public Task WriteAsync(string actor, string action, string? serviceId = null, string? referenceId = null, string? detail = null, CancellationToken cancellationToken = default) =>
-        audit.AppendAsync(new AuditEntry(time.GetUtcNow(), actor, action, serviceId, referenceId, detail), cancellationToken);
+        audit.AppendAsync(Entry(actor, action, serviceId, referenceId, detail), cancellationToken);
+
+    /// <summary>A line stamped now, for a store that writes it with a change (<see cref="IRequestStore.TryUpdateAsync(Requests.ContactRequest, AuditEntry, CancellationToken)"/>).</summary>
+    public AuditEntry Entry(string actor, string action, string? serviceId = null, string? referenceId = null, string? detail = null) =>
+        new(time.GetUtcNow(), actor, action, serviceId, referenceId, detail);
 }

@@ -65,6 +65,12 @@ public interface IRequestStore
     /// <summary>Replaces the request when the stored version is <c>request.Version - 1</c>; false when someone else changed it first.</summary>
     Task<bool> TryUpdateAsync(ContactRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// As <see cref="TryUpdateAsync(ContactRequest, CancellationToken)"/>, with the change's audit line in the same
+    /// write: a change that is stored is audited, and a refused or failed one writes no audit line.
+    /// </summary>
+    Task<bool> TryUpdateAsync(ContactRequest request, AuditEntry audit, CancellationToken cancellationToken = default);
+
     /// <summary>How many requests a service received since a moment (daily capacity).</summary>
     Task<long> CountSinceAsync(string serviceId, DateTimeOffset since, CancellationToken cancellationToken = default);
 

@@ -289,16 +289,16 @@ public sealed class RequestMatchingTests : IAsyncLifetime
             if (targetMethod!.Name == nameof(IRequestStore.TryUpdateAsync) && BeforeNextUpdate is { } interleave)
             {
                 BeforeNextUpdate = null;
-                return InterleaveAsync(interleave, args!);
+                return InterleaveAsync(interleave, targetMethod, args!);
             }
 
             return targetMethod.Invoke(_inner, args);
         }
 
-        private async Task<bool> InterleaveAsync(Func<IRequestStore, Task> interleave, object?[] args)
+        private async Task<bool> InterleaveAsync(Func<IRequestStore, Task> interleave, System.Reflection.MethodInfo update, object?[] args)
         {
             await interleave(_inner);
-            return await _inner.TryUpdateAsync((ContactRequest)args[0]!, (CancellationToken)args[1]!);
+            return await (Task<bool>)update.Invoke(_inner, args)!;
         }
     }
 }

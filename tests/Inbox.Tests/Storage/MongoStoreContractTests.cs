@@ -57,6 +57,34 @@ public sealed class MongoStoreContractTests(MongoTestServer server) : StoreContr
     }
 
     [Fact]
+    public async Task An_audit_line_left_on_a_request_by_a_stopped_writer_is_copied_once_on_the_next_change_and_at_start()
+    {
+        await Stores.Requests.AddAsync(Request("ABCD-2345"));
+        await Stores.Requests.AddAsync(Request("WXYZ-2345"));
+        // As a writer leaves them that stopped after its change and before copying its line into audit.
+        var left = AuditDocument.From(new AuditEntry(T0.AddMinutes(1), "alice@surgery-a.example", "request.assigned", "surgery-a", "ABCD-2345", "to alice"));
+        var other = AuditDocument.From(new AuditEntry(T0.AddMinutes(1), "bob@surgery-a.example", "request.note-added", "surgery-a", "WXYZ-2345", null));
+        foreach (var (id, line) in new[] { ("ABCD-2345", left), ("WXYZ-2345", other) })
+        {
+            var stored = (await Stores.Requests.GetAsync(id))!;
+            await _storage.Requests.ReplaceOneAsync(d => d.Id == id, RequestDocument.From(stored with { AssignedTo = line.Actor, Version = 2 }) with { PendingAudit = [line] });
+        }
+
+        // The next change of that request copies the line first, and is not lost over it.
+        var next = (await Stores.Requests.GetAsync("ABCD-2345"))! with { Status = RequestStatus.Done, Version = 3 };
+        var closed = new AuditEntry(T0.AddMinutes(2), "alice@surgery-a.example", "request.status-changed", "surgery-a", "ABCD-2345", "new -> done");
+        (await Stores.Requests.TryUpdateAsync(next, closed)).ShouldBeTrue();
+        (await Stores.Audit.QueryAsync(new AuditQuery { ReferenceId = "ABCD-2345" })).ShouldBe([left.ToEntry(), closed]);
+        (await Stores.Requests.GetAsync("ABCD-2345"))!.Status.ShouldBe(RequestStatus.Done);
+
+        // A start copies what is left elsewhere; copying again adds nothing.
+        (await MongoRequestStore.MovePendingAuditAsync(_storage, CancellationToken.None)).ShouldBe(1);
+        (await MongoRequestStore.MovePendingAuditAsync(_storage, CancellationToken.None)).ShouldBe(0);
+        (await Stores.Audit.QueryAsync(new AuditQuery { ReferenceId = "WXYZ-2345" })).ShouldBe([other.ToEntry()]);
+        (await _storage.Requests.CountDocumentsAsync(Builders<RequestDocument>.Filter.Exists(d => d.PendingAudit))).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task Indexes_are_made_on_first_use_and_making_them_again_changes_nothing()
     {
         await Stores.Health.CheckAsync();

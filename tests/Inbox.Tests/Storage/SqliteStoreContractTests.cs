@@ -98,6 +98,22 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     }
 
     [Fact]
+    public async Task A_change_whose_audit_line_cannot_be_written_is_not_stored_either()
+    {
+        var request = Request("ABCD-2345");
+        await Stores.Requests.AddAsync(request);
+
+        // The audit table refuses a line without an actor; the change went in the same transaction, so it is undone.
+        await Should.ThrowAsync<SqliteException>(() =>
+            Stores.Requests.TryUpdateAsync(request with { AssignedTo = "alice@surgery-a.example", Version = 2 }, new AuditEntry(T0, null!, "request.assigned", "surgery-a", "ABCD-2345", null)));
+
+        var stored = (await Stores.Requests.GetAsync("ABCD-2345"))!;
+        stored.Version.ShouldBe(1);
+        stored.AssignedTo.ShouldBeNull();
+        (await Stores.Audit.QueryAsync(new AuditQuery())).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Request_writes_are_committed_with_synchronous_full_and_other_writes_are_not()
     {
         var database = _databases[0];

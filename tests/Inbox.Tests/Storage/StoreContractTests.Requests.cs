@@ -343,6 +343,29 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task An_update_with_its_audit_line_stores_both_and_a_refused_one_neither()
+    {
+        await AddAll(Request("ABCD-2345"));
+        var assigned = Request("ABCD-2345") with { AssignedTo = "alice@surgery-a.example", Version = 2 };
+        var line = new AuditEntry(T0.AddMinutes(2), "alice@surgery-a.example", "request.assigned", "surgery-a", "ABCD-2345", "to alice@surgery-a.example");
+
+        (await Stores.Requests.TryUpdateAsync(assigned, line)).ShouldBeTrue();
+        // The same version again (someone else's change from the same read): refused, and no line for it.
+        (await Stores.Requests.TryUpdateAsync(assigned with { AssignedTo = "bob@surgery-a.example" }, line with { Detail = "to bob@surgery-a.example" })).ShouldBeFalse();
+
+        ShouldBeSameRequest(await Stores.Requests.GetAsync("ABCD-2345"), assigned);
+        (await Stores.Audit.QueryAsync(new AuditQuery { ReferenceId = "ABCD-2345" })).ShouldBe([line]);
+
+        // An ordinary update after it keeps the line, and the next audited one adds its own.
+        var done = assigned with { Status = RequestStatus.Done, Version = 3 };
+        (await Stores.Requests.TryUpdateAsync(done)).ShouldBeTrue();
+        var closed = line with { At = T0.AddMinutes(3), Action = "request.status-changed", Detail = "done -> new" };
+        (await Stores.Requests.TryUpdateAsync(done with { Status = RequestStatus.New, Version = 4 }, closed)).ShouldBeTrue();
+        (await Stores.Audit.QueryAsync(new AuditQuery { ReferenceId = "ABCD-2345" })).ShouldBe([line, closed]);
+        (await Stores.Requests.GetAsync("ABCD-2345"))!.Version.ShouldBe(4);
+    }
+
+    [Fact]
     public async Task Update_with_a_stale_version_is_refused_and_nothing_is_lost()
     {
         await AddAll(Request("ABCD-2345"));

@@ -37,6 +37,8 @@ public sealed class WebhookQueueingRequestStore(IRequestStore inner, IWebhookSto
 
     public Task<bool> TryUpdateAsync(ContactRequest request, CancellationToken cancellationToken = default) => inner.TryUpdateAsync(request, cancellationToken);
 
+    public Task<bool> TryUpdateAsync(ContactRequest request, AuditEntry audit, CancellationToken cancellationToken = default) => inner.TryUpdateAsync(request, audit, cancellationToken);
+
     public Task<long> CountSinceAsync(string serviceId, DateTimeOffset since, CancellationToken cancellationToken = default) => inner.CountSinceAsync(serviceId, since, cancellationToken);
 
     public Task<ContactRequest?> LatestForPhoneAsync(string serviceId, string phone, DateTimeOffset since, CancellationToken cancellationToken = default) =>

@@ -158,9 +158,8 @@ public sealed partial class RequestChanges(
                 FirstActionAt = request.FirstActionAt ?? now,
                 Version = request.Version + 1,
             };
-            if (await requests.TryUpdateAsync(updated, cancellationToken))
+            if (await requests.TryUpdateAsync(updated, audit.Entry(staff.Email, AuditActions.NoteAdded, updated.ServiceId, updated.ReferenceId), cancellationToken))
             {
-                await audit.WriteAsync(staff.Email, AuditActions.NoteAdded, updated.ServiceId, updated.ReferenceId, cancellationToken: cancellationToken);
                 return new ChangeResult(ChangeOutcome.Changed, updated);
             }
 
@@ -264,11 +263,13 @@ public sealed partial class RequestChanges(
             var alerting = Triage.AwaitsFirstOpening(request);
             var now = time.GetUtcNow();
             var opened = request with { FirstOpened = new FirstOpening(now, staff.Email), Version = request.Version + 1 };
-            if (await requests.TryUpdateAsync(opened, cancellationToken))
+            var written = alerting
+                ? await requests.TryUpdateAsync(opened, audit.Entry(staff.Email, AuditActions.EmergencyAlertCleared, opened.ServiceId, opened.ReferenceId, "opened first"), cancellationToken)
+                : await requests.TryUpdateAsync(opened, cancellationToken);
+            if (written)
             {
                 if (alerting)
                 {
-                    await audit.WriteAsync(staff.Email, AuditActions.EmergencyAlertCleared, opened.ServiceId, opened.ReferenceId, "opened first", cancellationToken);
                     LogAlertCleared(logger, opened.ReferenceId);
                 }
 
@@ -331,13 +332,12 @@ public sealed partial class RequestChanges(
 
         var now = time.GetUtcNow();
         updated = updated with { UpdatedAt = now, FirstActionAt = request.FirstActionAt ?? now, Version = request.Version + 1 };
-        if (!await requests.TryUpdateAsync(updated, cancellationToken))
+        if (!await requests.TryUpdateAsync(updated, audit.Entry(staff.Email, action, updated.ServiceId, updated.ReferenceId, detail), cancellationToken))
         {
             var latest = await access.FindAsync(staff, referenceId, cancellationToken);
             return latest is null ? ChangeResult.NotFound : await RefuseStaleAsync(staff, latest, action, cancellationToken);
         }
 
-        await audit.WriteAsync(staff.Email, action, updated.ServiceId, updated.ReferenceId, detail, cancellationToken);
         return new ChangeResult(ChangeOutcome.Changed, updated);
     }
 

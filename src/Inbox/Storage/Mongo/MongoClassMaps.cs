@@ -61,7 +61,7 @@ internal static class MongoClassMaps
             Register<OutboxMessage>(map => map.MapIdMember(m => m.Id).SetSerializer(new GuidSerializer(BsonType.String)));
 
             Register<ConversationDocument>();
-            Register<RequestDocument>();
+            Register<RequestDocument>(map => map.GetMemberMap(d => d.PendingAudit).SetIgnoreIfNull(true));
             // Documents written before the urgency was kept have none: they read as 0 until the start-up fill (MongoIndexes.FillUrgencyAsync).
             Register<RequestSearchKeys>(map => map.GetMemberMap(k => k.Urgency).SetDefaultValue(0));
             Register<AuditDocument>();

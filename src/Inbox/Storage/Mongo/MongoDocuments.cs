@@ -27,7 +27,11 @@ internal sealed record ConversationDocument(
 /// A submitted request in <c>requests</c>: <c>_id</c> is the reference ID (so MongoDB's own unique
 /// <c>_id</c> index is what refuses a second request with it), the request whole, and the keys search uses.
 /// </summary>
-internal sealed record RequestDocument(string Id, RequestSearchKeys Search, ContactRequest Request)
+/// <param name="PendingAudit">
+/// The audit line of the change this document was last written with, until it is copied into <c>audit</c>
+/// (see <see cref="MongoRequestStore"/>): the change and its line are one write. Absent otherwise.
+/// </param>
+internal sealed record RequestDocument(string Id, RequestSearchKeys Search, ContactRequest Request, IReadOnlyList<AuditDocument>? PendingAudit = null)
 {
     public static RequestDocument From(ContactRequest request) => new(request.ReferenceId, RequestSearchKeys.From(request), request);
 }

@@ -28,6 +28,8 @@ internal static class MongoIndexes
         count += await CreateAsync(storage.AppliedInputs, AppliedInputs, cancellationToken).ConfigureAwait(false);
         count += await CreateAsync(storage.RateCounters, RateCounters, cancellationToken).ConfigureAwait(false);
         await FillUrgencyAsync(storage.Requests, cancellationToken).ConfigureAwait(false);
+        // Audit lines a stopped writer left on their requests (MongoRequestStore.TryUpdateAsync with a line).
+        await MongoRequestStore.MovePendingAuditAsync(storage, cancellationToken).ConfigureAwait(false);
         return count;
     }
 

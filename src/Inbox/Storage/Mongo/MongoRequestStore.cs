@@ -74,15 +74,93 @@ public sealed class MongoRequestStore(MongoStorage storage) : IRequestStore
         return new RequestPage(documents.ConvertAll(d => d.Request), total, page, pageSize);
     }
 
-    public async Task<bool> TryUpdateAsync(ContactRequest request, CancellationToken cancellationToken = default)
+    public Task<bool> TryUpdateAsync(ContactRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return ReplaceAsync(request, null, cancellationToken);
+    }
+
+    /// <remarks>
+    /// The line is written into the request's own document with the change (one document, one atomic write), then
+    /// copied into <c>audit</c> under its own id and taken off the document. A writer that stops in between leaves the
+    /// line on the document: the next change of that request, and every start (<see cref="MovePendingAuditAsync"/>),
+    /// copies it first, and a second copy of the same id is refused by <c>audit</c>'s <c>_id</c>, so none is lost or doubled.
+    /// </remarks>
+    public Task<bool> TryUpdateAsync(ContactRequest request, AuditEntry audit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(audit);
+        return ReplaceAsync(request, AuditDocument.From(audit), cancellationToken);
+    }
+
+    /// <summary>Copies the audit lines left on requests by writers that stopped before copying them; returns how many.</summary>
+    internal static async Task<int> MovePendingAuditAsync(MongoStorage storage, CancellationToken cancellationToken)
+    {
+        var moved = 0;
+        var left = await storage.Requests.Find(Filter.Exists(d => d.PendingAudit)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var document in left)
+        {
+            moved += await MoveAsync(storage, document.Id, document.Request.Version, document.PendingAudit ?? [], cancellationToken).ConfigureAwait(false);
+        }
+
+        return moved;
+    }
+
+    private async Task<bool> ReplaceAsync(ContactRequest request, AuditDocument? line, CancellationToken cancellationToken)
+    {
         await storage.ReadyAsync(cancellationToken).ConfigureAwait(false);
-        // One conditional write: the version check and the replacement cannot be split by another writer.
-        var result = await storage.Requests
-            .ReplaceOneAsync(AtVersion(request.ReferenceId, request.Version - 1), RequestDocument.From(request), cancellationToken: cancellationToken)
-            .ConfigureAwait(false);
-        return result.MatchedCount == 1;
+        var document = RequestDocument.From(request) with { PendingAudit = line is null ? null : [line] };
+        // One conditional write: the version check and the replacement cannot be split by another writer. A line
+        // still pending from an earlier change is copied before the document is replaced, so it is never overwritten.
+        var filter = AtVersion(request.ReferenceId, request.Version - 1) & Filter.Exists(d => d.PendingAudit, false);
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var result = await storage.Requests.ReplaceOneAsync(filter, document, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (result.MatchedCount == 1)
+            {
+                if (line is not null)
+                {
+                    await MoveAsync(storage, request.ReferenceId, request.Version, [line], cancellationToken).ConfigureAwait(false);
+                }
+
+                return true;
+            }
+
+            var stored = await storage.Requests.Find(AtVersion(request.ReferenceId, request.Version - 1)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            if (stored?.PendingAudit is not { } pending)
+            {
+                return false;
+            }
+
+            await MoveAsync(storage, stored.Id, stored.Request.Version, pending, cancellationToken).ConfigureAwait(false);
+        }
+
+        return false;
+    }
+
+    /// <summary>Copies lines into <c>audit</c> (a line already there is left as it is), then takes them off the request.</summary>
+    private static async Task<int> MoveAsync(MongoStorage storage, string referenceId, long version, IReadOnlyList<AuditDocument> lines, CancellationToken cancellationToken)
+    {
+        var copied = 0;
+        foreach (var line in lines)
+        {
+            try
+            {
+                await storage.Audit.InsertOneAsync(line, cancellationToken: cancellationToken).ConfigureAwait(false);
+                copied++;
+            }
+            catch (Exception ex) when (MongoErrors.IsDuplicateKey(ex))
+            {
+                // Copied before, by this writer's earlier try or by another: once is enough.
+            }
+        }
+
+        // Taken off only at the version they came with: a newer change's own line stays for its writer.
+        await storage.Requests.UpdateOneAsync(
+            AtVersion(referenceId, version),
+            Builders<RequestDocument>.Update.Unset(d => d.PendingAudit),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        return copied;
     }
 
     public async Task<long> CountSinceAsync(string serviceId, DateTimeOffset since, CancellationToken cancellationToken = default)

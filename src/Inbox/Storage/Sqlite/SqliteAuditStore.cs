@@ -14,6 +14,13 @@ public sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
         await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
         var connection = writer.Connection;
         await using var command = connection.CreateCommand();
+        BindInsert(command, entry);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The insert of one line, for a writer that adds it inside its own transaction (a request's change).</summary>
+    internal static void BindInsert(SqliteCommand command, AuditEntry entry)
+    {
         command.CommandText = """
             INSERT INTO audit (at, actor, action, service_id, reference_id, detail)
             VALUES (@at, @actor, @action, @service_id, @reference_id, @detail);
@@ -25,7 +32,6 @@ public sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
             .With("@service_id", entry.ServiceId)
             .With("@reference_id", entry.ReferenceId)
             .With("@detail", entry.Detail);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <remarks><see cref="AuditQuery.From"/> is inclusive, <see cref="AuditQuery.To"/> exclusive.</remarks>

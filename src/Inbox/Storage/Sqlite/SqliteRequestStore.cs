@@ -92,6 +92,16 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
         return new RequestPage(items, total, page, pageSize);
     }
 
+    private const string UpdateAtVersion = """
+        UPDATE requests SET
+            service_id = @service_id, status = @status, created_at = @created_at, matched = @matched,
+            match_reason = @match_reason, request_type_id = @request_type_id, red_flagged = @red_flagged,
+            first_name_lower = @first_name_lower, last_name_lower = @last_name_lower,
+            version = @version, document = @document, contact_phone = @contact_phone, urgency = @urgency, assigned_to = @assigned_to,
+            first_action_at = @first_action_at, awaiting_opening = @awaiting_opening, channel = @channel, request_type = @request_type
+        WHERE reference_id = @reference_id AND version = @expected_version;
+        """;
+
     public async Task<bool> TryUpdateAsync(ContactRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -99,18 +109,41 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
         var connection = writer.Connection;
         await using var command = connection.CreateCommand();
         // One conditional statement, so the version check and the write cannot be split by another writer.
-        command.CommandText = """
-            UPDATE requests SET
-                service_id = @service_id, status = @status, created_at = @created_at, matched = @matched,
-                match_reason = @match_reason, request_type_id = @request_type_id, red_flagged = @red_flagged,
-                first_name_lower = @first_name_lower, last_name_lower = @last_name_lower,
-                version = @version, document = @document, contact_phone = @contact_phone, urgency = @urgency, assigned_to = @assigned_to,
-                first_action_at = @first_action_at, awaiting_opening = @awaiting_opening, channel = @channel, request_type = @request_type
-            WHERE reference_id = @reference_id AND version = @expected_version;
-            """;
+        command.CommandText = UpdateAtVersion;
         Bind(command, request);
         command.With("@expected_version", request.Version - 1);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <remarks>One transaction: the conditional update, then the audit line only when it changed the request.</remarks>
+    public async Task<bool> TryUpdateAsync(ContactRequest request, AuditEntry audit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(audit);
+        await using var writer = await database.OpenDurableWriterAsync(cancellationToken).ConfigureAwait(false);
+        var connection = writer.Connection;
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using (var update = connection.CreateCommand())
+        {
+            update.Transaction = transaction;
+            update.CommandText = UpdateAtVersion;
+            Bind(update, request);
+            update.With("@expected_version", request.Version - 1);
+            if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+            {
+                return false;
+            }
+        }
+
+        await using (var line = connection.CreateCommand())
+        {
+            line.Transaction = transaction;
+            SqliteAuditStore.BindInsert(line, audit);
+            await line.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     public async Task<long> CountSinceAsync(string serviceId, DateTimeOffset since, CancellationToken cancellationToken = default)
