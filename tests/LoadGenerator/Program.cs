@@ -4,7 +4,7 @@ using System.Text;
 namespace PatientContact.LoadGenerator;
 
 /// <summary>
-/// dotnet build -c Release && dotnet run -c Release --no-build --project tests/LoadGenerator -- [--scenario all|peer|ceiling|sms|sms-paced|webchat|websocket|soak] [--patients 200] [--duration 30]
+/// dotnet build -c Release && dotnet run -c Release --no-build --project tests/LoadGenerator -- [--scenario all|peer|ceiling|sms|sms-paced|webchat|websocket|soak|webchat-flood] [--patients 200] [--duration 30]
 /// (several scenarios comma-separated, e.g. <c>--scenario ceiling,sms,sms-paced</c>; <c>all</c> is every one but the soak).
 /// or -- --scenario faults [--conversations 10000] [--patients 40] [--fault-rate 0.02] [--kills 5] (exit code 1 when anything was lost or duplicated).
 /// Everything runs on 127.0.0.1, bounded by --duration (or the number of conversations), and stops by itself.
@@ -12,7 +12,7 @@ namespace PatientContact.LoadGenerator;
 public static class LoadProgram
 {
     private static readonly string[] AllScenarios = ["peer", "ceiling", "sms", "sms-paced", "webchat", "websocket"];
-    private static readonly string[] ServiceScenarios = ["sms", "sms-paced", "webchat", "websocket", "soak"];
+    private static readonly string[] ServiceScenarios = ["sms", "sms-paced", "webchat", "websocket", "soak", "webchat-flood"];
 
     public static async Task<int> Main(string[] args)
     {
@@ -34,9 +34,9 @@ public static class LoadProgram
 
         var scenario = options.Scenario;
         var scenarios = scenario == "all" ? AllScenarios : scenario.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (scenario != "faults" && scenarios.Except(AllScenarios.Append("soak")).FirstOrDefault() is { } unknown)
+        if (scenario != "faults" && scenarios.Except([.. AllScenarios, "soak", "webchat-flood"]).FirstOrDefault() is { } unknown)
         {
-            Console.Error.WriteLine($"Unknown scenario {unknown}: use all, faults or any of {string.Join(", ", AllScenarios.Append("soak"))}, comma-separated.");
+            Console.Error.WriteLine($"Unknown scenario {unknown}: use all, faults or any of {string.Join(", ", AllScenarios.Append("soak").Append("webchat-flood"))}, comma-separated.");
             return 2;
         }
 
@@ -88,6 +88,30 @@ public static class LoadProgram
                 load.Add(("PatientContact SMS, during the soak", await sms, soakCores, service.PeakRssBytes(), half.Patients));
                 load.Add(("PatientContact web chat, during the soak (same service)", await chat, soakCores, service.PeakRssBytes(), half.Patients));
                 report.AppendLine(SoakReport(service.RssTimeline));
+                continue;
+            }
+
+            if (which == "webchat-flood")
+            {
+                // The same paced patients twice, each on a service of its own: alone, then beside one flooding client.
+                var paced = options with { MaxThinkTime = options.PacedThinkTime };
+                var alone = await WebChatLoad.RunAsync(service.BaseAddress, paced, cancel.Token);
+                load.Add(($"PatientContact web chat paced (think time up to {paced.MaxThinkTime.TotalMilliseconds:0} ms), alone", alone,
+                    (service.CpuSeconds() - cpu0) / (options.Warmup + options.Duration).TotalSeconds, service.PeakRssBytes(), options.Patients));
+
+                var database = Path.Combine(Directory.CreateTempSubdirectory("pc-flood-").FullName, "load.db");
+                await using var flooded = await StartServiceAsync(root, options, idleTimeout: null, database);
+                var floodCpu0 = flooded.CpuSeconds();
+                using var floodStop = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token);
+                var flood = WebChatFlood.RunAsync(flooded.BaseAddress, floodStop.Token);
+                var beside = await WebChatLoad.RunAsync(flooded.BaseAddress, paced, cancel.Token);
+                await floodStop.CancelAsync();
+                var floodSummary = await flood;
+                load.Add(("the same patients beside one client flooding 32 KB posts", beside,
+                    (flooded.CpuSeconds() - floodCpu0) / (options.Warmup + options.Duration).TotalSeconds, flooded.PeakRssBytes(), options.Patients));
+                var bytes = new DirectoryInfo(Path.GetDirectoryName(database)!).GetFiles("load.db*").Sum(f => f.Length);
+                report.AppendLine(CultureInfo.InvariantCulture,
+                    $"Flood: {floodSummary.Rounds:N0} rounds (a token, a conversation, 300 posts of 32 KB over 8 connections, 200 at once), {floodSummary.Posts:N0} posts answered {floodSummary.StatusText}; {floodSummary.NetworkErrors:N0} cut off. The flooded service's SQLite file and WAL: {bytes / 1024.0 / 1024:N1} MB.");
                 continue;
             }
 
