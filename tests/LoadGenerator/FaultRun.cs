@@ -77,8 +77,14 @@ public static partial class FaultRun
         var faultsAnswered = outcomes.Sum(o => o.Retries);
         await service.DisposeAsync();
 
-        var stored = ReadStored(database);
         var told = outcomes.Where(o => o.ReferenceId is not null).ToList();
+        if (options.PlantFaults && told.Count >= 2)
+        {
+            Plant(database, lose: told[0].ReferenceId!, copy: told[1].ReferenceId!);
+            Console.WriteLine($"  planted: {told[0].ReferenceId} deleted, {told[1].ReferenceId} stored again as {PlantedReference}");
+        }
+
+        var stored = ReadStored(database);
         var storedByCase = stored.GroupBy(s => s.Case).ToDictionary(g => g.Key, g => g.ToList());
         var storedIds = stored.GroupBy(s => s.ReferenceId).ToDictionary(g => g.Key, g => g.Count());
         var lost = told.Count(o => !storedIds.ContainsKey(o.ReferenceId!));
@@ -307,6 +313,26 @@ public static partial class FaultRun
         }
 
         return null;
+    }
+
+    private const string PlantedReference = "PLNT-0000";
+
+    /// <summary>What a broken store would leave (<c>--plant-faults</c>): one told request gone, another stored twice.</summary>
+    private static void Plant(string database, string lose, string copy)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            DELETE FROM requests WHERE reference_id = @lose;
+            CREATE TEMP TABLE planted AS SELECT * FROM requests WHERE reference_id = @copy;
+            UPDATE planted SET reference_id = @planted;
+            INSERT INTO requests SELECT * FROM planted;
+            """;
+        command.Parameters.AddWithValue("@lose", lose);
+        command.Parameters.AddWithValue("@copy", copy);
+        command.Parameters.AddWithValue("@planted", PlantedReference);
+        command.ExecuteNonQuery();
     }
 
     private static List<StoredRequest> ReadStored(string database)

@@ -28,6 +28,11 @@ public sealed record LoadOptions
     public double FaultRate { get; init; } = 0.02;
     /// <summary>Fault-injection run: how many times the service is killed and started again.</summary>
     public int Kills { get; init; } = 5;
+    /// <summary>
+    /// Fault-injection run, to check the check: after the run, one request a patient was told about is deleted and another
+    /// stored again under a new reference ID, so the run must report 1 lost and 1 duplicated, and exit 1.
+    /// </summary>
+    public bool PlantFaults { get; init; }
 
     public static LoadOptions Parse(string[] args)
     {
@@ -49,6 +54,7 @@ public sealed record LoadOptions
                 "--conversations" => options with { Conversations = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--fault-rate" => options with { FaultRate = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--kills" => options with { Kills = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--plant-faults" => options with { PlantFaults = true },
                 _ => throw new ArgumentException($"Unknown option {args[i]}"),
             };
         }

@@ -6,7 +6,7 @@ namespace PatientContact.LoadGenerator;
 /// <summary>
 /// dotnet build -c Release && dotnet run -c Release --no-build --project tests/LoadGenerator -- [--scenario all|peer|ceiling|sms|sms-paced|webchat|websocket|soak|webchat-flood] [--patients 200] [--duration 30]
 /// (several scenarios comma-separated, e.g. <c>--scenario ceiling,sms,sms-paced</c>; <c>all</c> is every one but the soak).
-/// or -- --scenario faults [--conversations 10000] [--patients 40] [--fault-rate 0.02] [--kills 5] (exit code 1 when anything was lost or duplicated).
+/// or -- --scenario faults [--conversations 10000] [--patients 40] [--fault-rate 0.02] [--kills 5] [--plant-faults] (exit code 1 when anything was lost or duplicated).
 /// Everything runs on 127.0.0.1, bounded by --duration (or the number of conversations), and stops by itself.
 /// </summary>
 public static class LoadProgram
