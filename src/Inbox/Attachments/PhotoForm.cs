@@ -32,6 +32,9 @@ public static class PhotoForm
     /// <summary>The largest body read: as many photos as a request takes at their largest, one more, and the fields.</summary>
     public const long MaxBytes = (PhotoCheck.MaxPhotos + 1) * PhotoCheck.MaxBytes + FieldsBytes;
 
+    /// <summary>What a photos page says when more was sent than it takes.</summary>
+    public const string TooLarge = "What was sent is more than this page takes. Go back and add up to 5 photos of up to 10 MB each.";
+
     /// <summary>Endpoint metadata: this address takes a photo form (the staff pages' form check reads it this way).</summary>
     public static readonly object Endpoint = new PhotoFormEndpoint();
 
@@ -98,7 +101,7 @@ public static class PhotoForm
                     continue;
                 }
 
-                var content = await ReadLimitedAsync(section.Body, (int)PhotoCheck.MaxBytes, ct);
+                var content = await LimitedRead.ReadAsync(section.Body, (int)PhotoCheck.MaxBytes, ct);
                 if (content is null)
                 {
                     await section.Body.CopyToAsync(Stream.Null, ct);
@@ -113,7 +116,7 @@ public static class PhotoForm
                 continue;
             }
 
-            var value = await ReadLimitedAsync(section.Body, MaxFieldBytes, ct);
+            var value = await LimitedRead.ReadAsync(section.Body, MaxFieldBytes, ct);
             if (value is null || fields.Count >= MaxFields)
             {
                 throw new InvalidDataException("A field is too long, or there are too many.");
@@ -144,25 +147,6 @@ public static class PhotoForm
         var name = raw[(raw.LastIndexOfAny(['/', '\\']) + 1)..].Trim();
         name = new string([.. name.Where(c => !char.IsControl(c))]);
         return name.Length > MaxNameLength ? name[..MaxNameLength] + "…" : name;
-    }
-
-    /// <summary>Reads up to <paramref name="limit"/> bytes; null when there are more (the rest is left unread).</summary>
-    private static async Task<byte[]?> ReadLimitedAsync(Stream body, int limit, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 
     private sealed class PhotoFormEndpoint;

@@ -6,7 +6,6 @@ using PatientContact.Conversation.Channels.Form;
 using PatientContact.EndToEnd.Tests.Inbox;
 using PatientContact.EndToEnd.Tests.Support;
 using PatientContact.Inbox.Attachments;
-using PatientContact.Inbox.Staff.Pages;
 using PatientContact.Inbox.Storage;
 using PatientContact.Tests.Support;
 using static PatientContact.EndToEnd.Tests.Inbox.InboxTestSupport;
@@ -141,7 +140,7 @@ public sealed class FormPhotoTests : IAsyncLifetime
         using var huge = Photos(("big.jpg", new byte[PhotoForm.MaxBytes + 1]), ("__RequestVerificationToken", form.Page.Token));
         var tooLarge = await form.Browser.PostAsync("/c/riverside-gp/form/photos", huge, expectContinue: true);
         tooLarge.StatusCode.ShouldBe(HttpStatusCode.RequestEntityTooLarge);
-        (await tooLarge.Content.ReadAsStringAsync()).ShouldContain(System.Net.WebUtility.HtmlEncode(InboxPages.PhotosTooLarge));
+        (await tooLarge.Content.ReadAsStringAsync()).ShouldContain(System.Net.WebUtility.HtmlEncode(PhotoForm.TooLarge));
         (await StoredPhotosAsync()).ShouldBe(0);
 
         // The page is still there to use.

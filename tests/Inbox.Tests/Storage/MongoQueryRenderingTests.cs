@@ -259,6 +259,7 @@ public sealed class MongoQueryRenderingTests
             ("referenceKey", """{ "search.referenceKey" : 1 }"""),
             ("serviceId_urgency_createdAt", """{ "request.serviceId" : 1, "search.urgency" : -1, "request.createdAt" : 1 }"""),
             ("serviceId_assignedTo_createdAt", """{ "request.serviceId" : 1, "request.assignedTo" : 1, "request.createdAt" : -1 }"""),
+            ("pendingAudit", """{ "pendingAudit" : 1 }"""),
             ("matchStatus_matchReason_createdAt", """{ "request.match.status" : 1, "request.match.reason" : 1, "request.createdAt" : 1 }"""),
             ("serviceId_contactPhone_createdAt", """{ "request.serviceId" : 1, "request.contact.phone" : 1, "request.createdAt" : -1 }"""),
         ]);

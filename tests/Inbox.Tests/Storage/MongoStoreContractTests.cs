@@ -94,7 +94,7 @@ public sealed class MongoStoreContractTests(MongoTestServer server) : StoreContr
 
         (await IndexesOf(MongoStorage.CollectionNames.Requests)).Select(i => i.ToJson()).ShouldBe(first.Select(i => i.ToJson()));
         first.Select(i => i["name"].AsString).ShouldBe(
-            ["_id_", "serviceId_status_createdAt", "serviceId_createdAt", "referenceKey", "serviceId_urgency_createdAt", "serviceId_assignedTo_createdAt", "matchStatus_matchReason_createdAt", "serviceId_contactPhone_createdAt"], ignoreOrder: true);
+            ["_id_", "serviceId_status_createdAt", "serviceId_createdAt", "referenceKey", "serviceId_urgency_createdAt", "serviceId_assignedTo_createdAt", "pendingAudit", "matchStatus_matchReason_createdAt", "serviceId_contactPhone_createdAt"], ignoreOrder: true);
         first.Single(i => i["name"] == "serviceId_status_createdAt")["key"]
             .ShouldBe(BsonDocument.Parse("""{ "request.serviceId": 1, "request.status": 1, "request.createdAt": -1 }"""));
     }

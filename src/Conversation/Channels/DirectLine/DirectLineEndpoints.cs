@@ -266,28 +266,8 @@ public static partial class DirectLineEndpoints
     }
 
     /// <summary>Reads at most <paramref name="max"/> bytes; null when there are more.</summary>
-    private static async Task<byte[]?> ReadLimitedAsync(Stream body, long? declaredLength, int max, CancellationToken cancellationToken)
-    {
-        if (declaredLength > max)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > max)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
-    }
+    private static async Task<byte[]?> ReadLimitedAsync(Stream body, long? declaredLength, int max, CancellationToken cancellationToken) =>
+        declaredLength > max ? null : await Inbox.Attachments.LimitedRead.ReadAsync(body, max, cancellationToken);
 
     private static string? RemoteAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString();
 

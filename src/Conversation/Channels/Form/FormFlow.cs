@@ -95,7 +95,7 @@ public static class FormFlow
         if (inputId.Length is 0 or > MaxInputIdLength)
         {
             // A page always sends its id; without one a repeat could not be told apart, so nothing is run.
-            return (SeeOther($"{channel.Site.BasePath}/{FormTurns.PageStep(session, turns.IsExpired(session))}"), null);
+            return (CurrentPage(channel, session, turns), null);
         }
 
         var answer = typed.ContainsKey("answer-day") ? FormPages.DateAnswer(typed["answer-day"], typed["answer-month"], typed["answer-year"]) : typed.GetValueOrDefault("answer") ?? string.Empty;
@@ -103,7 +103,7 @@ public static class FormFlow
         var outcome = await turns.PostAsync(channel.Conversation, session, post, channel.ClientAddress, ct);
         if (outcome.Stale)
         {
-            return (SeeOther($"{channel.Site.BasePath}/{FormTurns.PageStep(session, turns.IsExpired(session))}"), null);
+            return (CurrentPage(channel, session, turns), null);
         }
 
         // A change made from the review ends where it began (the review), yet it was taken: it redirects as a move does,
@@ -133,7 +133,7 @@ public static class FormFlow
         var inputId = form["inputId"].ToString();
         if (inputId.Length is 0 or > MaxInputIdLength)
         {
-            return SeeOther($"{channel.Site.BasePath}/{FormTurns.PageStep(session, turns.IsExpired(session))}");
+            return CurrentPage(channel, session, turns);
         }
 
         var files = PhotoForm.Files(context);
@@ -147,7 +147,7 @@ public static class FormFlow
         var outcome = await turns.PhotosAsync(channel.Conversation, session, form["step"].ToString(), "form:" + inputId, files, carryOn: !adding, channel.ClientAddress, ct);
         if (outcome.Stale)
         {
-            return SeeOther($"{channel.Site.BasePath}/{FormTurns.PageStep(session, turns.IsExpired(session))}");
+            return CurrentPage(channel, session, turns);
         }
 
         return await AnsweredAsync(context, channel, turns, notices, session, outcome, taken: true, typed: null);
@@ -212,7 +212,7 @@ public static class FormFlow
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return (StatusCodes.Status413PayloadTooLarge, "The form is too large",
-                photos ? Inbox.Staff.Pages.InboxPages.PhotosTooLarge : "What was sent is more than this form takes. Go back, shorten what you typed and try again.");
+                photos ? PhotoForm.TooLarge : "What was sent is more than this form takes. Go back, shorten what you typed and try again.");
         }
         catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
         {
@@ -221,6 +221,10 @@ public static class FormFlow
 
         return null;
     }
+
+    /// <summary>To the page of the step the conversation is at (nothing run: no page id, or a page that is not current).</summary>
+    private static IResult CurrentPage(FormChannel channel, IntakeSession session, FormTurns turns) =>
+        SeeOther($"{channel.Site.BasePath}/{FormTurns.PageStep(session, turns.IsExpired(session))}");
 
     /// <summary>303: after a form, the browser fetches the next page with GET, so a reload never posts twice.</summary>
     public static IResult SeeOther(string location) => Inbox.Staff.Pages.InboxPages.SeeOther(location);

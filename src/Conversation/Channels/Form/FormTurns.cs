@@ -133,12 +133,8 @@ public sealed class FormTurns(IntakeEngine engine, IConversationStore conversati
             after = done.Step;
         }
 
-        return new FormOutcome(before, after, [.. replies.Select(r => r.Reason ? r with { Text = OnAPage(r.Text) } : r)], Stale: false);
+        return new FormOutcome(before, after, replies, Stale: false);
     }
-
-    /// <summary>The chat's words for carrying on, as a page has it (a button, not a word to type).</summary>
-    private static string OnAPage(string reason) =>
-        reason.Replace($"Type {Intake.Steps.PhotosStep.DoneWord} to carry on.", "Choose Continue to carry on.", StringComparison.Ordinal);
 
     /// <summary>The step id a page of this conversation posts: <c>expired</c> while its answers are (due to be) deleted.</summary>
     public static string PageStep(IntakeSession session, bool expired) => expired ? Step.Expired.ToId() : session.Step.ToId();

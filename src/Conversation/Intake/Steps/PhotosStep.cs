@@ -160,7 +160,7 @@ public sealed class PhotosStep : IntakeStep
 
             if (s.Answers.Photos.Count >= PhotoCheck.MaxPhotos)
             {
-                turn.Refuse(PhotoCheck.TooMany);
+                turn.Refuse(TooMany(s.Channel));
                 break;
             }
 
@@ -180,6 +180,11 @@ public sealed class PhotosStep : IntakeStep
 
         turn.Ask(s.Step);
     }
+
+    /// <summary>The limit reached: a chat types done to carry on, a page has its Continue button.</summary>
+    private static string TooMany(Channel channel) => channel is Channel.Form or Channel.Staff
+        ? $"You have already added {PhotoCheck.MaxPhotos} photos, the most we can take. Choose Continue to carry on."
+        : PhotoCheck.TooMany;
 
     private static string Added(int photos) => photos == 0 ? "You have not added any photos yet." : $"You have added {Count(photos)}.";
 

@@ -11,9 +11,6 @@ public static partial class InboxPages
     /// <summary>The largest staff form body read; the longest real one (a text to a patient) is a few KB.</summary>
     public const long MaxFormBytes = 256 * 1024;
 
-    /// <summary>What a photos page says when more was sent than it takes.</summary>
-    public const string PhotosTooLarge = "What was sent is more than this page takes. Go back and add up to 5 photos of up to 10 MB each.";
-
     /// <summary>
     /// Anti-forgery on every form: a POST without a valid token changes nothing. The form is read here
     /// first, within <see cref="MaxFormBytes"/>: one too large is answered 413 and one that cannot be
@@ -52,7 +49,7 @@ public static partial class InboxPages
             catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
                 return Message(context, StatusCodes.Status413PayloadTooLarge, "The form is too large",
-                    photos ? PhotosTooLarge : "What was sent is more than this form takes. Go back, shorten what you typed and try again.");
+                    photos ? Attachments.PhotoForm.TooLarge : "What was sent is more than this form takes. Go back, shorten what you typed and try again.");
             }
             catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException)
             {

@@ -88,6 +88,13 @@ internal static class MongoIndexes
                 .Ascending(d => d.Request.AssignedTo)
                 .Descending(d => d.Request.CreatedAt),
             new CreateIndexOptions { Name = "serviceId_assignedTo_createdAt" }),
+        // The start's sweep of audit lines left on requests: only those few documents are in it.
+        new(Builders<RequestDocument>.IndexKeys.Ascending(d => d.PendingAudit),
+            new CreateIndexOptions<RequestDocument>
+            {
+                Name = "pendingAudit",
+                PartialFilterExpression = Builders<RequestDocument>.Filter.Exists(d => d.PendingAudit),
+            }),
         // Background re-matching.
         new(Builders<RequestDocument>.IndexKeys
                 .Ascending(d => d.Request.Match.Status)

@@ -102,29 +102,28 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
         WHERE reference_id = @reference_id AND version = @expected_version;
         """;
 
-    public async Task<bool> TryUpdateAsync(ContactRequest request, CancellationToken cancellationToken = default)
+    public Task<bool> TryUpdateAsync(ContactRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await using var writer = await database.OpenDurableWriterAsync(cancellationToken).ConfigureAwait(false);
-        var connection = writer.Connection;
-        await using var command = connection.CreateCommand();
-        // One conditional statement, so the version check and the write cannot be split by another writer.
-        command.CommandText = UpdateAtVersion;
-        Bind(command, request);
-        command.With("@expected_version", request.Version - 1);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        return UpdateAsync(request, null, cancellationToken);
     }
 
     /// <remarks>One transaction: the conditional update, then the audit line only when it changed the request.</remarks>
-    public async Task<bool> TryUpdateAsync(ContactRequest request, AuditEntry audit, CancellationToken cancellationToken = default)
+    public Task<bool> TryUpdateAsync(ContactRequest request, AuditEntry audit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(audit);
+        return UpdateAsync(request, audit, cancellationToken);
+    }
+
+    private async Task<bool> UpdateAsync(ContactRequest request, AuditEntry? audit, CancellationToken cancellationToken)
+    {
         await using var writer = await database.OpenDurableWriterAsync(cancellationToken).ConfigureAwait(false);
         var connection = writer.Connection;
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var transaction = audit is null ? null : connection.BeginTransaction(deferred: false);
         await using (var update = connection.CreateCommand())
         {
+            // One conditional statement, so the version check and the write cannot be split by another writer.
             update.Transaction = transaction;
             update.CommandText = UpdateAtVersion;
             Bind(update, request);
@@ -135,14 +134,15 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
             }
         }
 
-        await using (var line = connection.CreateCommand())
+        if (audit is not null)
         {
+            await using var line = connection.CreateCommand();
             line.Transaction = transaction;
             SqliteAuditStore.BindInsert(line, audit);
             await line.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction!.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
 
