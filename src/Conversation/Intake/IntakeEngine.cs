@@ -51,7 +51,7 @@ public sealed class IntakeEngine
         IOptions<ConversationOptions> conversationOptions,
         IOptions<VerificationOptions> verificationOptions,
         ILogger<IntakeEngine> logger,
-        CodeSendLimiter? codeSendLimiter = null,
+        CodeSendLimiter codeSendLimiter,
         ISentLinkStore? links = null,
         RequestReplies? replies = null,
         PatientContactTelemetry? telemetry = null,
@@ -66,9 +66,7 @@ public sealed class IntakeEngine
         _inputs = new AppliedInputs(inputs);
         _options = conversationOptions.Value;
         _metrics = new TurnMetrics(counters, telemetry);
-        // Shared across conversations when registered; an engine built by hand (tests, tools) gets its own limiter.
-        var limiter = codeSendLimiter ?? new CodeSendLimiter(verificationOptions, time);
-        _steps = StepServices.Create(rules, requests, sender, codes, limiter, links, _options, publicAddress?.Configured, verificationOptions.Value, _metrics, logger, attachments);
+        _steps = StepServices.Create(rules, requests, sender, codes, codeSendLimiter, links, _options, publicAddress?.Configured, verificationOptions.Value, _metrics, logger, attachments);
     }
 
     /// <summary>Runs one turn. Throws <see cref="UnknownServiceException"/> for a service the rules do not know.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PatientContact.Conversation.Verification;
+using PatientContact.Inbox;
 using PatientContact.Inbox.Messaging;
 using PatientContact.Inbox.Web;
 
@@ -18,6 +19,8 @@ public static class IntakeServiceCollectionExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<VerificationOptions>().BindConfiguration(VerificationOptions.SectionName).ValidateOnStart();
         services.AddSingleton<OneTimeCodes>();
+        // Shared limits (sign-in backoffs among them) hash their keys with the code key, the same on every host.
+        services.Replace(ServiceDescriptor.Singleton<ILimitKeys>(sp => sp.GetRequiredService<OneTimeCodes>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VerificationOptions>, VerificationOptionsValidator>());
         services.AddSingleton<CodeSendLimiter>();
         services.AddOutboundSender();

@@ -111,7 +111,7 @@ internal sealed partial class CodeCheck(
             return false;
         }
 
-        if (limiter.TryAcquire(a.Phone, a.PhoneIsMobile, turn.Input.ClientAddress, turn.Input.SenderPhone) is { } refusal)
+        if (await limiter.TryAcquireAsync(a.Phone, a.PhoneIsMobile, turn.Input.ClientAddress, turn.Input.SenderPhone, ct) is { } refusal)
         {
             LogCodeRefused(logger, turn.Service.Id, refusal);
             await GiveUpAsync(turn, CodeSendLimiter.Explain(refusal), ct);

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PatientContact.Inbox;
+using PatientContact.Inbox.Storage;
 using PatientContact.Inbox.Requests;
 using PatientContact.Inbox.Web;
 
@@ -18,28 +21,22 @@ public enum CodeSendRefusal
 }
 
 /// <summary>
-/// Limits one-time code texts across conversations: per destination number and per client, each over a
-/// sliding window. The counts live in this process's memory, so with several hosts each host applies
-/// the limits on its own (documented in docs/matching.md); a restart forgets them.
+/// Limits one-time code texts across conversations: per destination number and per client. The counts
+/// are in the store (<see cref="IRateCounterStore"/>), so every host shares one budget and a restart
+/// forgets nothing, under keyed hashes of the number and client (<see cref="ILimitKeys"/>), never
+/// either in clear. Each is counted in fixed windows of <see cref="VerificationOptions.RateLimitWindow"/>
+/// and read as a sliding window: this window's codes plus the last window's, weighted by how much of it
+/// is still within one window of now. A refused code is not counted. Codes asked for at the same moment
+/// can each read the same count, so a limit can be passed by as many as arrive at once. A store fault
+/// lets the code through: the patient is never kept unverified for the limit's own failure.
 /// </summary>
-public sealed class CodeSendLimiter
+public sealed partial class CodeSendLimiter(
+    IRateCounterStore counters,
+    ILimitKeys keys,
+    IOptions<VerificationOptions> options,
+    TimeProvider time,
+    ILogger<CodeSendLimiter> logger)
 {
-    /// <summary>Numbers and clients tracked at once; past this (a flood from many addresses) codes are refused, not memory grown.</summary>
-    public const int MaxTracked = 100_000;
-
-    private readonly VerificationOptions _options;
-    private readonly TimeProvider _time;
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, Queue<DateTimeOffset>> _sends = new(StringComparer.Ordinal);
-    private DateTimeOffset _nextPrune;
-
-    public CodeSendLimiter(IOptions<VerificationOptions> options, TimeProvider time)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        _options = options.Value;
-        _time = time;
-    }
-
     /// <summary>What the patient is told when no code is sent; the conversation then carries on unverified.</summary>
     public static string Explain(CodeSendRefusal refusal) => refusal switch
     {
@@ -52,91 +49,60 @@ public sealed class CodeSendLimiter
     /// Counts a code about to be sent to <paramref name="phone"/> for this client, or says why it may not be.
     /// The client is the IP address (an IPv6 address counts by its /64) or, by SMS, the sender's number.
     /// </summary>
-    public CodeSendRefusal? TryAcquire(string? phone, bool isMobile, string? clientAddress, string? senderPhone)
+    public async Task<CodeSendRefusal?> TryAcquireAsync(string? phone, bool isMobile, string? clientAddress, string? senderPhone, CancellationToken cancellationToken = default)
     {
         if (!isMobile || !UkPhoneNumbers.IsMobile(phone))
         {
             return CodeSendRefusal.NotUkMobile;
         }
 
-        var numberKey = "number:" + phone;
-        var clientKey = ClientKey(clientAddress, senderPhone);
-        var now = _time.GetUtcNow();
-        lock (_gate)
+        var settings = options.Value;
+        var window = settings.RateLimitWindow;
+        var now = time.GetUtcNow();
+        var start = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % window.Ticks), TimeSpan.Zero);
+        var numberKey = "code-number:" + keys.KeyFor("code-number", phone!);
+        var clientKey = ClientKey(clientAddress, senderPhone) is { } client ? "code-client:" + keys.KeyFor("code-client", client) : null;
+        try
         {
-            if (now >= _nextPrune)
-            {
-                Prune(now);
-                _nextPrune = now + _options.RateLimitWindow;
-            }
-
-            if (Count(numberKey, now) >= _options.MaxCodesPerNumber)
+            if (await SlidingCountAsync(numberKey, start, now, window, cancellationToken) >= settings.MaxCodesPerNumber)
             {
                 return CodeSendRefusal.NumberLimit;
             }
 
-            if (clientKey is not null && Count(clientKey, now) >= _options.MaxCodesPerClient)
+            if (clientKey is not null && await SlidingCountAsync(clientKey, start, now, window, cancellationToken) >= settings.MaxCodesPerClient)
             {
                 return CodeSendRefusal.ClientLimit;
             }
 
-            if (_sends.Count >= MaxTracked && (!_sends.ContainsKey(numberKey) || (clientKey is not null && !_sends.ContainsKey(clientKey))))
-            {
-                Prune(now);
-                if (_sends.Count >= MaxTracked)
-                {
-                    return CodeSendRefusal.ClientLimit;
-                }
-            }
-
-            Record(numberKey, now);
+            // Kept through the next window, where it is read as the last one.
+            var expires = start + window + window;
+            await counters.IncrementAsync(numberKey, start, expires, cancellationToken);
             if (clientKey is not null)
             {
-                Record(clientKey, now);
+                await counters.IncrementAsync(clientKey, start, expires, cancellationToken);
             }
-
-            return null;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogStoreFault(logger, ex.GetType().Name);
+        }
+
+        return null;
     }
 
     /// <summary>The client a limit counts against, or null when the channel knows none.</summary>
     public static string? ClientKey(string? clientAddress, string? senderPhone) =>
         ClientAddress.Key(clientAddress) ?? (string.IsNullOrWhiteSpace(senderPhone) ? null : "sender:" + senderPhone);
 
-    private int Count(string key, DateTimeOffset now)
+    /// <summary>This window's count plus the last window's, weighted by the share of it still within one window of now.</summary>
+    private async Task<double> SlidingCountAsync(string key, DateTimeOffset start, DateTimeOffset now, TimeSpan window, CancellationToken cancellationToken)
     {
-        if (!_sends.TryGetValue(key, out var times))
-        {
-            return 0;
-        }
-
-        var since = now - _options.RateLimitWindow;
-        while (times.Count > 0 && times.Peek() <= since)
-        {
-            times.Dequeue();
-        }
-
-        return times.Count;
+        var current = await counters.CountAsync(key, start, cancellationToken);
+        var previous = await counters.CountAsync(key, start - window, cancellationToken);
+        var stillInside = 1 - ((now - start) / window);
+        return current + (previous * stillInside);
     }
 
-    private void Record(string key, DateTimeOffset now)
-    {
-        if (!_sends.TryGetValue(key, out var times))
-        {
-            _sends[key] = times = new Queue<DateTimeOffset>();
-        }
-
-        times.Enqueue(now);
-    }
-
-    private void Prune(DateTimeOffset now)
-    {
-        foreach (var key in _sends.Keys.ToList())
-        {
-            if (Count(key, now) == 0)
-            {
-                _sends.Remove(key);
-            }
-        }
-    }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A one-time code could not be counted against its limits ({Error}); it was sent")]
+    private static partial void LogStoreFault(ILogger logger, string error);
 }

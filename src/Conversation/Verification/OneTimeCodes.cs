@@ -62,7 +62,7 @@ public sealed class VerificationOptionsValidator : IValidateOptions<Verification
 }
 
 /// <summary>Makes six-digit codes and checks them against a keyed hash, never keeping the code itself.</summary>
-public sealed class OneTimeCodes
+public sealed class OneTimeCodes : ILimitKeys
 {
     private readonly byte[] _key;
 
@@ -87,11 +87,7 @@ public sealed class OneTimeCodes
     }
 
     /// <summary>A short keyed hash of a value (a phone number a limit counts), for a store key that does not reveal it.</summary>
-    public string KeyFor(string purpose, string value)
-    {
-        var hash = HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(purpose + "\n" + value));
-        return Convert.ToBase64String(hash, 0, 16).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-    }
+    public string KeyFor(string purpose, string value) => LimitKeys.Hash(_key, purpose, value);
 
     public bool Matches(string conversationKey, string code, string expectedHash)
     {

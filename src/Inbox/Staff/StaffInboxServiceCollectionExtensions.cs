@@ -51,6 +51,7 @@ public static class StaffInboxServiceCollectionExtensions
 
         services.TryAddSingleton<StaffAudit>();
         services.TryAddSingleton<StaffPasswords>();
+        services.TryAddSingleton<ILimitKeys>(_ => new LimitKeys());
         services.TryAddSingleton<SignInThrottle>();
         services.TryAddSingleton<LocalSignIn>();
         services.TryAddSingleton<StaffSessions>();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using PatientContact.Conversation.Intake;
@@ -75,9 +76,18 @@ public sealed class EngineHarness : IDisposable
         Microsoft.Extensions.Options.Options.Create(Options),
         Microsoft.Extensions.Options.Options.Create(Verification),
         NullLogger<IntakeEngine>.Instance,
+        CodeLimiter(),
         links: Links,
         inputs: Inputs,
         attachments: Attachments);
+
+    /// <summary>The code limits over this store's shared counts, as every host on the file would count them.</summary>
+    public CodeSendLimiter CodeLimiter(ILogger<CodeSendLimiter>? logger = null, IRateCounterStore? store = null) => new(
+        store ?? new SqliteRateCounterStore(Database),
+        new OneTimeCodes(Microsoft.Extensions.Options.Options.Create(Verification)),
+        Microsoft.Extensions.Options.Options.Create(Verification),
+        Clock,
+        logger ?? NullLogger<CodeSendLimiter>.Instance);
 
     public PatientSession Patient(string serviceId = "riverside-gp", Channel channel = Channel.WebChat, string? senderPhone = null, string? followUpLinkId = null) =>
         new(this, serviceId, channel, senderPhone, followUpLinkId);

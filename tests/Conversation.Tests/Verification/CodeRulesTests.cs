@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -87,7 +86,8 @@ public sealed class CodeRulesTests : IDisposable
         await Visitor.ToCodeAsync(engine, "203.0.113.1");
         (await Visitor.ToCodeAsync(engine, "203.0.113.2")).Step.ShouldBe("contact-preference");
 
-        _harness.Clock.Advance(TimeSpan.FromHours(1));
+        // The limit reads the last fixed hour in part (a sliding window): after two, nothing of 10:00 is left.
+        _harness.Clock.Advance(TimeSpan.FromHours(2));
 
         (await Visitor.ToCodeAsync(engine, "203.0.113.3")).Step.ShouldBe("otp");
     }
@@ -155,7 +155,7 @@ public sealed class CodeRulesTests : IDisposable
     [Fact]
     public async Task A_code_is_never_logged_or_stored_in_clear_only_texted_to_the_number_given()
     {
-        var logs = new CapturedLogger();
+        var logs = new CapturedLogger<IntakeEngine>();
         var engine = new IntakeEngine(
             _harness.Conversations,
             _harness.Requests,
@@ -166,7 +166,8 @@ public sealed class CodeRulesTests : IDisposable
             _harness.Clock,
             Options.Create(_harness.Options),
             Options.Create(_harness.Verification),
-            logs);
+            logs,
+            _harness.CodeLimiter());
         var visitor = await Visitor.ToCodeAsync(engine, "203.0.113.1");
         var first = await _harness.LastCodeSentToAsync(Walks.JanePhone);
         await visitor.SayAsync(first == "000000" ? "111111" : "000000");
@@ -283,26 +284,5 @@ public sealed class CodeRulesTests : IDisposable
 
         public async Task SayAsync(string text) =>
             Last = await engine.HandleAsync(new TurnInput(Key, "riverside-gp", Channel.WebChat, $"in-{++_inputs}", text, null, clientAddress));
-    }
-
-    /// <summary>Every log line the engine writes, formatted, with its values.</summary>
-    private sealed class CapturedLogger : ILogger<IntakeEngine>
-    {
-        private readonly ConcurrentQueue<string> _lines = new();
-
-        public IReadOnlyList<string> Lines => [.. _lines];
-
-        public string All => string.Join("\n", _lines);
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(";", pairs.Select(p => $"{p.Key}={p.Value}")) : string.Empty;
-            _lines.Enqueue($"{logLevel}: {formatter(state, exception)} [{values}] {exception}");
-        }
     }
 }

@@ -182,6 +182,64 @@ public sealed class LocalSignInTests : IDisposable
     }
 
     [Fact]
+    public async Task Wrong_tries_from_one_client_share_one_budget_across_two_hosts()
+    {
+        await _harness.AddStaffAsync(Email, "riverside-gp");
+        var other = _harness.SecondHost();
+        for (var i = 0; i < 19; i++)
+        {
+            var host = i % 2 == 0 ? _harness.SignIn : other;
+            (await host.SignInAsync($"guess{i}@riverside.example", "wrong", "ip:203.0.113.9")).RetryAfter.ShouldBe(TimeSpan.Zero);
+        }
+
+        (await other.SignInAsync("guess19@riverside.example", "wrong", "ip:203.0.113.9")).RetryAfter.ShouldBe(TimeSpan.FromSeconds(1), "the 20th wrong try, counted with the first host's");
+        (await _harness.SignIn.SignInAsync(Email, StaffHarness.Password, "ip:203.0.113.9")).Outcome.ShouldBe(SignInOutcome.Delayed);
+        (await other.SignInAsync(Email, StaffHarness.Password, "ip:203.0.113.9")).Outcome.ShouldBe(SignInOutcome.Delayed);
+        (await other.SignInAsync(Email, StaffHarness.Password, "ip:198.51.100.7")).Outcome.ShouldBe(SignInOutcome.SignedIn);
+    }
+
+    [Fact]
+    public async Task Wrong_tries_for_an_unknown_email_share_one_schedule_across_two_hosts()
+    {
+        await _harness.AddStaffAsync(Email, "riverside-gp");
+        var other = _harness.SecondHost();
+        var hosts = new[] { _harness.SignIn, other, _harness.SignIn, other, _harness.SignIn, other, _harness.SignIn };
+        var unknown = new List<(SignInOutcome, int)>();
+        var real = new List<(SignInOutcome, int)>();
+        for (var i = 0; i < hosts.Length; i++)
+        {
+            var a = await hosts[i].SignInAsync("nobody@riverside.example", "wrong", "client-a");
+            var b = await hosts[i].SignInAsync(Email, "wrong", "client-b");
+            unknown.Add((a.Outcome, (int)a.RetryAfter.TotalSeconds));
+            real.Add((b.Outcome, (int)b.RetryAfter.TotalSeconds));
+        }
+
+        unknown.ShouldBe(real, "an email without an account is answered as an account is, whichever host answers");
+        unknown[5].ShouldBe((SignInOutcome.Delayed, 1), "the sixth try waits, though the hosts took turns");
+    }
+
+    [Fact]
+    public async Task The_shared_backoffs_hold_neither_the_email_nor_the_address()
+    {
+        await _harness.SignIn.SignInAsync("nobody@riverside.example", "wrong", "ip:203.0.113.9");
+
+        await using var connection = await _harness.Database.OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT key FROM rate_backoffs;";
+        var keys = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                keys.Add(reader.GetString(0));
+            }
+        }
+
+        keys.Count.ShouldBe(2, "one for the email, one for the client");
+        keys.ShouldAllBe(k => k.StartsWith("sign-in:") && !k.Contains("nobody") && !k.Contains("riverside") && !k.Contains("203.0.113"));
+    }
+
+    [Fact]
     public async Task Single_sign_on_account_cannot_sign_in_with_a_password()
     {
         await _harness.Accounts.AddAsync(new Inbox.Storage.StaffAccount

@@ -68,7 +68,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     [Fact]
     public async Task Schema_version_is_recorded_in_the_file()
     {
-        (await Scalar("PRAGMA user_version;")).ShouldBe(13L);
+        (await Scalar("PRAGMA user_version;")).ShouldBe(14L);
     }
 
     [Fact]

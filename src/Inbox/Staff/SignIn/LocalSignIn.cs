@@ -21,8 +21,8 @@ public sealed record SignInResult(SignInOutcome Outcome, StaffMember? Member = n
 
 /// <summary>
 /// Email-and-password sign-in against the staff accounts. Wrong passwords slow further tries down rather
-/// than lock anything: per email (on the account record, so every host sees it; in memory for emails
-/// without an account) and per client address (IPv6 by /64), each with its own free tries and ceiling
+/// than lock anything: per email (on the account record; for emails without an account, in the store's
+/// backoffs) and per client address, both seen by every host (IPv6 by /64), each with its own free tries and ceiling
 /// (<see cref="StaffOptions.FailedSignInsBeforeDelay"/>, <see cref="StaffOptions.ClientFailedSignInsBeforeDelay"/>).
 /// Every answer costs one password hash, whether the account exists, is disabled or is waiting, so the
 /// time taken does not tell which emails have accounts. Every attempt is audited, without the password.
@@ -42,6 +42,12 @@ public sealed partial class LocalSignIn(
     private const int MaxWriteAttempts = 10;
     private readonly StaffOptions _options = options.Value;
 
+    /// <summary>The wait after wrong passwords for one email, on its account or (without one) in the store.</summary>
+    private BackoffSchedule EmailSchedule => new(_options.FailedSignInsBeforeDelay, _options.MaxSignInDelay, _options.FailedSignInWindow);
+
+    /// <summary>The wait after wrong passwords from one client address, whatever the emails.</summary>
+    private BackoffSchedule ClientSchedule => new(_options.ClientFailedSignInsBeforeDelay, _options.ClientMaxSignInDelay, _options.FailedSignInWindow);
+
     public async Task<SignInResult> SignInAsync(string email, string password, string client = UnknownClient, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(email);
@@ -52,7 +58,7 @@ public sealed partial class LocalSignIn(
         var clientKey = "client:" + client;
         var account = StaffEmail.LooksValid(key) ? await accounts.GetAsync(key, cancellationToken) : null;
 
-        var clientWait = throttle.WaitFor(clientKey, now);
+        var clientWait = await throttle.WaitForAsync(clientKey, now, cancellationToken);
         if (clientWait > TimeSpan.Zero)
         {
             passwords.VerifyDecoy(password);
@@ -83,7 +89,7 @@ public sealed partial class LocalSignIn(
                     continue;
                 }
 
-                var wait = Later(failed.LockedUntil, now, ClientFailure(clientKey, now));
+                var wait = Later(failed.LockedUntil, now, await ClientFailureAsync(clientKey, now, cancellationToken));
                 await audit.WriteAsync(account.Email, AuditActions.SignInFailed, detail: "wrong password", cancellationToken: cancellationToken);
                 if (failed.FailedSignIns == _options.FailedSignInsBeforeDelay)
                 {
@@ -126,20 +132,19 @@ public sealed partial class LocalSignIn(
 
     private StaffAccount AfterFailure(StaffAccount account, DateTimeOffset now)
     {
-        var inWindow = account.FirstFailedSignInAt is { } first && first > now - _options.FailedSignInWindow;
-        var failures = inWindow ? account.FailedSignIns + 1 : 1;
-        var delay = SignInDelay.After(failures, _options.FailedSignInsBeforeDelay, _options.MaxSignInDelay);
+        var previous = account.FirstFailedSignInAt is { } first ? new Backoff(account.FailedSignIns, first, now, now) : null;
+        var next = EmailSchedule.Next(previous, now);
         return account with
         {
-            FailedSignIns = failures,
-            FirstFailedSignInAt = inWindow ? account.FirstFailedSignInAt : now,
-            LockedUntil = delay > TimeSpan.Zero ? now + delay : null,
+            FailedSignIns = next.Failures,
+            FirstFailedSignInAt = next.WindowStart,
+            LockedUntil = next.NotBefore > now ? next.NotBefore : null,
             Version = account.Version + 1,
         };
     }
 
-    private TimeSpan ClientFailure(string clientKey, DateTimeOffset now) =>
-        throttle.RecordFailure(clientKey, now, _options.ClientFailedSignInsBeforeDelay, _options.ClientMaxSignInDelay, _options.FailedSignInWindow);
+    private Task<TimeSpan> ClientFailureAsync(string clientKey, DateTimeOffset now, CancellationToken cancellationToken) =>
+        throttle.RecordFailureAsync(clientKey, now, ClientSchedule, cancellationToken);
 
     private static TimeSpan Later(DateTimeOffset? until, DateTimeOffset now, TimeSpan other) =>
         until is { } u && u - now > other ? u - now : other;
@@ -150,14 +155,15 @@ public sealed partial class LocalSignIn(
         passwords.VerifyDecoy(password);
         var actor = account is { Disabled: true } ? account.Email : AuditActions.UnknownAccount;
         var emailKey = "email:" + email;
-        var emailWait = throttle.WaitFor(emailKey, now);
+        var emailWait = await throttle.WaitForAsync(emailKey, now, cancellationToken);
         if (emailWait > TimeSpan.Zero)
         {
             await audit.WriteAsync(actor, AuditActions.SignInFailed, detail: "delayed: too many wrong tries", cancellationToken: cancellationToken);
             return new SignInResult(SignInOutcome.Delayed, RetryAfter: emailWait);
         }
 
-        var wait = Later(now + throttle.RecordFailure(emailKey, now, _options.FailedSignInsBeforeDelay, _options.MaxSignInDelay, _options.FailedSignInWindow), now, ClientFailure(clientKey, now));
+        var emailDelay = await throttle.RecordFailureAsync(emailKey, now, EmailSchedule, cancellationToken);
+        var wait = Later(now + emailDelay, now, await ClientFailureAsync(clientKey, now, cancellationToken));
         await audit.WriteAsync(actor, AuditActions.SignInFailed, detail: account is { Disabled: true } ? "account disabled" : "unknown account", cancellationToken: cancellationToken);
         return new SignInResult(SignInOutcome.Refused, RetryAfter: wait);
     }

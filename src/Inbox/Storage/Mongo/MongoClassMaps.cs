@@ -70,6 +70,7 @@ internal static class MongoClassMaps
             Register<AppliedInputDocument>();
             Register<KeyRingDocument>();
             Register<RateCounterDocument>();
+            Register<RateBackoffDocument>();
             Register<ActivityBatchDocument>(map => map.GetMemberMap(d => d.Bytes).SetDefaultValue(0L));
             Register<StaffAccount>();
             Register<StaffAccountDocument>();

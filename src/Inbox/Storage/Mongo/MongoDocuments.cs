@@ -95,6 +95,9 @@ internal sealed record KeyRingDocument(string Id, string Xml, DateTimeOffset Cre
 /// <summary>One shared limit count: <c>_id</c> the key and window start, the count, and when the TTL index may remove it.</summary>
 internal sealed record RateCounterDocument(string Id, long Count, DateTimeOffset ExpiresAt);
 
+/// <summary>One key's backoff in <c>rateBackoffs</c>: <c>_id</c> the key, its failures, and a version each write checks and raises.</summary>
+internal sealed record RateBackoffDocument(string Id, int Failures, DateTimeOffset WindowStart, DateTimeOffset NotBefore, DateTimeOffset ExpiresAt, long Version);
+
 /// <summary>
 /// One web chat turn's activities in <c>activities</c>, numbered per conversation. <c>Bytes</c> is the
 /// UTF-8 size of the activities, summed to cap a conversation (0 in batches stored before it was kept).

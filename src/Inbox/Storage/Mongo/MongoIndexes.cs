@@ -27,6 +27,7 @@ internal static class MongoIndexes
         count += await CreateAsync(storage.WebhookDeliveries, WebhookDeliveries, cancellationToken).ConfigureAwait(false);
         count += await CreateAsync(storage.AppliedInputs, AppliedInputs, cancellationToken).ConfigureAwait(false);
         count += await CreateAsync(storage.RateCounters, RateCounters, cancellationToken).ConfigureAwait(false);
+        count += await CreateAsync(storage.RateBackoffs, RateBackoffs, cancellationToken).ConfigureAwait(false);
         await FillUrgencyAsync(storage.Requests, cancellationToken).ConfigureAwait(false);
         // Audit lines a stopped writer left on their requests (MongoRequestStore.TryUpdateAsync with a line).
         await MongoRequestStore.MovePendingAuditAsync(storage, cancellationToken).ConfigureAwait(false);
@@ -173,6 +174,12 @@ internal static class MongoIndexes
     public static readonly IReadOnlyList<CreateIndexModel<RateCounterDocument>> RateCounters =
     [
         new(Builders<RateCounterDocument>.IndexKeys.Ascending(d => d.ExpiresAt), new CreateIndexOptions { Name = "expiresAt_ttl", ExpireAfter = TimeSpan.Zero }),
+    ];
+
+    /// <summary>A backoff goes once its wait and its window have both passed.</summary>
+    public static readonly IReadOnlyList<CreateIndexModel<RateBackoffDocument>> RateBackoffs =
+    [
+        new(Builders<RateBackoffDocument>.IndexKeys.Ascending(d => d.ExpiresAt), new CreateIndexOptions { Name = "expiresAt_ttl", ExpireAfter = TimeSpan.Zero }),
     ];
 
     /// <summary>The staff of a service (multikey over each account's services).</summary>

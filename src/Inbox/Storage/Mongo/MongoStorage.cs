@@ -58,6 +58,7 @@ public sealed partial class MongoStorage
         Messages = Database.GetCollection<RequestMessage>(CollectionNames.Messages);
         AppliedInputs = Database.GetCollection<AppliedInputDocument>(CollectionNames.AppliedInputs);
         RateCounters = Database.GetCollection<RateCounterDocument>(CollectionNames.RateCounters);
+        RateBackoffs = Database.GetCollection<RateBackoffDocument>(CollectionNames.RateBackoffs);
         Attachments = new GridFSBucket<string>(Database, new GridFSBucketOptions
         {
             BucketName = CollectionNames.Attachments,
@@ -89,6 +90,7 @@ public sealed partial class MongoStorage
     internal IMongoCollection<RequestMessage> Messages { get; }
     internal IMongoCollection<AppliedInputDocument> AppliedInputs { get; }
     internal IMongoCollection<RateCounterDocument> RateCounters { get; }
+    internal IMongoCollection<RateBackoffDocument> RateBackoffs { get; }
     /// <summary>Photos, by id; written with <see cref="SubmissionWriteConcern"/> like the requests they belong to.</summary>
     internal IGridFSBucket<string> Attachments { get; }
     internal IMongoCollection<WebhookDelivery> WebhookDeliveries { get; }
@@ -148,6 +150,7 @@ public sealed partial class MongoStorage
         public const string Messages = "messages";
         public const string AppliedInputs = "appliedInputs";
         public const string RateCounters = "rateCounters";
+        public const string RateBackoffs = "rateBackoffs";
         /// <summary>The GridFS bucket of photos: <c>attachments.files</c> and <c>attachments.chunks</c>.</summary>
         public const string Attachments = "attachments";
         public const string WebhookDeliveries = "webhookDeliveries";

@@ -276,6 +276,18 @@ internal static class SqliteSchema
         END;
         CREATE INDEX IF NOT EXISTS ix_requests_done ON requests (created_at) WHERE status = 'done';
         """,
+
+        // 14: waits that grow with each failure, shared by every host (sign-in per client address and per unknown email).
+        """
+        CREATE TABLE IF NOT EXISTS rate_backoffs (
+            key          TEXT    NOT NULL PRIMARY KEY,
+            failures     INTEGER NOT NULL,
+            window_start INTEGER NOT NULL,
+            not_before   INTEGER NOT NULL,
+            expires_at   INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_rate_backoffs_expires ON rate_backoffs (expires_at);
+        """,
     ];
 
     /// <summary>The schema version this code writes and reads.</summary>

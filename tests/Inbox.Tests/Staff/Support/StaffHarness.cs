@@ -19,6 +19,8 @@ public sealed class StaffHarness : IDisposable
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "pc-staff-" + Guid.NewGuid().ToString("N"));
     private readonly FileRuleBookProvider _rules;
+    private readonly byte[] _hashKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+    private readonly List<SqliteDatabase> _otherHosts = [];
 
     public StaffHarness(StaffOptions? options = null)
     {
@@ -36,7 +38,7 @@ public sealed class StaffHarness : IDisposable
         Options = options ?? new StaffOptions();
         Audit = new StaffAudit(AuditStore, Clock);
         Creator = new StaffAccountCreator(Accounts, Passwords, _rules, Audit, Clock);
-        SignIn = new LocalSignIn(Accounts, Passwords, new SignInThrottle(), Audit, Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<LocalSignIn>.Instance);
+        SignIn = SignInOn(Database);
         Access = new RequestAccess(Requests);
         Changes = new RequestChanges(Requests, Accounts, OptOuts, Sender, Messages, _rules, Access, Audit, Clock, NullLogger<RequestChanges>.Instance);
     }
@@ -58,6 +60,26 @@ public sealed class StaffHarness : IDisposable
     public LocalSignIn SignIn { get; }
     public RequestAccess Access { get; }
     public RequestChanges Changes { get; }
+
+    /// <summary>
+    /// Sign-in as a second host would run it: its own connection to the same file, its own throttle and audit,
+    /// and the same hash key (every host is given the same <c>Verification:HashKey</c>).
+    /// </summary>
+    public LocalSignIn SecondHost()
+    {
+        var database = new SqliteDatabase(Path.Combine(_directory, "test.db"));
+        _otherHosts.Add(database);
+        return SignInOn(database);
+    }
+
+    private LocalSignIn SignInOn(SqliteDatabase database) => new(
+        new SqliteStaffStore(database),
+        Passwords,
+        new SignInThrottle(new SqliteRateCounterStore(database), new LimitKeys(_hashKey)),
+        new StaffAudit(new SqliteAuditStore(database), Clock),
+        Microsoft.Extensions.Options.Options.Create(Options),
+        Clock,
+        NullLogger<LocalSignIn>.Instance);
 
     public async Task<StaffAccount> AddStaffAsync(string email, params string[] services)
     {
@@ -95,6 +117,7 @@ public sealed class StaffHarness : IDisposable
     {
         _rules.Dispose();
         Database.Dispose();
+        _otherHosts.ForEach(d => d.Dispose());
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
