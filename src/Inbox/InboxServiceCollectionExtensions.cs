@@ -25,7 +25,11 @@ public static class InboxServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(environment);
         services.AddStorage(configuration, environment);
         services.AddStoreFaults(configuration);
-        services.TraceStores(configuration["Storage:Provider"] ?? "Sqlite");
+        if (Telemetry.PatientContactTelemetry.TracesOn(configuration))
+        {
+            services.TraceStores(configuration["Storage:Provider"] ?? "Sqlite");
+        }
+
         services.AddOutboundSender();
         services.AddOutboxDelivery();
         services.AddRetention();

@@ -120,6 +120,10 @@ public static class EnginePeer
         public Task<ConversationRecord?> GetAsync(string key, CancellationToken cancellationToken = default) =>
             Task.FromResult(_conversations.GetValueOrDefault(key));
 
+        // No input index here (as the waterfall keeps none): nothing was applied before.
+        public Task<ConversationRead> GetWithInputAsync(string key, string appliedInput, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new ConversationRead(_conversations.GetValueOrDefault(key), false));
+
         public Task<bool> TrySaveAsync(ConversationRecord record, CancellationToken cancellationToken = default)
         {
             if (record.Version == 1)

@@ -11,7 +11,9 @@ namespace PatientContact.Conversation.Hosting;
 /// OpenTelemetry: traces (each HTTP request, the turn it runs, every store call, and outbound HTTP to
 /// Twilio and PDS) and metrics (the <c>PatientContact</c> meter, ASP.NET Core's and HttpClient's).
 /// Exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the standard OTEL_* variables
-/// apply); otherwise kept in the process, where nothing reads them.
+/// apply). Without an exporter no spans are made (<see cref="PatientContactTelemetry.TracesOn"/>;
+/// <c>Telemetry:Traces=true</c> makes them anyway, for a debugger or a test's in-memory exporter);
+/// metrics are always kept, for the same exporter or an operator's own reader.
 /// </summary>
 /// <remarks>
 /// No URL path or query is exported: paths carry reference IDs, conversation ids and, to PDS, NHS
@@ -20,7 +22,7 @@ namespace PatientContact.Conversation.Hosting;
 /// </remarks>
 public static class TelemetryServiceCollectionExtensions
 {
-    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    public const string OtlpEndpointVariable = PatientContactTelemetry.OtlpEndpointVariable;
 
     public static IServiceCollection AddPatientContactTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
@@ -31,7 +33,13 @@ public static class TelemetryServiceCollectionExtensions
 
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(PatientContactTelemetry.Name))
-            .WithTracing(tracing => tracing
+            .WithMetrics(metrics => metrics
+                .AddMeter(PatientContactTelemetry.Name)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation());
+        if (PatientContactTelemetry.TracesOn(configuration))
+        {
+            telemetry.WithTracing(tracing => tracing
                 .AddSource(PatientContactTelemetry.Name)
                 .AddAspNetCoreInstrumentation(options =>
                 {
@@ -42,11 +50,9 @@ public static class TelemetryServiceCollectionExtensions
                 .AddHttpClientInstrumentation(options =>
                 {
                     options.EnrichWithHttpRequestMessage = (activity, request) => KeepOriginOnly(activity, request.RequestUri);
-                }))
-            .WithMetrics(metrics => metrics
-                .AddMeter(PatientContactTelemetry.Name)
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation());
+                }));
+        }
+
         if (!string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]))
         {
             telemetry.UseOtlpExporter();

@@ -16,11 +16,12 @@ namespace PatientContact.Conversation.Intake;
 /// clientActivityID (web chat, <c>c:</c> ids). The service's own ids (a conversation's opening, the form's
 /// page posts) are answered from the session alone, since a conversation can be opened again after it expired.
 /// </summary>
+/// <remarks>
+/// The engine asks the index with the conversation's own read (<see cref="IConversationStore.GetWithInputAsync"/>), so
+/// the index given here must be the conversation store's own; without one, nothing is kept or asked.
+/// </remarks>
 public sealed class AppliedInputs(IInputIndex? index)
 {
-    public async Task<bool> WasAppliedAsync(TurnInput input, CancellationToken cancellationToken) =>
-        index is not null && IsKept(input) && await index.ContainsAsync(KeyOf(input), cancellationToken);
-
     /// <summary>Whether the input's id is one the channel's client gives each message (MessageSid, clientActivityID).</summary>
     public static bool IsKept(TurnInput input)
     {

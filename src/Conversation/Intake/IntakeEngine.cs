@@ -79,9 +79,13 @@ public sealed class IntakeEngine
         span?.SetTag("patientcontact.channel", input.Channel.RuleName());
         span?.SetTag("patientcontact.service", service.Id);
 
+        // A client's input id (MessageSid, clientActivityID) is looked up in the input index with the conversation's own read.
+        var appliedKey = _inputs.KeyToRecord(input);
         for (var attempt = 1; ; attempt++)
         {
-            var record = await _conversations.GetAsync(input.ConversationKey, cancellationToken);
+            var (record, appliedBefore) = appliedKey is null
+                ? new ConversationRead(await _conversations.GetAsync(input.ConversationKey, cancellationToken), false)
+                : await _conversations.GetWithInputAsync(input.ConversationKey, appliedKey, cancellationToken);
             if (record is not null && !string.Equals(record.ServiceId, service.Id, StringComparison.Ordinal))
             {
                 throw new InvalidOperationException("A conversation key was used for a second service.");
@@ -94,7 +98,7 @@ public sealed class IntakeEngine
             }
 
             // Older than the session's last few inputs, but applied: answered with nothing, never applied again.
-            if (await _inputs.WasAppliedAsync(input, cancellationToken))
+            if (appliedBefore)
             {
                 return new TurnResult([], Replayed: true);
             }
@@ -123,7 +127,7 @@ public sealed class IntakeEngine
             var next = new ConversationRecord(
                 input.ConversationKey, service.Id, session.Step.ToId(), SessionJson.Write(session), (record?.Version ?? 0) + 1, turn.Now)
             {
-                AppliedInput = _inputs.KeyToRecord(input),
+                AppliedInput = appliedKey,
                 Counted = input.Counted,
             };
             if (await _conversations.TrySaveAsync(next, cancellationToken))

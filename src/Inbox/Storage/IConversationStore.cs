@@ -27,10 +27,20 @@ public sealed record ConversationRecord(
     public RateCount? Counted { get; init; }
 }
 
+/// <summary>A conversation as read for a turn (null when there is none yet), and whether the turn's input was applied before.</summary>
+public readonly record struct ConversationRead(ConversationRecord? Record, bool InputApplied);
+
 /// <summary>Conversations in progress, with optimistic concurrency on <see cref="ConversationRecord.Version"/>.</summary>
 public interface IConversationStore
 {
     Task<ConversationRecord?> GetAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The conversation, and whether <paramref name="appliedInput"/> is in the input index (<see cref="IInputIndex"/>
+    /// of the same store): what every turn with a client's input id asks first. One statement in SQLite; two
+    /// queries at once in MongoDB.
+    /// </summary>
+    Task<ConversationRead> GetWithInputAsync(string key, string appliedInput, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Writes the record when it is the next version: version 1 only if no record has the key,

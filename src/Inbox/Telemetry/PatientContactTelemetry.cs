@@ -1,6 +1,7 @@
 using PatientContact.Inbox.Messaging;
 using PatientContact.Inbox.Requests;
 using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
 using System.Diagnostics.Metrics;
 
 namespace PatientContact.Inbox.Telemetry;
@@ -16,6 +17,23 @@ public sealed class PatientContactTelemetry : IDisposable
 
     /// <summary>Spans for a turn of the conversation, each store call, and each text sent.</summary>
     public static readonly ActivitySource Source = new(Name);
+
+    /// <summary>The setting that turns traces on or off; unset, traces are on exactly when they are exported.</summary>
+    public const string TracesSetting = "Telemetry:Traces";
+
+    /// <summary>The standard OpenTelemetry variable naming where traces and metrics are exported over OTLP.</summary>
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>
+    /// Whether spans are recorded at all: <c>Telemetry:Traces</c> when set, otherwise only when an OTLP
+    /// endpoint is configured. A span nobody exports still costs every request and every store call its
+    /// time (5 to 15% of an SMS turn's, docs/benchmarks.md), so without an exporter none are made.
+    /// </summary>
+    public static bool TracesOn(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return configuration.GetValue<bool?>(TracesSetting) ?? !string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]);
+    }
 
     private readonly Meter _meter;
     private readonly Counter<long> _turns;

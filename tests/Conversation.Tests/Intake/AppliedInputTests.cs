@@ -166,6 +166,8 @@ public sealed class AppliedInputTests : IDisposable
 
         public Task<ConversationRecord?> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
 
+        public Task<ConversationRead> GetWithInputAsync(string key, string appliedInput, CancellationToken cancellationToken = default) => inner.GetWithInputAsync(key, appliedInput, cancellationToken);
+
         public Task<bool> TrySaveAsync(ConversationRecord record, CancellationToken cancellationToken = default)
         {
             if (FailNext)

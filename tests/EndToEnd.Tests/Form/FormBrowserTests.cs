@@ -285,7 +285,8 @@ public sealed partial class FormBrowserTests(BrowserFixture browser) : IClassFix
     {
         var before = page.Url;
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(url => url != before);
+        // Generous: on two busy cores a post and the next page can take longer than the default 20 s.
+        await page.WaitForURLAsync(url => url != before, new() { Timeout = 60_000 });
         await page.WaitForLoadStateAsync(LoadState.Load);
     }
 

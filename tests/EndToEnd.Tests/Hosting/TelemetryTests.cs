@@ -42,6 +42,8 @@ public sealed class TelemetryTests : IAsyncLifetime
             {
                 ["Outbox:Mode"] = "Send",
                 ["Outbox:PollInterval"] = "00:00:00.100",
+                // No OTLP endpoint here: the in-memory exporter reads the spans instead.
+                ["Telemetry:Traces"] = "true",
                 ["Twilio:AccountSid"] = _twilio.AccountSid,
                 ["Twilio:AuthToken"] = _twilio.AuthToken,
             },
@@ -99,7 +101,7 @@ public sealed class TelemetryTests : IAsyncLifetime
         webhook.Kind.ShouldBe(ActivityKind.Server);
         webhook.GetTagItem("http.route").ShouldBe("/sms/twilio");
         var stores = _spans.Where(s => s.ParentSpanId == turn.SpanId).Select(s => s.OperationName).ToList();
-        stores.ShouldContain("IConversationStore.GetAsync");
+        stores.ShouldContain("IConversationStore.GetWithInputAsync");
         stores.ShouldContain("IConversationStore.TrySaveAsync");
         stores.ShouldContain("IRequestStore.AddAsync");
         _spans.Where(s => s.OperationName.StartsWith("I", StringComparison.Ordinal) && s.OperationName.Contains("Store.", StringComparison.Ordinal))
@@ -244,6 +246,33 @@ public sealed class OtlpExportTests
         System.Text.Encoding.UTF8.GetString([.. traces.SelectMany(r => r.Body)]).ShouldContain("conversation.turn");
         System.Text.Encoding.UTF8.GetString([.. metrics.SelectMany(r => r.Body)]).ShouldContain("patientcontact.turns");
         System.Text.Encoding.UTF8.GetString([.. received.SelectMany(r => r.Body)]).ShouldNotContain(conversation.Id);
+    }
+}
+
+/// <summary>Without an exporter no spans are made: no tracer provider, and the stores are not wrapped for spans; metrics still are.</summary>
+[Collection(TelemetryCollection.Name)]
+public sealed class TracesWithoutExporterTests
+{
+    [Fact]
+    public async Task With_no_exporter_nothing_records_spans_and_patients_are_answered_as_ever()
+    {
+        await using var host = await ServiceHost.StartAsync();
+
+        host.Services.GetService<TracerProvider>().ShouldBeNull();
+        host.Services.GetRequiredService<IRequestStore>().ShouldNotBeAssignableTo<PatientContact.Inbox.Telemetry.TracedStore<IRequestStore>>();
+        host.Services.GetRequiredService<IConversationStore>().ShouldNotBeAssignableTo<PatientContact.Inbox.Telemetry.TracedStore<IConversationStore>>();
+        host.Services.GetService<MeterProvider>().ShouldNotBeNull();
+        var conversation = await new DirectLineHttp(host.CreateClient()).StartAsync();
+        conversation.Id.ShouldNotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Traces_can_be_turned_on_without_an_exporter_and_then_every_store_is_traced()
+    {
+        await using var host = await ServiceHost.StartAsync(new Dictionary<string, string?> { ["Telemetry:Traces"] = "true" });
+
+        host.Services.GetService<TracerProvider>().ShouldNotBeNull();
+        host.Services.GetRequiredService<IRequestStore>().ShouldBeAssignableTo<PatientContact.Inbox.Telemetry.TracedStore<IRequestStore>>();
     }
 }
 

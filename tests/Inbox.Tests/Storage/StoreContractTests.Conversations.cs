@@ -53,6 +53,23 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task A_conversation_is_read_with_whether_an_input_was_applied_before()
+    {
+        (await Stores.Conversations.GetWithInputAsync("sms:read", "input-1")).ShouldBe(new ConversationRead(null, false), "nothing yet");
+
+        var first = Conversation("sms:read", 1) with { AppliedInput = "input-1" };
+        await Stores.Conversations.TrySaveAsync(first);
+
+        var read = await Stores.Conversations.GetWithInputAsync("sms:read", "input-1");
+        read.Record.ShouldBe(first with { AppliedInput = null });
+        read.InputApplied.ShouldBeTrue();
+        (await Stores.Conversations.GetWithInputAsync("sms:read", "input-2")).InputApplied.ShouldBeFalse("another input is new");
+
+        (await Stores.Conversations.TryDeleteAsync("sms:read", 1)).ShouldBeTrue();
+        (await Stores.Conversations.GetWithInputAsync("sms:read", "input-1")).ShouldBe(new ConversationRead(null, true), "the input is remembered after its conversation has gone");
+    }
+
+    [Fact]
     public async Task A_first_version_that_loses_its_race_records_no_input_or_count()
     {
         var window = new RateCount("sms-sender:first", T0, T0.AddMinutes(10));

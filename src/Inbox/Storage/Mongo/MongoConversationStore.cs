@@ -26,6 +26,16 @@ public sealed partial class MongoConversationStore(MongoStorage storage, ILogger
         return document?.ToRecord();
     }
 
+    public async Task<ConversationRead> GetWithInputAsync(string key, string appliedInput, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentException.ThrowIfNullOrEmpty(appliedInput);
+        // Two collections: both asked at once, so the turn waits for one round trip, not two.
+        var record = GetAsync(key, cancellationToken);
+        var applied = _inputs.ContainsAsync(appliedInput, cancellationToken);
+        return new ConversationRead(await record.ConfigureAwait(false), await applied.ConfigureAwait(false));
+    }
+
     public async Task<bool> TrySaveAsync(ConversationRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);

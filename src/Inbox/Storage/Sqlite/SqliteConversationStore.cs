@@ -14,6 +14,23 @@ public sealed class SqliteConversationStore(SqliteDatabase database) : IConversa
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
     }
 
+    public async Task<ConversationRead> GetWithInputAsync(string key, string appliedInput, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentException.ThrowIfNullOrEmpty(appliedInput);
+        // One statement on one kept reader: always one row, the conversation's columns null when there is none.
+        using var lease = await database.OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        var command = lease.Prepared("""
+            SELECT c.key, c.service_id, c.state, c.data, c.version, c.updated_at,
+                   EXISTS (SELECT 1 FROM applied_inputs WHERE key = @input)
+            FROM (SELECT 1) LEFT JOIN conversations c ON c.key = @key;
+            """);
+        command.With("@key", key).With("@input", appliedInput);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new ConversationRead(reader.IsDBNull(0) ? null : Read(reader), reader.GetInt64(6) == 1);
+    }
+
     public async Task<bool> TrySaveAsync(ConversationRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
