@@ -43,6 +43,7 @@ public static class EnginePeer
         services.AddSingleton<IUsageCounterStore>(memory);
         services.AddSingleton<IOptOutStore>(memory);
         services.AddSingleton<IMessageStore>(memory);
+        services.AddSingleton<IRateCounterStore>(memory);
         await using var provider = services.BuildServiceProvider();
         var engine = provider.GetRequiredService<IntakeEngine>();
 
@@ -111,8 +112,21 @@ public static class EnginePeer
     }
 
     /// <summary>In-memory stores, the counterpart of the waterfall's MemoryStorage; only what a conversation uses.</summary>
-    private sealed class MemoryStores : IConversationStore, IRequestStore, IOutboxStore, IUsageCounterStore, IOptOutStore, IMessageStore
+    private sealed class MemoryStores : IConversationStore, IRequestStore, IOutboxStore, IUsageCounterStore, IOptOutStore, IMessageStore, IRateCounterStore
     {
+        private readonly ConcurrentDictionary<(string, DateTimeOffset), long> _rateCounts = new();
+
+        // The code limits' counts, as the shared counts of a store would keep them; sign-in backoffs are not used here.
+        public Task<long> IncrementAsync(string key, DateTimeOffset windowStart, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
+            Task.FromResult(_rateCounts.AddOrUpdate((key, windowStart), 1, (_, count) => count + 1));
+
+        public Task<long> CountAsync(string key, DateTimeOffset windowStart, CancellationToken cancellationToken = default) =>
+            Task.FromResult(_rateCounts.GetValueOrDefault((key, windowStart)));
+
+        public Task<Backoff> RecordFailureAsync(string key, DateTimeOffset now, BackoffSchedule schedule, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<Backoff?> GetBackoffAsync(string key, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
         private readonly ConcurrentDictionary<string, ConversationRecord> _conversations = new();
         private readonly ConcurrentDictionary<string, ContactRequest> _requests = new();
         private readonly ConcurrentDictionary<string, long> _counters = new();
