@@ -22,7 +22,7 @@ public sealed class SharedLimitsTests(MongoTestServer server) : IAsyncLifetime
     private static readonly string HashKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
 
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "pc-shared-" + Guid.NewGuid().ToString("N"));
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "pc-limits-" + Guid.NewGuid().ToString("N"));
 
     public Task InitializeAsync()
     {
@@ -101,10 +101,10 @@ public sealed class SharedLimitsTests(MongoTestServer server) : IAsyncLifetime
             ? Settings(
                 ("Storage:Provider", "MongoDb"),
                 ("Storage:MongoDb:ConnectionString", server.ConnectionString),
-                ("Storage:MongoDb:Database", server.NewDatabaseName("shared")),
+                ("Storage:MongoDb:Database", server.NewDatabaseName("limits")),
                 ("Verification:HashKey", HashKey))
             : Settings(
-                ("Storage:Sqlite:Path", Path.Combine(_folder, "shared.db")),
+                ("Storage:Sqlite:Path", Path.Combine(_folder, "limits.db")),
                 ("Verification:HashKey", HashKey));
         var first = await ServiceHost.StartAsync(settings, time: _clock);
         var second = await ServiceHost.StartAsync(settings, time: _clock);

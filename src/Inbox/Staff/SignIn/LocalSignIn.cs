@@ -43,10 +43,10 @@ public sealed partial class LocalSignIn(
     private readonly StaffOptions _options = options.Value;
 
     /// <summary>The wait after wrong passwords for one email, on its account or (without one) in the store.</summary>
-    private BackoffSchedule EmailSchedule => new(_options.FailedSignInsBeforeDelay, _options.MaxSignInDelay, _options.FailedSignInWindow);
+    private readonly BackoffSchedule _emailSchedule = new(options.Value.FailedSignInsBeforeDelay, options.Value.MaxSignInDelay, options.Value.FailedSignInWindow);
 
     /// <summary>The wait after wrong passwords from one client address, whatever the emails.</summary>
-    private BackoffSchedule ClientSchedule => new(_options.ClientFailedSignInsBeforeDelay, _options.ClientMaxSignInDelay, _options.FailedSignInWindow);
+    private readonly BackoffSchedule _clientSchedule = new(options.Value.ClientFailedSignInsBeforeDelay, options.Value.ClientMaxSignInDelay, options.Value.FailedSignInWindow);
 
     public async Task<SignInResult> SignInAsync(string email, string password, string client = UnknownClient, CancellationToken cancellationToken = default)
     {
@@ -133,7 +133,7 @@ public sealed partial class LocalSignIn(
     private StaffAccount AfterFailure(StaffAccount account, DateTimeOffset now)
     {
         var previous = account.FirstFailedSignInAt is { } first ? new Backoff(account.FailedSignIns, first, now, now) : null;
-        var next = EmailSchedule.Next(previous, now);
+        var next = _emailSchedule.Next(previous, now);
         return account with
         {
             FailedSignIns = next.Failures,
@@ -144,7 +144,7 @@ public sealed partial class LocalSignIn(
     }
 
     private Task<TimeSpan> ClientFailureAsync(string clientKey, DateTimeOffset now, CancellationToken cancellationToken) =>
-        throttle.RecordFailureAsync(clientKey, now, ClientSchedule, cancellationToken);
+        throttle.RecordFailureAsync(clientKey, now, _clientSchedule, cancellationToken);
 
     private static TimeSpan Later(DateTimeOffset? until, DateTimeOffset now, TimeSpan other) =>
         until is { } u && u - now > other ? u - now : other;
@@ -162,7 +162,7 @@ public sealed partial class LocalSignIn(
             return new SignInResult(SignInOutcome.Delayed, RetryAfter: emailWait);
         }
 
-        var emailDelay = await throttle.RecordFailureAsync(emailKey, now, EmailSchedule, cancellationToken);
+        var emailDelay = await throttle.RecordFailureAsync(emailKey, now, _emailSchedule, cancellationToken);
         var wait = Later(now + emailDelay, now, await ClientFailureAsync(clientKey, now, cancellationToken));
         await audit.WriteAsync(actor, AuditActions.SignInFailed, detail: account is { Disabled: true } ? "account disabled" : "unknown account", cancellationToken: cancellationToken);
         return new SignInResult(SignInOutcome.Refused, RetryAfter: wait);
