@@ -183,6 +183,11 @@ public sealed partial class FormBrowserTests(BrowserFixture browser) : IClassFix
     {
         var page = await browser.NewPageAsync();
         await page.GotoAsync(Url("c/riverside-gp"));
+        // The chat starts beside the link after the page has loaded. Let it start first, as a patient sees it, so that
+        // nothing it does (its widget appearing, or a problem shown and given the focus) lands between Tab and Enter.
+        await Expect(page.Locator(".webchat__bubble:not(.webchat__bubble--from-user)").First.Or(page.Locator("#chat-status:not([hidden])")))
+            .ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Expect(page.Locator("#chat-status")).ToBeHiddenAsync();
         await TabToAsync(page, "#use-form");
         await EnterAsync(page);
         await TabToAsync(page, "button.nhsuk-button");
@@ -284,9 +289,19 @@ public sealed partial class FormBrowserTests(BrowserFixture browser) : IClassFix
     private static async Task EnterAsync(IPage page)
     {
         var before = page.Url;
+        var focused = await page.EvaluateAsync<string>("() => document.activeElement ? document.activeElement.outerHTML.slice(0, 200) : 'nothing'");
         await page.Keyboard.PressAsync("Enter");
-        // Generous: on two busy cores a post and the next page can take longer than the default 20 s.
-        await page.WaitForURLAsync(url => url != before, new() { Timeout = 60_000 });
+        try
+        {
+            // Generous: on two busy cores a post and the next page can take longer than the default 20 s.
+            await page.WaitForURLAsync(url => url != before, new() { Timeout = 60_000 });
+        }
+        catch (TimeoutException e)
+        {
+            var now = await page.EvaluateAsync<string>("() => document.activeElement ? document.activeElement.outerHTML.slice(0, 200) : 'nothing'");
+            throw new TimeoutException($"Enter on {focused} did not leave {before}; the focus is now on {now}.", e);
+        }
+
         await page.WaitForLoadStateAsync(LoadState.Load);
     }
 
