@@ -126,7 +126,7 @@ public sealed class InboxSessionTests : IAsyncLifetime
     public async Task Unknown_and_delayed_emails_take_as_long_to_answer_as_a_wrong_password()
     {
         using var browser = StaffClient.Anonymous(_host, Owner);
-        async Task<double> MedianAsync(string email)
+        async Task<double> QuickestAsync(string email)
         {
             var times = new List<double>();
             for (var i = 0; i < 9; i++)
@@ -137,13 +137,14 @@ public sealed class InboxSessionTests : IAsyncLifetime
                 times.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
 
-            return times.Order().ElementAt(times.Count / 2);
+            // The quickest answer: a busy machine only ever adds time, so the least is nearest what the answer costs.
+            return times.Min();
         }
 
         // Northside's account: its first four tries are checked; after five, its answers are delayed ones.
-        var wrong = await MedianAsync(NorthsideStaff);
-        var delayed = await MedianAsync(NorthsideStaff);
-        var unknown = await MedianAsync("nobody@riverside.example");
+        var wrong = await QuickestAsync(NorthsideStaff);
+        var delayed = await QuickestAsync(NorthsideStaff);
+        var unknown = await QuickestAsync("nobody@riverside.example");
 
         // A password hash is most of an answer's time: without one an answer is several times quicker.
         delayed.ShouldBeGreaterThan(wrong / 2, $"delayed {delayed:F1} ms against wrong {wrong:F1} ms");
