@@ -115,7 +115,7 @@ public static class FormEndpoints
 
         var conversation = FormConversation.New(service.Id, Channel.Form, linkId);
         cookies.Write(context, FormCookies.PatientCookie, basePath, conversation);
-        var opened = await turns.OpenAsync(conversation, ClientAddress.Key(context), context.RequestAborted);
+        var opened = await turns.OpenAsync(conversation, RemoteAddress(context), context.RequestAborted);
         var said = opened.Step.IsEnd() ? opened.Replies : opened.Replies.Take(Math.Max(0, opened.Replies.Count - 1)).ToList();
         notices.Write(context, basePath, conversation.Id, opened.Step.ToId(), said);
         return FormFlow.SeeOther($"{basePath}/{opened.Step.ToId()}");
@@ -209,7 +209,7 @@ public static class FormEndpoints
         var patientAssets = Assets(service, assets);
         return new FormChannel(site, service, conversation, basePath, basePath,
             (page, status) => Page<PatientFormPage>(new() { ["Model"] = page, ["Frame"] = patientAssets }, status),
-            ClientAddress.Key(context));
+            RemoteAddress(context));
     }
 
     /// <summary>No conversation in this browser: the start page (or "Page not found" for an unknown service).</summary>
@@ -246,4 +246,7 @@ public static class FormEndpoints
 
     private static RazorComponentResult<TPage> Page<TPage>(Dictionary<string, object?> parameters, int status) where TPage : Microsoft.AspNetCore.Components.IComponent =>
         new(parameters) { StatusCode = status, ContentType = "text/html; charset=utf-8" };
+
+    /// <summary>The client's address as the engine takes it (the limits make their own key of it, an IPv6 client by its /64).</summary>
+    private static string? RemoteAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString();
 }
