@@ -127,8 +127,17 @@ public static class ProductionSettings
             }
         }
 
+        if (PlainHttpPublicAddress(configuration[Inbox.Web.PublicAddressOptions.Key]) is { } plain)
+        {
+            problems.Add($"{Inbox.Web.PublicAddressOptions.Key} is {plain}, but must be https outside Development (answers, codes and staff sign-ins travel over it, and only an https address gets HSTS and Secure cookies); plain http is taken only for a loopback address.");
+        }
+
         return problems;
     }
+
+    /// <summary>The address when it is plain http to anything but this machine; otherwise null.</summary>
+    private static string? PlainHttpPublicAddress(string? value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(value!) ? value : null;
 
     /// <summary>Settings that only make sense on a developer's machine; outside Development each stops start-up.</summary>
     public static IReadOnlyList<(string Key, Func<IConfiguration, bool> IsOn, string Why)> DevelopmentOnly { get; } =

@@ -61,6 +61,11 @@ public class ProductionSettingsTests
             .ShouldBe(["Staff:Oidc:ClientSecret is not set (this service's client secret at the OpenID Connect provider)."]);
         ProductionSettings.Check(Build(new(complete) { ["Pds:Auth:Mode"] = "ApplicationRestricted" })).Count.ShouldBe(4);
         ProductionSettings.Check(Build(new(complete) { ["Pds:BaseUrl"] = null, ["Pds:Enabled"] = "false" })).ShouldBeEmpty();
+        // Plain http only to this machine: a public http address would send everything in the clear, with no HSTS or Secure cookie.
+        ProductionSettings.Check(Build(new(complete) { ["PublicBaseUrl"] = "http://contact.example.nhs.uk" })).ShouldHaveSingleItem()
+            .ShouldStartWith("PublicBaseUrl is http://contact.example.nhs.uk, but must be https outside Development");
+        ProductionSettings.Check(Build(new(complete) { ["PublicBaseUrl"] = "http://127.0.0.1:5000" })).ShouldBeEmpty();
+        ProductionSettings.Check(Build(new(complete) { ["PublicBaseUrl"] = "http://localhost:5000" })).ShouldBeEmpty();
         // The SQLite path is only needed when SQLite is the store.
         ProductionSettings.Check(Build(new(complete) { ["Storage:Provider"] = "Sqlite" }))
             .ShouldBe(["Storage:Sqlite:Path is not set (the SQLite file)."]);
