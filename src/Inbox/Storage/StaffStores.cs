@@ -50,6 +50,15 @@ public interface IStaffAccountStore
     /// <summary>Deletes the account; false when there was none.</summary>
     Task<bool> RemoveAsync(string email, CancellationToken cancellationToken = default);
 
+    /// <summary>As <see cref="AddAsync(StaffAccount, CancellationToken)"/>, with its audit line in the same write: both or neither are kept.</summary>
+    Task<AddResult> AddAsync(StaffAccount account, AuditEntry audit, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="TryUpdateAsync(StaffAccount, CancellationToken)"/>, with its audit line in the same write: both or neither are kept.</summary>
+    Task<bool> TryUpdateAsync(StaffAccount account, AuditEntry audit, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="RemoveAsync(string, CancellationToken)"/>, with its audit line in the same write: both or neither are kept.</summary>
+    Task<bool> RemoveAsync(string email, AuditEntry audit, CancellationToken cancellationToken = default);
+
     /// <summary>The accounts that work for a service (colleagues to assign a request to), ordered by email.</summary>
     Task<IReadOnlyList<StaffAccount>> ListForServiceAsync(string serviceId, CancellationToken cancellationToken = default);
 }

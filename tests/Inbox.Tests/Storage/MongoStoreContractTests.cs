@@ -85,6 +85,37 @@ public sealed class MongoStoreContractTests(MongoTestServer server) : StoreContr
     }
 
     [Fact]
+    public async Task Audit_lines_left_on_staff_accounts_by_a_stopped_writer_are_copied_once_and_a_removal_finished()
+    {
+        var admin = "admin@surgery-a.example";
+        var alice = StaffAccount("alice@surgery-a.example") with { Disabled = false };
+        var bob = StaffAccount("bob@surgery-a.example") with { Disabled = false };
+        await Stores.Staff.AddAsync(alice);
+        await Stores.Staff.AddAsync(bob);
+        // As a writer leaves them that stopped after its write and before copying its line into audit: Alice disabled, Bob removed.
+        var disabled = AuditDocument.From(new AuditEntry(T0.AddMinutes(1), admin, "staff.account-disabled", null, null, alice.Email));
+        var removed = AuditDocument.From(new AuditEntry(T0.AddMinutes(1), admin, "staff.account-removed", null, null, bob.Email));
+        await _storage.StaffAccounts.ReplaceOneAsync(d => d.Id == alice.Email, StaffAccountDocument.From(alice with { Disabled = true, Version = 2 }) with { PendingAudit = [disabled] });
+        await _storage.StaffAccounts.ReplaceOneAsync(d => d.Id == bob.Email, StaffAccountDocument.From(bob) with { PendingAudit = [removed], Removed = true });
+
+        // A removed account reads as none at once, and its email can be given to a new account, which finishes the removal first.
+        (await Stores.Staff.GetAsync(bob.Email)).ShouldBeNull();
+        (await Stores.Staff.ListForServiceAsync("surgery-a")).Select(a => a.Email).ShouldBe([alice.Email]);
+
+        // The next change of Alice copies her line first, and is not lost over it.
+        var enabled = new AuditEntry(T0.AddMinutes(2), admin, "staff.account-enabled", null, null, alice.Email);
+        (await Stores.Staff.TryUpdateAsync(alice with { Disabled = false, Version = 3 }, enabled)).ShouldBeTrue();
+        (await Stores.Audit.QueryAsync(new AuditQuery { Actor = admin })).ShouldBe([disabled.ToEntry(), enabled]);
+
+        // A start copies what is left elsewhere and deletes the removed account; doing it again adds nothing.
+        (await MongoStaffAccountStore.MovePendingAuditAsync(_storage, CancellationToken.None)).ShouldBe(1);
+        (await MongoStaffAccountStore.MovePendingAuditAsync(_storage, CancellationToken.None)).ShouldBe(0);
+        (await Stores.Audit.QueryAsync(new AuditQuery { Actor = admin })).ShouldBe([disabled.ToEntry(), removed.ToEntry(), enabled], ignoreOrder: true);
+        (await _storage.StaffAccounts.CountDocumentsAsync(d => d.Id == bob.Email)).ShouldBe(0);
+        (await Stores.Staff.AddAsync(bob)).ShouldBe(AddResult.Added);
+    }
+
+    [Fact]
     public async Task Indexes_are_made_on_first_use_and_making_them_again_changes_nothing()
     {
         await Stores.Health.CheckAsync();

@@ -114,6 +114,25 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     }
 
     [Fact]
+    public async Task A_staff_account_change_whose_audit_line_cannot_be_written_is_not_stored_either()
+    {
+        var account = StaffAccount() with { Disabled = false };
+        await Stores.Staff.AddAsync(account);
+
+        // The audit table refuses a line without an actor; the change went in the same transaction, so it is undone.
+        var noActor = new AuditEntry(T0, null!, "staff.account-disabled", null, null, account.Email);
+        await Should.ThrowAsync<SqliteException>(() => Stores.Staff.TryUpdateAsync(account with { Disabled = true, Version = 2 }, noActor));
+        await Should.ThrowAsync<SqliteException>(() => Stores.Staff.RemoveAsync(account.Email, noActor));
+        await Should.ThrowAsync<SqliteException>(() => Stores.Staff.AddAsync(StaffAccount("bob@surgery-a.example"), noActor));
+
+        var stored = (await Stores.Staff.GetAsync(account.Email))!;
+        stored.Version.ShouldBe(1);
+        stored.Disabled.ShouldBeFalse();
+        (await Stores.Staff.GetAsync("bob@surgery-a.example")).ShouldBeNull();
+        (await Stores.Audit.QueryAsync(new AuditQuery())).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Request_writes_are_committed_with_synchronous_full_and_other_writes_are_not()
     {
         var database = _databases[0];

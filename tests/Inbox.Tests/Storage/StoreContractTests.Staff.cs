@@ -68,6 +68,45 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task Staff_account_changes_with_their_audit_lines_store_both_and_a_refused_one_neither()
+    {
+        var admin = "admin@surgery-a.example";
+        var account = StaffAccount();
+        var created = new AuditEntry(T0, admin, "staff.account-created", null, null, "alice@surgery-a.example for surgery-a");
+        (await Stores.Staff.AddAsync(account, created)).ShouldBe(AddResult.Added);
+        // The same email again: refused, and no line for it.
+        (await Stores.Staff.AddAsync(account with { DisplayName = "Impostor" }, created with { At = T0.AddMinutes(1) })).ShouldBe(AddResult.AlreadyExists);
+
+        var added = account with { ServiceIds = ["surgery-a", "surgery-b"], Version = 2 };
+        var serviceAdded = new AuditEntry(T0.AddMinutes(2), admin, "staff.service-added", "surgery-b", null, "alice@surgery-a.example");
+        (await Stores.Staff.TryUpdateAsync(added, serviceAdded)).ShouldBeTrue();
+        // The same version again (a change from the same read): refused, and no line for it.
+        (await Stores.Staff.TryUpdateAsync(added with { Disabled = false }, serviceAdded with { Action = "staff.account-enabled" })).ShouldBeFalse();
+        ShouldBeSameAccount(await Stores.Staff.GetAsync(account.Email), added);
+
+        // An ordinary update between (a wrong password counted) keeps the lines, and the next audited one adds its own.
+        var counted = added with { FailedSignIns = 3, Version = 3 };
+        (await Stores.Staff.TryUpdateAsync(counted)).ShouldBeTrue();
+        var unlocked = counted with { FailedSignIns = 0, LockedUntil = null, Version = 4 };
+        var unlockedLine = new AuditEntry(T0.AddMinutes(3), admin, "staff.account-unlocked", null, null, "alice@surgery-a.example");
+        (await Stores.Staff.TryUpdateAsync(unlocked, unlockedLine)).ShouldBeTrue();
+
+        var removed = new AuditEntry(T0.AddMinutes(4), admin, "staff.account-removed", null, null, "alice@surgery-a.example");
+        (await Stores.Staff.RemoveAsync("ALICE@surgery-a.example", removed)).ShouldBeTrue();
+        (await Stores.Staff.RemoveAsync(account.Email, removed with { At = T0.AddMinutes(5) })).ShouldBeFalse();
+
+        (await Stores.Staff.GetAsync(account.Email)).ShouldBeNull();
+        (await Stores.Staff.ListForServiceAsync("surgery-a")).ShouldBeEmpty();
+        (await Stores.Audit.QueryAsync(new AuditQuery { Actor = admin })).ShouldBe([created, serviceAdded, unlockedLine, removed]);
+
+        // The email is free again, for a new account with its own line.
+        var again = created with { At = T0.AddMinutes(6) };
+        (await Stores.Staff.AddAsync(account with { Disabled = false }, again)).ShouldBe(AddResult.Added);
+        (await Stores.Staff.GetAsync(account.Email))!.Disabled.ShouldBeFalse();
+        (await Stores.Audit.QueryAsync(new AuditQuery { Actor = admin })).Count.ShouldBe(5);
+    }
+
+    [Fact]
     public async Task Staff_account_update_needs_the_next_version()
     {
         var account = StaffAccount();

@@ -9,7 +9,7 @@ public sealed record AccountChangeResult(bool Changed, string Message);
 
 /// <summary>
 /// The <c>staff</c> command's changes to an existing account: remove, disable, enable, unlock, add or
-/// remove a service. Each is audited, and each takes effect on the person's open sessions within
+/// remove a service. Each is audited in the same write as the change (both or neither are kept), and each takes effect on the person's open sessions within
 /// <c>Staff:AccountRecheck</c> (every request re-reads the account), on every host.
 /// </summary>
 public sealed class StaffAccountChanges(IStaffAccountStore accounts, IRuleBookProvider rules, StaffSessions sessions, StaffAudit audit)
@@ -19,13 +19,12 @@ public sealed class StaffAccountChanges(IStaffAccountStore accounts, IRuleBookPr
     public async Task<AccountChangeResult> RemoveAsync(string email, string actor, CancellationToken cancellationToken = default)
     {
         var key = StaffEmail.Normalize(email);
-        if (!await accounts.RemoveAsync(key, cancellationToken))
+        if (!await accounts.RemoveAsync(key, audit.Entry(actor, AuditActions.AccountRemoved, detail: key), cancellationToken))
         {
             return NoAccount(key);
         }
 
         sessions.Forget(key);
-        await audit.WriteAsync(actor, AuditActions.AccountRemoved, detail: key, cancellationToken: cancellationToken);
         return new AccountChangeResult(true, $"Removed staff account {key}; its sessions have ended.");
     }
 
@@ -97,14 +96,13 @@ public sealed class StaffAccountChanges(IStaffAccountStore accounts, IRuleBookPr
             }
 
             var changed = change(account) with { Version = account.Version + 1 };
-            if (!await accounts.TryUpdateAsync(changed, cancellationToken))
+            var (message, serviceId) = done(changed);
+            if (!await accounts.TryUpdateAsync(changed, audit.Entry(actor, action, serviceId, detail: key), cancellationToken))
             {
                 continue;
             }
 
             sessions.Forget(key);
-            var (message, serviceId) = done(changed);
-            await audit.WriteAsync(actor, action, serviceId, detail: key, cancellationToken: cancellationToken);
             return new AccountChangeResult(true, message);
         }
 

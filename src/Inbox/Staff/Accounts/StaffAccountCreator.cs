@@ -79,12 +79,12 @@ public sealed class StaffAccountCreator(
         };
         account = account with { PasswordHash = passwords.Hash(account, password) };
 
-        if (await accounts.AddAsync(account, cancellationToken) == AddResult.AlreadyExists)
+        var line = audit.Entry(createdBy, AuditActions.AccountCreated, detail: $"{normalized} for {string.Join(", ", services)}{(isAdministrator ? " (administrator)" : "")}");
+        if (await accounts.AddAsync(account, line, cancellationToken) == AddResult.AlreadyExists)
         {
             return new CreateAccountResult(null, ["A staff account with that email already exists."]);
         }
 
-        await audit.WriteAsync(createdBy, AuditActions.AccountCreated, detail: $"{normalized} for {string.Join(", ", services)}{(isAdministrator ? " (administrator)" : "")}", cancellationToken: cancellationToken);
         return new CreateAccountResult(account, []);
     }
 }

@@ -73,7 +73,11 @@ internal static class MongoClassMaps
             Register<RateBackoffDocument>();
             Register<ActivityBatchDocument>(map => map.GetMemberMap(d => d.Bytes).SetDefaultValue(0L));
             Register<StaffAccount>();
-            Register<StaffAccountDocument>();
+            Register<StaffAccountDocument>(map =>
+            {
+                map.GetMemberMap(d => d.PendingAudit).SetIgnoreIfNull(true);
+                map.GetMemberMap(d => d.Removed).SetIgnoreIfNull(true);
+            });
             Register<SentLink>(map => map.MapIdMember(l => l.Id));
             Register<RequestMessage>(map =>
             {

@@ -116,7 +116,13 @@ internal sealed record ActivityBatchDocument(
 }
 
 /// <summary>A staff account in <c>staffAccounts</c>; <c>_id</c> is the email trimmed and lower-cased.</summary>
-internal sealed record StaffAccountDocument(string Id, StaffAccount Account)
+/// <summary>A staff account in <c>staffAccounts</c>: <c>_id</c> the lower-cased email.</summary>
+/// <param name="PendingAudit">
+/// The audit line of the change this document was last written with, until it is copied into <c>audit</c>
+/// (see <see cref="MongoStaffAccountStore"/>): the change and its line are one write. Absent otherwise.
+/// </param>
+/// <param name="Removed">The account is removed and this document waits only for its line to be copied; read as no account.</param>
+internal sealed record StaffAccountDocument(string Id, StaffAccount Account, IReadOnlyList<AuditDocument>? PendingAudit = null, bool? Removed = null)
 {
     public static StaffAccountDocument From(StaffAccount account) => new(Key(account.Email), account);
 

@@ -31,6 +31,7 @@ internal static class MongoIndexes
         await FillUrgencyAsync(storage.Requests, cancellationToken).ConfigureAwait(false);
         // Audit lines a stopped writer left on their requests (MongoRequestStore.TryUpdateAsync with a line).
         await MongoRequestStore.MovePendingAuditAsync(storage, cancellationToken).ConfigureAwait(false);
+        await MongoStaffAccountStore.MovePendingAuditAsync(storage, cancellationToken).ConfigureAwait(false);
         return count;
     }
 

@@ -8,19 +8,31 @@ namespace PatientContact.Inbox.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteStaffStore(SqliteDatabase database) : IStaffAccountStore
 {
+    private const string Insert = """
+        INSERT INTO staff_accounts (email_key, service_ids, version, document)
+        VALUES (@email_key, @service_ids, @version, @document)
+        ON CONFLICT (email_key) DO NOTHING;
+        """;
+
+    private const string UpdateAtVersion = """
+        UPDATE staff_accounts SET service_ids = @service_ids, version = @version, document = @document
+        WHERE email_key = @email_key AND version = @expected_version;
+        """;
+
+    private const string Delete = "DELETE FROM staff_accounts WHERE email_key = @email_key;";
+
     public async Task<AddResult> AddAsync(StaffAccount account, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(account);
-        await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
-        var connection = writer.Connection;
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO staff_accounts (email_key, service_ids, version, document)
-            VALUES (@email_key, @service_ids, @version, @document)
-            ON CONFLICT (email_key) DO NOTHING;
-            """;
-        Bind(command, account);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1 ? AddResult.Added : AddResult.AlreadyExists;
+        return await WriteAsync(command => Bind(command, account), Insert, null, cancellationToken).ConfigureAwait(false) ? AddResult.Added : AddResult.AlreadyExists;
+    }
+
+    /// <remarks>One transaction: the insert, then the audit line only when it added the account.</remarks>
+    public async Task<AddResult> AddAsync(StaffAccount account, AuditEntry audit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(audit);
+        return await WriteAsync(command => Bind(command, account), Insert, audit, cancellationToken).ConfigureAwait(false) ? AddResult.Added : AddResult.AlreadyExists;
     }
 
     public async Task<StaffAccount?> GetAsync(string email, CancellationToken cancellationToken = default)
@@ -34,29 +46,61 @@ public sealed class SqliteStaffStore(SqliteDatabase database) : IStaffAccountSto
         return document is null ? null : Read(document);
     }
 
-    public async Task<bool> TryUpdateAsync(StaffAccount account, CancellationToken cancellationToken = default)
+    public Task<bool> TryUpdateAsync(StaffAccount account, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(account);
-        await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
-        var connection = writer.Connection;
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            UPDATE staff_accounts SET service_ids = @service_ids, version = @version, document = @document
-            WHERE email_key = @email_key AND version = @expected_version;
-            """;
-        Bind(command, account);
-        command.With("@expected_version", account.Version - 1);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        return WriteAsync(command => BindAtVersion(command, account), UpdateAtVersion, null, cancellationToken);
     }
 
-    public async Task<bool> RemoveAsync(string email, CancellationToken cancellationToken = default)
+    /// <remarks>One transaction: the conditional update, then the audit line only when it changed the account.</remarks>
+    public Task<bool> TryUpdateAsync(StaffAccount account, AuditEntry audit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(audit);
+        return WriteAsync(command => BindAtVersion(command, account), UpdateAtVersion, audit, cancellationToken);
+    }
+
+    public Task<bool> RemoveAsync(string email, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(email);
+        return WriteAsync(command => command.With("@email_key", Key(email)), Delete, null, cancellationToken);
+    }
+
+    /// <remarks>One transaction: the delete, then the audit line only when there was an account.</remarks>
+    public Task<bool> RemoveAsync(string email, AuditEntry audit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        ArgumentNullException.ThrowIfNull(audit);
+        return WriteAsync(command => command.With("@email_key", Key(email)), Delete, audit, cancellationToken);
+    }
+
+    /// <summary>One statement changing one row, with the audit line in its transaction; true when it changed the row.</summary>
+    private async Task<bool> WriteAsync(Action<Microsoft.Data.Sqlite.SqliteCommand> bind, string statement, AuditEntry? audit, CancellationToken cancellationToken)
+    {
         await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = writer.Connection.CreateCommand();
-        command.CommandText = "DELETE FROM staff_accounts WHERE email_key = @email_key;";
-        command.With("@email_key", Key(email));
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        var connection = writer.Connection;
+        await using var transaction = audit is null ? null : connection.BeginTransaction(deferred: false);
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = statement;
+            bind(command);
+            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+            {
+                return false;
+            }
+        }
+
+        if (audit is not null)
+        {
+            await using var line = connection.CreateCommand();
+            line.Transaction = transaction;
+            SqliteAuditStore.BindInsert(line, audit);
+            await line.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction!.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
     }
 
     public async Task<IReadOnlyList<StaffAccount>> ListForServiceAsync(string serviceId, CancellationToken cancellationToken = default)
@@ -87,6 +131,12 @@ public sealed class SqliteStaffStore(SqliteDatabase database) : IStaffAccountSto
         .With("@service_ids", JsonSerializer.Serialize(account.ServiceIds, SqliteValues.Json))
         .With("@version", account.Version)
         .With("@document", JsonSerializer.Serialize(account, SqliteValues.Json));
+
+    private static void BindAtVersion(Microsoft.Data.Sqlite.SqliteCommand command, StaffAccount account)
+    {
+        Bind(command, account);
+        command.With("@expected_version", account.Version - 1);
+    }
 
     private static StaffAccount Read(string document) =>
         JsonSerializer.Deserialize<StaffAccount>(document, SqliteValues.Json)
