@@ -233,8 +233,10 @@ public sealed class RequestMatchingTests : IAsyncLifetime
         try
         {
             await Requests.AddAsync(PdsBundles.Request("AAAA-0001"));
-            // Up to 10 s of real time for the worker to wake and match: enough on a busy two-core machine.
-            for (var i = 0; i < 400 && (await Requests.GetAsync("AAAA-0001"))!.Match.Status != MatchStatus.Matched; i++)
+            // Up to 30 s of real time for the worker to wake and match, as in WaitUntilAsync: room for a machine busy with
+            // other builds. The clock moves 5 s a step, so the worker's next poll is due from the first steps on.
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (waited.Elapsed < TimeSpan.FromSeconds(30) && (await Requests.GetAsync("AAAA-0001"))!.Match.Status != MatchStatus.Matched)
             {
                 _clock.Advance(TimeSpan.FromSeconds(5));
                 await Task.Delay(25);
