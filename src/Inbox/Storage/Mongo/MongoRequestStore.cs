@@ -138,8 +138,8 @@ public sealed class MongoRequestStore(MongoStorage storage) : IRequestStore
         return false;
     }
 
-    /// <summary>Copies lines into <c>audit</c> (a line already there is left as it is), then takes them off the request.</summary>
-    private static async Task<int> MoveAsync(MongoStorage storage, string referenceId, long version, IReadOnlyList<AuditDocument> lines, CancellationToken cancellationToken)
+    /// <summary>Copies audit lines left on a document into <c>audit</c> under their own ids; a line already there (copied before, by this writer or another) is left as it is. Returns how many were new.</summary>
+    internal static async Task<int> CopyToAuditAsync(MongoStorage storage, IReadOnlyList<AuditDocument> lines, CancellationToken cancellationToken)
     {
         var copied = 0;
         foreach (var line in lines)
@@ -154,6 +154,14 @@ public sealed class MongoRequestStore(MongoStorage storage) : IRequestStore
                 // Copied before, by this writer's earlier try or by another: once is enough.
             }
         }
+
+        return copied;
+    }
+
+    /// <summary>Copies lines into <c>audit</c> (a line already there is left as it is), then takes them off the request.</summary>
+    private static async Task<int> MoveAsync(MongoStorage storage, string referenceId, long version, IReadOnlyList<AuditDocument> lines, CancellationToken cancellationToken)
+    {
+        var copied = await CopyToAuditAsync(storage, lines, cancellationToken).ConfigureAwait(false);
 
         // Taken off only at the version they came with: a newer change's own line stays for its writer.
         await storage.Requests.UpdateOneAsync(

@@ -188,19 +188,7 @@ public sealed class MongoStaffAccountStore(MongoStorage storage) : IStaffAccount
     /// <summary>Copies the document's lines into <c>audit</c> (a line already there is left as it is), then takes them off it, or deletes a removed account.</summary>
     private static async Task<int> MoveAsync(MongoStorage storage, StaffAccountDocument document, CancellationToken cancellationToken)
     {
-        var copied = 0;
-        foreach (var line in document.PendingAudit ?? [])
-        {
-            try
-            {
-                await storage.Audit.InsertOneAsync(line, cancellationToken: cancellationToken).ConfigureAwait(false);
-                copied++;
-            }
-            catch (Exception ex) when (MongoErrors.IsDuplicateKey(ex))
-            {
-                // Copied before, by this writer's earlier try or by another: once is enough.
-            }
-        }
+        var copied = await MongoRequestStore.CopyToAuditAsync(storage, document.PendingAudit ?? [], cancellationToken).ConfigureAwait(false);
 
         // Only at the version the lines came with: a newer change's own line stays for its writer.
         var here = AtVersion(document.Id, document.Account.Version) & Filter.Exists(d => d.PendingAudit);

@@ -18,6 +18,36 @@ public sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Runs one statement that must change exactly one row and, when it does and <paramref name="audit"/> is given, adds
+    /// the line in the same transaction (a line that cannot be written undoes the change); true when the row changed.
+    /// </summary>
+    internal static async Task<bool> ChangeOneRowAsync(SqliteConnection connection, string statement, Action<SqliteCommand> bind, AuditEntry? audit, CancellationToken cancellationToken)
+    {
+        await using var transaction = audit is null ? null : connection.BeginTransaction(deferred: false);
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = statement;
+            bind(command);
+            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+            {
+                return false;
+            }
+        }
+
+        if (audit is not null)
+        {
+            await using var line = connection.CreateCommand();
+            line.Transaction = transaction;
+            BindInsert(line, audit);
+            await line.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction!.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
     /// <summary>The insert of one line, for a writer that adds it inside its own transaction (a request's change).</summary>
     internal static void BindInsert(SqliteCommand command, AuditEntry entry)
     {

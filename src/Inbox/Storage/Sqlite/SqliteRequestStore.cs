@@ -119,31 +119,12 @@ public sealed class SqliteRequestStore(SqliteDatabase database) : IRequestStore
     private async Task<bool> UpdateAsync(ContactRequest request, AuditEntry? audit, CancellationToken cancellationToken)
     {
         await using var writer = await database.OpenDurableWriterAsync(cancellationToken).ConfigureAwait(false);
-        var connection = writer.Connection;
-        await using var transaction = audit is null ? null : connection.BeginTransaction(deferred: false);
-        await using (var update = connection.CreateCommand())
+        // One conditional statement, so the version check and the write cannot be split by another writer.
+        return await SqliteAuditStore.ChangeOneRowAsync(writer.Connection, UpdateAtVersion, update =>
         {
-            // One conditional statement, so the version check and the write cannot be split by another writer.
-            update.Transaction = transaction;
-            update.CommandText = UpdateAtVersion;
             Bind(update, request);
             update.With("@expected_version", request.Version - 1);
-            if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
-            {
-                return false;
-            }
-        }
-
-        if (audit is not null)
-        {
-            await using var line = connection.CreateCommand();
-            line.Transaction = transaction;
-            SqliteAuditStore.BindInsert(line, audit);
-            await line.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            await transaction!.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return true;
+        }, audit, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<long> CountSinceAsync(string serviceId, DateTimeOffset since, CancellationToken cancellationToken = default)

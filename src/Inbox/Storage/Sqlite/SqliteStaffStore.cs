@@ -78,29 +78,7 @@ public sealed class SqliteStaffStore(SqliteDatabase database) : IStaffAccountSto
     private async Task<bool> WriteAsync(Action<Microsoft.Data.Sqlite.SqliteCommand> bind, string statement, AuditEntry? audit, CancellationToken cancellationToken)
     {
         await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
-        var connection = writer.Connection;
-        await using var transaction = audit is null ? null : connection.BeginTransaction(deferred: false);
-        await using (var command = connection.CreateCommand())
-        {
-            command.Transaction = transaction;
-            command.CommandText = statement;
-            bind(command);
-            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
-            {
-                return false;
-            }
-        }
-
-        if (audit is not null)
-        {
-            await using var line = connection.CreateCommand();
-            line.Transaction = transaction;
-            SqliteAuditStore.BindInsert(line, audit);
-            await line.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            await transaction!.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return true;
+        return await SqliteAuditStore.ChangeOneRowAsync(writer.Connection, statement, bind, audit, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<StaffAccount>> ListForServiceAsync(string serviceId, CancellationToken cancellationToken = default)
