@@ -12,7 +12,7 @@ public class ComponentBenchmarks
     private IRuleBook _rules = null!;
     private ServiceDefinition _service = null!;
     private IntakeSession _session = null!;
-    private string _json = null!;
+    private byte[] _json = null!;
     private IntakeSession _readSession = null!;
     private BotReply[] _keptReplies = null!;
     private IntakeMachine _machine = null!;
@@ -48,7 +48,7 @@ public class ComponentBenchmarks
 
     /// <summary>As every turn wrote before: the kept replies serialised from their objects each time.</summary>
     [Benchmark(Description = "Session JSON write, 6 kept replies serialised (before)")]
-    public string WriteSessionSerialisingReplies()
+    public byte[] WriteSessionSerialisingReplies()
     {
         for (var i = 0; i < _session.Processed.Count; i++)
         {
@@ -60,7 +60,7 @@ public class ComponentBenchmarks
 
     /// <summary>As a turn writes now: the session as read from the store, its kept replies copied through as JSON.</summary>
     [Benchmark(Description = "Session JSON write, 6 kept replies copied as read (after)")]
-    public string WriteSessionCopyingReplies() => SessionJson.Write(_readSession);
+    public byte[] WriteSessionCopyingReplies() => SessionJson.Write(_readSession);
 
     /// <summary>As every turn read before: the kept replies made into objects too.</summary>
     [Benchmark(Description = "Session JSON read, 6 kept replies read (before)")]

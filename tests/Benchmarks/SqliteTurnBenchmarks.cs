@@ -17,7 +17,7 @@ public class SqliteTurnBenchmarks
 {
     private const string Key = "sms:riverside-gp:+447700900123";
     private const string Phone = "+447700900123";
-    private static readonly string Data = new('x', 2500);
+    private static readonly byte[] Data = System.Text.Encoding.UTF8.GetBytes(new string('x', 2500));
 
     private string _folder = null!;
     private SqliteDatabase _database = null!;
@@ -142,7 +142,7 @@ public class SqliteTurnBenchmarks
         command.Parameters.AddWithValue("@key", Key);
         await using var reader = await command.ExecuteReaderAsync();
         return await reader.ReadAsync()
-            ? new ConversationRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), DateTimeOffset.UtcNow)
+            ? new ConversationRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3), reader.GetInt64(4), DateTimeOffset.UtcNow)
             : null;
     }
 

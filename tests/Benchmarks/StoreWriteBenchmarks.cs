@@ -61,6 +61,6 @@ public class StoreWriteBenchmarks
     public Task<bool> SaveConversation()
     {
         var n = Interlocked.Increment(ref _next);
-        return _conversations.TrySaveAsync(new ConversationRecord("bench:" + n, "riverside-gp", "details", new string('x', 2500), 1, DateTimeOffset.UtcNow));
+        return _conversations.TrySaveAsync(new ConversationRecord("bench:" + n, "riverside-gp", "details", System.Text.Encoding.UTF8.GetBytes(new string('x', 2500)), 1, DateTimeOffset.UtcNow));
     }
 }

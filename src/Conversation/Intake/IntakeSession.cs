@@ -24,7 +24,7 @@ public sealed class IntakeSession
     /// <summary>
     /// The request types offered at the request-type step, kept so the answer is read against what was shown. Stored by
     /// id only (<see cref="OfferedTypeIds"/>: their words are the rules', about 40% of a session's JSON otherwise) and
-    /// found again in the rule book when the session is read (<see cref="SessionJson.Read(string, IRuleBook?)"/>).
+    /// found again in the rule book when the session is read (<see cref="SessionJson.Read(byte[], IRuleBook?)"/>).
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public List<RequestTypeOption> OfferedTypes { get; set; } = [];

@@ -12,13 +12,13 @@ namespace PatientContact.Conversation.Intake;
 [JsonSerializable(typeof(IReadOnlyList<BotReply>))]
 internal sealed partial class SessionJson : JsonSerializerContext
 {
-    public static string Write(IntakeSession session) => JsonSerializer.Serialize(session, Default.IntakeSession);
+    public static byte[] Write(IntakeSession session) => JsonSerializer.SerializeToUtf8Bytes(session, Default.IntakeSession);
 
     /// <summary>
     /// The stored session, with its offered request types found in <paramref name="rules"/> (the session keeps their
     /// ids). Without rules (the purger's reads) the offered types stay unread and are written back as the same ids.
     /// </summary>
-    public static IntakeSession Read(string json, Rules.IRuleBook? rules)
+    public static IntakeSession Read(byte[] json, Rules.IRuleBook? rules)
     {
         var session = JsonSerializer.Deserialize(json, Default.IntakeSession) ?? throw new JsonException("A stored conversation was empty.");
         if (rules is not null)

@@ -1,17 +1,21 @@
 namespace PatientContact.Inbox.Storage;
 
 /// <summary>
-/// One persisted conversation. <see cref="Data"/> is the conversation engine's own JSON; the store
-/// only keeps it. <see cref="Version"/> is the version this record would have once written.
+/// One persisted conversation. <see cref="Data"/> is the conversation engine's own JSON, as UTF-8 bytes (what
+/// the engine writes and reads, and what SQLite keeps, with no conversion to text on the way); the store only
+/// keeps it. <see cref="Version"/> is the version this record would have once written.
 /// </summary>
 public sealed record ConversationRecord(
     string Key,
     string ServiceId,
     string State,
-    string Data,
+    byte[] Data,
     long Version,
     DateTimeOffset UpdatedAt)
 {
+    /// <summary><see cref="Data"/> as text: how MongoDB keeps it, and how a person reads it.</summary>
+    public string DataText => System.Text.Encoding.UTF8.GetString(Data);
+
     /// <summary>
     /// The key of the client's input this version applies (<see cref="IInputIndex"/>), added to the index by the
     /// save that writes this version and only if it writes it; never read back. Null when the turn's input id is
@@ -25,6 +29,20 @@ public sealed record ConversationRecord(
     /// race, counts nothing.
     /// </summary>
     public RateCount? Counted { get; init; }
+
+    /// <summary>Equal when every field is, the data compared byte by byte.</summary>
+    public bool Equals(ConversationRecord? other) =>
+        other is not null
+        && Key == other.Key
+        && ServiceId == other.ServiceId
+        && State == other.State
+        && Data.AsSpan().SequenceEqual(other.Data)
+        && Version == other.Version
+        && UpdatedAt == other.UpdatedAt
+        && AppliedInput == other.AppliedInput
+        && Equals(Counted, other.Counted);
+
+    public override int GetHashCode() => HashCode.Combine(Key, Version, UpdatedAt);
 }
 
 /// <summary>A conversation as read for a turn (null when there is none yet), and whether the turn's input was applied before.</summary>

@@ -31,7 +31,7 @@ public sealed class AppliedInputTests : IDisposable
         }
 
         var stored = (await _harness.Conversations.GetAsync(patient.Key))!;
-        stored.Data.ShouldContain("\"processed\":[{\"id\":\"c:first-answer\",\"replies\":[{\"text\":");
+        stored.DataText.ShouldContain("\"processed\":[{\"id\":\"c:first-answer\",\"replies\":[{\"text\":");
 
         await patient.SayAsync("1", inputId: "c:first-answer");
 

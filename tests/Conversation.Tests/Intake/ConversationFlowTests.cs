@@ -254,7 +254,7 @@ public sealed class ConversationFlowTests : IDisposable
         }
 
         var stored = await _harness.Conversations.GetAsync(patient.Key);
-        stored!.Data.ShouldContain("\"proxyRelationship\":\"carer\"", customMessage: "sessions stored before the enum still read");
+        stored!.DataText.ShouldContain("\"proxyRelationship\":\"carer\"", customMessage: "sessions stored before the enum still read");
         patient.Step.ShouldBe("first-name");
     }
 
@@ -268,7 +268,7 @@ public sealed class ConversationFlowTests : IDisposable
         }
 
         var stored = await _harness.Conversations.GetAsync(texter.Key);
-        stored!.Data.ShouldContain("\"verifiedBy\":\"sms-channel\"", customMessage: "sessions stored before the enum still read");
+        stored!.DataText.ShouldContain("\"verifiedBy\":\"sms-channel\"", customMessage: "sessions stored before the enum still read");
         texter.Step.ShouldBe("contact-preference");
     }
 
@@ -346,8 +346,8 @@ public sealed class ConversationFlowTests : IDisposable
 
         patient.Step.ShouldBe("emergency");
         var record = await _harness.Conversations.GetAsync(patient.Key);
-        record!.Data.ShouldNotContain("Jane");
-        record.Data.ShouldNotContain("LS1 6AE");
+        record!.DataText.ShouldNotContain("Jane");
+        record.DataText.ShouldNotContain("LS1 6AE");
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class ExpiryAndConcurrencyTests : IDisposable
 
         patient.Said.ShouldContain("deleted because there was no reply for 60 minutes");
         patient.Step.ShouldBe("emergency");
-        (await _harness.Conversations.GetAsync(patient.Key))!.Data.ShouldNotContain("Jane");
+        (await _harness.Conversations.GetAsync(patient.Key))!.DataText.ShouldNotContain("Jane");
     }
 
     [Fact]
@@ -58,8 +58,8 @@ public sealed class ExpiryAndConcurrencyTests : IDisposable
 
         var record = await _harness.Conversations.GetAsync(patient.Key);
         record!.State.ShouldBe("expired");
-        record.Data.ShouldNotContain("Jane");
-        record.Data.ShouldNotContain("Sore knee");
+        record.DataText.ShouldNotContain("Jane");
+        record.DataText.ShouldNotContain("Sore knee");
 
         _harness.Clock.Advance(TimeSpan.FromHours(2));
         await patient.SayAsync("Smith");

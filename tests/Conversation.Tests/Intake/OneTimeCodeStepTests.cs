@@ -32,7 +32,7 @@ public sealed class OneTimeCodeStepTests : IDisposable
         texts[0].Body.ShouldMatch(@"^\d{6} is your code for Riverside GP Practice\. It expires in 10 minutes\.");
         texts[0].ValiditySeconds.ShouldBe(600);
         var code = texts[0].Body[..6];
-        (await _harness.Conversations.GetAsync(patient.Key))!.Data.ShouldNotContain(code);
+        (await _harness.Conversations.GetAsync(patient.Key))!.DataText.ShouldNotContain(code);
     }
 
     [Fact]

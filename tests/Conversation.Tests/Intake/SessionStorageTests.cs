@@ -20,7 +20,7 @@ public sealed class SessionStorageTests : IDisposable
         await patient.SayAsync("1");
         patient.Step.ShouldBe("request-type");
 
-        var stored = (await _harness.Conversations.GetAsync(patient.Key))!.Data;
+        var stored = (await _harness.Conversations.GetAsync(patient.Key))!.DataText;
 
         stored.ShouldContain("\"offered\":[\"medical-request\",\"admin-request\"");
         stored.ShouldNotContain("synonyms", Case.Sensitive, "the types' words stay in the rules");
@@ -35,18 +35,18 @@ public sealed class SessionStorageTests : IDisposable
         var patient = await _harness.Patient().OpenAsync();
         await patient.SayAsync("1");
         var record = (await _harness.Conversations.GetAsync(patient.Key))!;
-        var earlier = record.Data.Replace(
+        var earlier = record.DataText.Replace(
             "\"offered\":[\"medical-request\",\"admin-request\",\"nhs-advice-online\"]",
             """
             "offeredTypes":[{"id":"medical-request","label":"Medical request","kind":"Request","clinical":true,"examples":"a new or ongoing health problem","synonyms":["doctor"],"photos":false},{"id":"admin-request","label":"Admin request","kind":"Request","clinical":false,"synonyms":["fit note"],"detailsPrompt":"What do you need from us, as stored?","photos":false}]
             """.Trim(), StringComparison.Ordinal);
-        earlier.ShouldNotBe(record.Data, "the stored session had the three demo types by id");
-        (await _harness.Conversations.TrySaveAsync(record with { Data = earlier, Version = record.Version + 1 })).ShouldBeTrue();
+        earlier.ShouldNotBe(record.DataText, "the stored session had the three demo types by id");
+        (await _harness.Conversations.TrySaveAsync(record with { Data = System.Text.Encoding.UTF8.GetBytes(earlier), Version = record.Version + 1 })).ShouldBeTrue();
 
         await patient.SayAsync("2");
 
         patient.Step.ShouldBe("details");
         patient.Said.ShouldContain("What do you need from us, as stored?", Case.Sensitive, "the type as that session kept it");
-        (await _harness.Conversations.GetAsync(patient.Key))!.Data.ShouldContain("\"offered\":[\"medical-request\",\"admin-request\"]", Case.Sensitive, "written back by id");
+        (await _harness.Conversations.GetAsync(patient.Key))!.DataText.ShouldContain("\"offered\":[\"medical-request\",\"admin-request\"]", Case.Sensitive, "written back by id");
     }
 }

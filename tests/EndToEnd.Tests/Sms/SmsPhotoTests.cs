@@ -137,7 +137,7 @@ public sealed class SmsPhotoTests : IAsyncLifetime
         _elsewhere.Requests.ShouldBeEmpty("nothing was fetched from another host");
         _twilio.Requests.ShouldBeEmpty();
         var conversation = await _host.Services.GetRequiredService<IConversationStore>().GetAsync($"sms:riverside-gp:{from}");
-        conversation!.Data.ShouldNotContain("image/jpeg");
+        conversation!.DataText.ShouldNotContain("image/jpeg");
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public sealed class SmsPhotoTests : IAsyncLifetime
         _elsewhere.Requests.ShouldBeEmpty("the redirect to another host over http was not followed");
         _twilio.Requests.Where(r => r.Method == "GET").ShouldHaveSingleItem().Authorization.ShouldStartWith("Basic ");
         var conversation = await _host.Services.GetRequiredService<IConversationStore>().GetAsync($"sms:riverside-gp:{from}");
-        conversation!.Data.ShouldNotContain("image/jpeg");
+        conversation!.DataText.ShouldNotContain("image/jpeg");
     }
 
     [Fact]

@@ -169,7 +169,7 @@ public sealed class MongoStorageSettingsTests
         var requests = host.Services.GetRequiredService<IRequestStore>();
         await Should.ThrowAsync<TimeoutException>(() => requests.AddAsync(Request()));
         var conversations = host.Services.GetRequiredService<IConversationStore>();
-        await Should.ThrowAsync<TimeoutException>(() => conversations.TrySaveAsync(new ConversationRecord("webchat:1", "surgery-a", "review", "{}", 2, DateTimeOffset.UnixEpoch)));
+        await Should.ThrowAsync<TimeoutException>(() => conversations.TrySaveAsync(new ConversationRecord("webchat:1", "surgery-a", "review", "{}"u8.ToArray(), 2, DateTimeOffset.UnixEpoch)));
         await host.StopAsync();
     }
 

@@ -218,6 +218,23 @@ public sealed class SqliteStoreContractTests : StoreContractTests
     }
 
     [Fact]
+    public async Task A_conversation_stored_as_text_by_an_earlier_version_reads_back_as_the_same_bytes_and_carries_on()
+    {
+        // Earlier versions bound the session as a string, so SQLite kept it as TEXT; it is now bound as bytes (a BLOB).
+        await Stores.Conversations.TrySaveAsync(Conversation("sms:1", 1));
+        await Scalar("""UPDATE conversations SET data = '{"name":"Zoë","step":"details"}' WHERE key = 'sms:1';""");
+        (await Scalar("SELECT typeof(data) FROM conversations;")).ShouldBe("text");
+
+        var earlier = (await Stores.Conversations.GetAsync("sms:1"))!;
+
+        earlier.DataText.ShouldBe("""{"name":"Zoë","step":"details"}""");
+        earlier.Data.ShouldBe(System.Text.Encoding.UTF8.GetBytes("""{"name":"Zoë","step":"details"}"""));
+        (await Stores.Conversations.TrySaveAsync(earlier with { Version = 2, Data = """{"name":"Zoë","step":"review"}"""u8.ToArray() })).ShouldBeTrue();
+        (await Scalar("SELECT typeof(data) FROM conversations;")).ShouldBe("blob");
+        (await Stores.Conversations.GetAsync("sms:1"))!.DataText.ShouldBe("""{"name":"Zoë","step":"review"}""");
+    }
+
+    [Fact]
     public async Task A_text_s_purpose_is_stored_as_the_words_it_was_stored_as_before_it_was_an_enum()
     {
         var now = new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero);

@@ -16,7 +16,7 @@ public abstract partial class StoreContractTests
         var first = Conversation("webchat:1", version: 1, data: """{"turn":1}""");
 
         (await Stores.Conversations.TrySaveAsync(first)).ShouldBeTrue();
-        (await Stores.Conversations.TrySaveAsync(first with { Data = """{"turn":"other"}""" })).ShouldBeFalse();
+        (await Stores.Conversations.TrySaveAsync(first with { Data = """{"turn":"other"}"""u8.ToArray() })).ShouldBeFalse();
 
         (await Stores.Conversations.GetAsync("webchat:1")).ShouldBe(first);
     }
@@ -28,7 +28,7 @@ public abstract partial class StoreContractTests
         var second = Conversation("webchat:1", 2, T0.AddMinutes(1), """{"turn":2}""") with { State = "AskDateOfBirth" };
 
         (await Stores.Conversations.TrySaveAsync(second)).ShouldBeTrue();
-        (await Stores.Conversations.TrySaveAsync(second with { Data = "{}" })).ShouldBeFalse();
+        (await Stores.Conversations.TrySaveAsync(second with { Data = "{}"u8.ToArray() })).ShouldBeFalse();
         (await Stores.Conversations.TrySaveAsync(Conversation("webchat:1", 4))).ShouldBeFalse();
         (await Stores.Conversations.TrySaveAsync(Conversation("webchat:unknown", 2))).ShouldBeFalse();
 
@@ -44,9 +44,9 @@ public abstract partial class StoreContractTests
         var turn = Conversation("sms:1", 2, T0.AddMinutes(1), """{"turn":2}""") with { AppliedInput = "input-2", Counted = window };
 
         (await Stores.Conversations.TrySaveAsync(turn)).ShouldBeTrue();
-        (await Stores.Conversations.TrySaveAsync(turn with { Data = "{}", AppliedInput = "input-lost" })).ShouldBeFalse();
+        (await Stores.Conversations.TrySaveAsync(turn with { Data = "{}"u8.ToArray(), AppliedInput = "input-lost" })).ShouldBeFalse();
 
-        (await Stores.Conversations.GetAsync("sms:1"))!.Data.ShouldBe("""{"turn":2}""");
+        (await Stores.Conversations.GetAsync("sms:1"))!.DataText.ShouldBe("""{"turn":2}""");
         (await Stores.Inputs.ContainsAsync("input-2")).ShouldBeTrue();
         (await Stores.Inputs.ContainsAsync("input-lost")).ShouldBeFalse("the save that lost its race wrote nothing");
         (await Stores.RateCounters.CountAsync(window.Key, window.WindowStart)).ShouldBe(1, "counted once, by the save that was written");
@@ -97,7 +97,7 @@ public abstract partial class StoreContractTests
 
         results.Count(saved => saved).ShouldBe(1);
         var winner = Array.IndexOf(results, true);
-        (await Stores.Conversations.GetAsync("webchat:1"))!.Data.ShouldBe($$"""{"writer":{{winner}}}""");
+        (await Stores.Conversations.GetAsync("webchat:1"))!.DataText.ShouldBe($$"""{"writer":{{winner}}}""");
     }
 
     [Fact]

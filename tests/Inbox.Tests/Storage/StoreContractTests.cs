@@ -93,7 +93,7 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     }
 
     protected static ConversationRecord Conversation(string key, long version, DateTimeOffset? updatedAt = null, string data = "{}") =>
-        new(key, "surgery-a", "AskDetails", data, version, updatedAt ?? T0);
+        new(key, "surgery-a", "AskDetails", System.Text.Encoding.UTF8.GetBytes(data), version, updatedAt ?? T0);
 
     protected static OutboxMessage Text(string to = "+447700900123", DateTimeOffset? createdAt = null, string? idempotencyKey = null) => new()
     {

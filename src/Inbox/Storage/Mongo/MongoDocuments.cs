@@ -7,7 +7,10 @@ namespace PatientContact.Inbox.Storage.Mongo;
 // maps of their own records (see MongoClassMaps); the rest have document records here, because they carry
 // what the store needs besides the record (an _id, a TTL time, search keys).
 
-/// <summary>A conversation in <c>conversations</c>; <c>_id</c> is the conversation key.</summary>
+/// <summary>
+/// A conversation in <c>conversations</c>; <c>_id</c> is the conversation key. Its data stays a string, as
+/// documents written before the record's data became bytes have it.
+/// </summary>
 internal sealed record ConversationDocument(
     string Id,
     string ServiceId,
@@ -18,9 +21,9 @@ internal sealed record ConversationDocument(
     DateTimeOffset ExpiresAt)
 {
     public static ConversationDocument From(ConversationRecord record, DateTimeOffset expiresAt) =>
-        new(record.Key, record.ServiceId, record.State, record.Data, record.Version, record.UpdatedAt, expiresAt);
+        new(record.Key, record.ServiceId, record.State, record.DataText, record.Version, record.UpdatedAt, expiresAt);
 
-    public ConversationRecord ToRecord() => new(Id, ServiceId, State, Data, Version, UpdatedAt);
+    public ConversationRecord ToRecord() => new(Id, ServiceId, State, System.Text.Encoding.UTF8.GetBytes(Data), Version, UpdatedAt);
 }
 
 /// <summary>

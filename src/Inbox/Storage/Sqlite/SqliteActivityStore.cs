@@ -17,29 +17,26 @@ public sealed class SqliteActivityStore(SqliteDatabase database) : IActivityStor
         ArgumentNullException.ThrowIfNull(activities);
         var json = JsonSerializer.Serialize(activities);
 
+        // Every post appends and every poll reads: the statements stay prepared on kept connections.
         await using var writer = await database.OpenWriterAsync(cancellationToken).ConfigureAwait(false);
-        var connection = writer.Connection;
-        await using (var insert = connection.CreateCommand())
+        // One statement: SQLite holds the write lock from reading the last sequence to the insert,
+        // so two appends can never take the same number. A repeated client id hits the unique
+        // index and inserts nothing.
+        var insert = writer.Prepared.Prepared("""
+            INSERT INTO activity_batches (conversation_id, sequence, client_activity_id, activities, at)
+            SELECT @conversation_id, COALESCE(MAX(sequence), 0) + 1, @client_activity_id, @activities, @at
+            FROM activity_batches WHERE conversation_id = @conversation_id
+            ON CONFLICT DO NOTHING
+            RETURNING sequence;
+            """);
+        insert
+            .With("@conversation_id", conversationId)
+            .With("@client_activity_id", clientActivityId)
+            .With("@activities", json)
+            .With("@at", SqliteValues.Time(at));
+        if (await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long sequence)
         {
-            // One statement: SQLite holds the write lock from reading the last sequence to the insert,
-            // so two appends can never take the same number. A repeated client id hits the unique
-            // index and inserts nothing.
-            insert.CommandText = """
-                INSERT INTO activity_batches (conversation_id, sequence, client_activity_id, activities, at)
-                SELECT @conversation_id, COALESCE(MAX(sequence), 0) + 1, @client_activity_id, @activities, @at
-                FROM activity_batches WHERE conversation_id = @conversation_id
-                ON CONFLICT DO NOTHING
-                RETURNING sequence;
-                """;
-            insert
-                .With("@conversation_id", conversationId)
-                .With("@client_activity_id", clientActivityId)
-                .With("@activities", json)
-                .With("@at", SqliteValues.Time(at));
-            if (await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long sequence)
-            {
-                return new ActivityBatch(conversationId, sequence, clientActivityId, [.. activities], at);
-            }
+            return new ActivityBatch(conversationId, sequence, clientActivityId, [.. activities], at);
         }
 
         if (clientActivityId is null)
@@ -47,11 +44,10 @@ public sealed class SqliteActivityStore(SqliteDatabase database) : IActivityStor
             throw new InvalidOperationException("An activity batch without a client id was not stored.");
         }
 
-        await using var read = connection.CreateCommand();
-        read.CommandText = """
+        var read = writer.Prepared.Prepared("""
             SELECT conversation_id, sequence, client_activity_id, activities, at FROM activity_batches
             WHERE conversation_id = @conversation_id AND client_activity_id = @client_activity_id;
-            """;
+            """);
         read.With("@conversation_id", conversationId).With("@client_activity_id", clientActivityId);
         await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
@@ -62,14 +58,13 @@ public sealed class SqliteActivityStore(SqliteDatabase database) : IActivityStor
     public async Task<IReadOnlyList<ActivityBatch>> ListAfterAsync(string conversationId, long afterSequence, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(conversationId);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+        using var lease = await database.OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        var command = lease.Prepared("""
             SELECT conversation_id, sequence, client_activity_id, activities, at FROM activity_batches
             WHERE conversation_id = @conversation_id AND sequence > @after
             ORDER BY sequence ASC
             LIMIT @limit;
-            """;
+            """);
         command
             .With("@conversation_id", conversationId)
             .With("@after", afterSequence)
@@ -105,13 +100,12 @@ public sealed class SqliteActivityStore(SqliteDatabase database) : IActivityStor
     public async Task<ActivityUsage> UsageAsync(string conversationId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(conversationId);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
+        using var lease = await database.OpenReaderAsync(cancellationToken).ConfigureAwait(false);
         // LENGTH of a BLOB counts bytes; of TEXT it would count characters.
-        command.CommandText = """
+        var command = lease.Prepared("""
             SELECT COUNT(*), COALESCE(SUM(LENGTH(CAST(activities AS BLOB))), 0) FROM activity_batches
             WHERE conversation_id = @conversation_id;
-            """;
+            """);
         command.With("@conversation_id", conversationId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);

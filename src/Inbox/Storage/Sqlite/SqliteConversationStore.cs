@@ -120,7 +120,8 @@ public sealed class SqliteConversationStore(SqliteDatabase database) : IConversa
         Key: reader.GetString(0),
         ServiceId: reader.GetString(1),
         State: reader.GetString(2),
-        Data: reader.GetString(3),
+        // Bytes as stored: a BLOB since the data became bytes, TEXT (the same UTF-8) in rows written before.
+        Data: reader.GetFieldValue<byte[]>(3),
         Version: reader.GetInt64(4),
         UpdatedAt: SqliteValues.ReadTime(reader.GetString(5)));
 }
