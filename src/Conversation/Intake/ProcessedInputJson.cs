@@ -24,16 +24,16 @@ internal sealed class ProcessedInputJson : JsonConverter<ProcessedInput>
         byte[]? replies = null;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
-            var name = reader.GetString();
+            var isId = reader.ValueTextEquals(IdName);
+            var isReplies = !isId && reader.ValueTextEquals(RepliesName);
             reader.Read();
-            if (name == IdName)
+            if (isId)
             {
                 id = reader.GetString();
             }
-            else if (name == RepliesName && reader.TokenType == JsonTokenType.StartArray)
+            else if (isReplies && reader.TokenType == JsonTokenType.StartArray)
             {
-                using var value = JsonDocument.ParseValue(ref reader);
-                replies = JsonMarshal.GetRawUtf8Value(value.RootElement).ToArray();
+                replies = SessionJson.RawValue(ref reader);
             }
             else
             {

@@ -12,6 +12,10 @@ namespace PatientContact.Conversation.Intake;
 [JsonSerializable(typeof(IReadOnlyList<BotReply>))]
 internal sealed partial class SessionJson : JsonSerializerContext
 {
+    /// <summary>The stored session being read on this thread, for <see cref="RawValue"/>; null otherwise.</summary>
+    [ThreadStatic]
+    private static byte[]? t_reading;
+
     public static byte[] Write(IntakeSession session) => JsonSerializer.SerializeToUtf8Bytes(session, Default.IntakeSession);
 
     /// <summary>
@@ -20,13 +24,42 @@ internal sealed partial class SessionJson : JsonSerializerContext
     /// </summary>
     public static IntakeSession Read(byte[] json, Rules.IRuleBook? rules)
     {
-        var session = JsonSerializer.Deserialize(json, Default.IntakeSession) ?? throw new JsonException("A stored conversation was empty.");
+        IntakeSession? session;
+        t_reading = json;
+        try
+        {
+            session = JsonSerializer.Deserialize(json, Default.IntakeSession) ?? throw new JsonException("A stored conversation was empty.");
+        }
+        finally
+        {
+            t_reading = null;
+        }
+
         if (rules is not null)
         {
             session.FindOfferedTypes(rules);
         }
 
         return session;
+    }
+
+    /// <summary>
+    /// The JSON value at <paramref name="reader"/> (an array or object), as its bytes, with the reader left on its
+    /// last token. Within <see cref="Read"/> those bytes are sliced from the stored session (the reader runs over that
+    /// one array, so its token positions are positions in it): no document is built to copy them out.
+    /// </summary>
+    internal static byte[] RawValue(ref Utf8JsonReader reader)
+    {
+        if (t_reading is { } source && !reader.HasValueSequence && reader.TokenStartIndex < source.Length
+            && source[(int)reader.TokenStartIndex] == (reader.TokenType == JsonTokenType.StartArray ? (byte)'[' : (byte)'{'))
+        {
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            return source.AsSpan(start, (int)reader.BytesConsumed - start).ToArray();
+        }
+
+        using var value = JsonDocument.ParseValue(ref reader);
+        return System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value.RootElement).ToArray();
     }
 
     /// <summary>The replies kept with an applied input, as JSON (see <see cref="ProcessedInput"/>).</summary>
